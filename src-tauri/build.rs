@@ -1,0 +1,24 @@
+//! Lists the app's commands so Tauri generates a permission per command; `capabilities/` grants them.
+
+const COMMANDS: &[&str] = &[
+    "get_app_info",
+    "list_profiles",
+    "save_profile",
+    "delete_profile",
+    "list_keys",
+    "generate_key",
+    "export_public_key",
+    "save_public_key",
+    "import_key",
+    "delete_key",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // build scripts report through cargo; there is no one else to tell
+        println!("cargo::error=tauri build step failed: {error:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,17 @@
+//! Maskinporten Assistant's domain: keys, profiles and (later) the Maskinporten, Altinn and Key
+//! Vault protocol steps. No Tauri and no UI: the desktop app, the CLI and the tests all call these
+//! functions, passing in the HTTP transport, the clock and the secret store.
+
+pub mod about;
+pub mod clock;
+pub mod datadir;
+pub mod error;
+pub mod inventory;
+pub mod keys;
+pub mod org;
+pub mod profile;
+pub mod secret;
+pub mod secret_store;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{AppError, ErrorKind};

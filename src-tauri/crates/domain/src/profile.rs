@@ -1,0 +1,417 @@
+//! Profiles: a named set-up (environment, organisation, client id, scopes, apps, key, vault and
+//! secret names), stored as a plain JSON file in the data folder. A profile never holds a secret:
+//! the key is referenced by its kid, the private part stays in the keychain.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use url::Url;
+
+use crate::datadir::{DataDir, DataDirError};
+use crate::error::{AppError, ErrorKind};
+use crate::keys::jwk::is_valid_kid;
+use crate::org::OrgNumber;
+
+pub const FILE: &str = "profiles.json";
+
+/// Which services a profile talks to. `sandbox` is the default: the built-in emulators.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Environment {
+    #[default]
+    Sandbox,
+    /// Maskinporten test paired with Altinn TT02 (protocols.md §1.1: test pairs with tt02).
+    Test,
+    Prod,
+    /// Explicit base URLs, e.g. for a local server. http is allowed only for loopback addresses.
+    Custom {
+        #[serde(rename = "maskinportenUrl")]
+        maskinporten_url: String,
+        #[serde(rename = "altinnUrl")]
+        altinn_url: String,
+        #[serde(rename = "appsUrl")]
+        apps_url: String,
+    },
+}
+
+impl Environment {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Environment::Sandbox => "sandbox",
+            Environment::Test => "test",
+            Environment::Prod => "prod",
+            Environment::Custom { .. } => "custom",
+        }
+    }
+
+    /// The real services must be reached over https. The sandbox runs on loopback.
+    fn allows_loopback_http(&self) -> bool {
+        matches!(self, Environment::Sandbox | Environment::Custom { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Profile {
+    pub name: String,
+    #[serde(default)]
+    pub environment: Environment,
+    pub org_number: Option<String>,
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The app that creates instances, `org/app`.
+    pub app_a: Option<String>,
+    /// The app whose instances are created, `org/app`.
+    pub app_b: Option<String>,
+    pub key_id: Option<String>,
+    pub vault_url: Option<String>,
+    pub secret_prefix: Option<String>,
+    pub section_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct ProfileError {
+    pub field: &'static str,
+    pub problem: String,
+}
+
+impl From<ProfileError> for AppError {
+    fn from(error: ProfileError) -> Self {
+        AppError::new(ErrorKind::InvalidInput, format!("The profile's {error}"))
+    }
+}
+
+fn invalid(field: &'static str, problem: impl Into<String>) -> ProfileError {
+    ProfileError {
+        field,
+        problem: problem.into(),
+    }
+}
+
+/// Trims every field, turns empty strings into `None`, and checks each value.
+pub fn normalize(mut profile: Profile) -> Result<Profile, ProfileError> {
+    let tidy = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    profile.name = profile.name.trim().to_string();
+    if profile.name.is_empty() || profile.name.chars().count() > 64 {
+        return Err(invalid("name", "give it a name of 1 to 64 characters"));
+    }
+    if profile.name.chars().any(char::is_control) {
+        return Err(invalid("name", "must not contain control characters"));
+    }
+    if let Environment::Custom {
+        maskinporten_url,
+        altinn_url,
+        apps_url,
+    } = &mut profile.environment
+    {
+        for (field, url) in [
+            ("Maskinporten URL", maskinporten_url),
+            ("Altinn URL", altinn_url),
+            ("apps URL", apps_url),
+        ] {
+            *url = url.trim().to_string();
+            check_url(field, url, true)?;
+        }
+    }
+    profile.org_number = match tidy(profile.org_number) {
+        Some(org) => Some(
+            OrgNumber::parse(&org)
+                .map_err(|e| invalid("organisation number", e.to_string()))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    profile.client_id = tidy(profile.client_id);
+    if profile
+        .client_id
+        .as_deref()
+        .is_some_and(|c| c.chars().any(char::is_whitespace))
+    {
+        return Err(invalid("client id", "must not contain spaces"));
+    }
+    profile.scopes = profile
+        .scopes
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .map(str::to_string)
+        .collect();
+    profile.scopes.dedup();
+    if let Some(bad) = profile
+        .scopes
+        .iter()
+        .find(|s| !s.chars().all(|c| c.is_ascii_graphic() && c != '"'))
+    {
+        return Err(invalid(
+            "scopes",
+            format!("\"{bad}\" is not a scope (like altinn:instances.read)"),
+        ));
+    }
+    profile.app_a = tidy(profile.app_a);
+    profile.app_b = tidy(profile.app_b);
+    for (field, app) in [("app A", &profile.app_a), ("app B", &profile.app_b)] {
+        if let Some(app) = app {
+            check_app_id(field, app)?;
+        }
+    }
+    profile.key_id = tidy(profile.key_id);
+    if let Some(kid) = profile.key_id.as_deref().filter(|k| !is_valid_kid(k)) {
+        return Err(invalid("key", format!("\"{kid}\" is not a valid key id")));
+    }
+    profile.vault_url = tidy(profile.vault_url);
+    if let Some(url) = &profile.vault_url {
+        check_url(
+            "Key Vault URL",
+            url,
+            profile.environment.allows_loopback_http(),
+        )?;
+    }
+    profile.secret_prefix = tidy(profile.secret_prefix);
+    if let Some(prefix) = &profile.secret_prefix {
+        // Key Vault secret names allow only `[0-9a-zA-Z-]` (config-keyvault-selfservice.md §3.2);
+        // `--` is the section separator, so a prefix must not contain it.
+        if !prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            || prefix.contains("--")
+            || prefix.starts_with('-')
+            || prefix.ends_with('-')
+        {
+            return Err(invalid(
+                "secret-name prefix",
+                "use letters, digits and single '-' only (Key Vault names allow nothing else)",
+            ));
+        }
+    }
+    profile.section_name = tidy(profile.section_name);
+    if let Some(section) = &profile.section_name
+        && !section
+            .split(':')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        return Err(invalid(
+            "config section",
+            "use letters and digits, with ':' between nested sections (Key Vault names allow no '_' or '.')",
+        ));
+    }
+    Ok(profile)
+}
+
+/// `org/app` as Altinn names them: lower-case letters and digits for the org, plus '-' in the app.
+fn check_app_id(field: &'static str, value: &str) -> Result<(), ProfileError> {
+    let ok = value.split_once('/').is_some_and(|(org, app)| {
+        !org.is_empty()
+            && !app.is_empty()
+            && org
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && app
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            format!("\"{value}\" is not org/app in lower case (like ttd/my-app)"),
+        ))
+    }
+}
+
+/// https everywhere; plain http only for loopback addresses, and only where allowed.
+pub fn check_url(
+    field: &'static str,
+    value: &str,
+    allow_loopback_http: bool,
+) -> Result<Url, ProfileError> {
+    let url =
+        Url::parse(value).map_err(|e| invalid(field, format!("\"{value}\" is not a URL ({e})")))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_loopback_http && is_loopback(&url) => Ok(url),
+        "http" => Err(invalid(
+            field,
+            format!(
+                "\"{value}\" must use https (http is allowed only for 127.0.0.1, [::1] and localhost in a custom environment)"
+            ),
+        )),
+        other => Err(invalid(
+            field,
+            format!("\"{value}\" has scheme {other}; use https"),
+        )),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ProfilesFile {
+    version: u32,
+    profiles: Vec<Profile>,
+}
+
+pub fn load(dir: &DataDir) -> Result<Vec<Profile>, DataDirError> {
+    Ok(dir
+        .read_json::<ProfilesFile>(FILE)?
+        .map(|f| f.profiles)
+        .unwrap_or_default())
+}
+
+pub fn save(dir: &DataDir, profiles: &[Profile]) -> Result<(), DataDirError> {
+    dir.write_json(
+        FILE,
+        &ProfilesFile {
+            version: 1,
+            profiles: profiles.to_vec(),
+        },
+    )
+}
+
+pub fn find<'a>(profiles: &'a [Profile], name: &str) -> Option<&'a Profile> {
+    profiles
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Profile {
+        Profile {
+            name: " Acme test ".into(),
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn normalize_trims_and_turns_blank_fields_into_none() {
+        let p = normalize(Profile {
+            client_id: Some("  ".into()),
+            scopes: vec!["a:b  c:d".into()],
+            ..base()
+        })
+        .expect("valid");
+        assert_eq!(p.name, "Acme test");
+        assert_eq!(p.client_id, None);
+        assert_eq!(p.scopes, vec!["a:b", "c:d"]);
+    }
+
+    #[test]
+    fn a_wrong_org_number_is_refused_with_the_field_named() {
+        let err = normalize(Profile {
+            org_number: Some("991825828".into()),
+            ..base()
+        })
+        .expect_err("bad");
+        assert_eq!(err.field, "organisation number");
+    }
+
+    #[test]
+    fn real_environments_need_https_and_custom_allows_http_only_on_loopback() {
+        let test_http = Profile {
+            environment: Environment::Test,
+            vault_url: Some("http://127.0.0.1:1".into()),
+            ..base()
+        };
+        assert!(normalize(test_http).is_err(), "test env must refuse http");
+        let custom = |url: &str| Profile {
+            environment: Environment::Custom {
+                maskinporten_url: url.into(),
+                altinn_url: url.into(),
+                apps_url: url.into(),
+            },
+            ..base()
+        };
+        assert!(normalize(custom("http://127.0.0.1:8080/")).is_ok());
+        assert!(normalize(custom("http://localhost:8080/")).is_ok());
+        assert!(normalize(custom("http://[::1]:8080/")).is_ok());
+        assert!(
+            normalize(custom("http://10.0.0.5/")).is_err(),
+            "private but not loopback"
+        );
+        assert!(normalize(custom("http://example.no/")).is_err());
+        assert!(normalize(custom("https://example.no/")).is_ok());
+    }
+
+    #[test]
+    fn app_ids_secret_prefixes_and_sections_follow_the_naming_rules() {
+        assert!(
+            normalize(Profile {
+                app_b: Some("ttd/my-app".into()),
+                ..base()
+            })
+            .is_ok()
+        );
+        assert!(
+            normalize(Profile {
+                app_b: Some("TTD/app".into()),
+                ..base()
+            })
+            .is_err()
+        );
+        assert!(
+            normalize(Profile {
+                app_b: Some("ttd".into()),
+                ..base()
+            })
+            .is_err()
+        );
+        assert!(
+            normalize(Profile {
+                secret_prefix: Some("my_app".into()),
+                ..base()
+            })
+            .is_err()
+        );
+        assert!(
+            normalize(Profile {
+                secret_prefix: Some("a--b".into()),
+                ..base()
+            })
+            .is_err()
+        );
+        assert!(
+            normalize(Profile {
+                section_name: Some("myapp:MaskinportenSettingsExternal".into()),
+                ..base()
+            })
+            .is_ok()
+        );
+        assert!(
+            normalize(Profile {
+                section_name: Some("Maskinporten_Settings".into()),
+                ..base()
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn environment_serializes_with_a_kind_tag_and_camel_case_urls() {
+        let json = serde_json::to_value(Environment::Custom {
+            maskinporten_url: "https://m/".into(),
+            altinn_url: "https://a/".into(),
+            apps_url: "https://x/".into(),
+        })
+        .expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!({"kind":"custom","maskinportenUrl":"https://m/","altinnUrl":"https://a/","appsUrl":"https://x/"})
+        );
+        assert_eq!(
+            serde_json::to_value(Environment::Sandbox).expect("json"),
+            serde_json::json!({"kind":"sandbox"})
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! `key …`: generate, list, public, import, delete, encoded-jwk.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use assistant_domain::inventory::{
+    self, DeleteKeyRequest, ExportPublicKeyRequest, GenerateKeyRequest, ImportKeyRequest,
+    ImportKeySource, KeySummary, KeygenProgress, PublicKeyFormat, SavePublicKeyRequest,
+};
+use assistant_domain::{AppError, ErrorKind};
+use clap::{Subcommand, ValueEnum};
+
+use super::output::{Output, confirm_on_terminal};
+use crate::AppState;
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generate an RSA key into the OS keychain.
+    Generate {
+        /// 2048, 3072 or 4096.
+        #[arg(long, default_value_t = 2048)]
+        bits: u32,
+        /// Attach the key to this profile (the kid is named after its organisation).
+        #[arg(long)]
+        profile: Option<String>,
+    },
+    /// List keys: kid, bits, created, expiry, thumbprint, profiles.
+    List,
+    /// Print (or save) the public key as JWK, JWKS or SPKI PEM.
+    Public {
+        kid: String,
+        #[arg(long, value_enum, default_value_t = Format::Jwk)]
+        format: Format,
+        /// Write to this file instead of printing.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace FILE if it exists.
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
+    /// Import a private key: JWK JSON, base64 JWK (EncodedJwk) or PEM (PKCS#1/PKCS#8).
+    Import {
+        /// The key file, or `-` to read standard input.
+        file: String,
+        /// Use this kid (PEM files have none; JWKs keep theirs unless given).
+        #[arg(long)]
+        kid: Option<String>,
+        #[arg(long)]
+        profile: Option<String>,
+    },
+    /// Delete a key from the keychain (asks first; `--yes` in scripts).
+    Delete {
+        kid: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// The EncodedJwk value for Key Vault. It is the private key: printed only with --print-secret.
+    EncodedJwk {
+        kid: String,
+        /// Yes, print the private key (base64 JWK) to standard output.
+        #[arg(long)]
+        print_secret: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Jwk,
+    Jwks,
+    Pem,
+}
+
+impl From<Format> for PublicKeyFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Jwk => PublicKeyFormat::Jwk,
+            Format::Jwks => PublicKeyFormat::Jwks,
+            Format::Pem => PublicKeyFormat::Pem,
+        }
+    }
+}
+
+fn key_line(k: &KeySummary) -> String {
+    let profiles = if k.profiles.is_empty() {
+        "-".to_string()
+    } else {
+        k.profiles.join(",")
+    };
+    format!(
+        "{:<44} {:>5} {:<21} {:<21} {:<44} {}",
+        k.kid, k.bits, k.created, k.expires, k.thumbprint, profiles
+    )
+}
+
+pub fn run(command: KeyCommand, json: bool, state: &AppState) -> Result<Output, AppError> {
+    let (dir, store, clock) = (&state.dir, &*state.store, &*state.clock);
+    match command {
+        KeyCommand::Generate { bits, profile } => {
+            let request = GenerateKeyRequest { bits, profile };
+            let mut report = |p: KeygenProgress| {
+                if !json {
+                    match p {
+                        KeygenProgress::Generating { bits } => {
+                            eprintln!("Generating a {bits}-bit RSA key…")
+                        }
+                        KeygenProgress::Storing => {
+                            eprintln!("Storing the private key in the OS keychain…")
+                        }
+                        KeygenProgress::Done { .. } => {}
+                    }
+                }
+            };
+            let key = inventory::generate_key(dir, store, clock, &request, &mut report)?;
+            let text = format!(
+                "Generated {} ({} bits), thumbprint {}, expires {}.",
+                key.kid, key.bits, key.thumbprint, key.expires
+            );
+            Output::new(&key, text)
+        }
+        KeyCommand::List => {
+            let keys = inventory::list_keys(dir)?;
+            let mut text = format!(
+                "{:<44} {:>5} {:<21} {:<21} {:<44} {}",
+                "KID", "BITS", "CREATED", "EXPIRES", "THUMBPRINT", "PROFILES"
+            );
+            for key in &keys {
+                text.push('\n');
+                text.push_str(&key_line(key));
+            }
+            if keys.is_empty() {
+                text = "No keys yet. Generate one with: maskinporten-assistant key generate".into();
+            }
+            Output::new(&keys, text)
+        }
+        KeyCommand::Public {
+            kid,
+            format,
+            out: Some(path),
+            force,
+        } => {
+            let request = SavePublicKeyRequest {
+                kid,
+                format: format.into(),
+                path: path.display().to_string(),
+            };
+            let written = inventory::save_public_key(dir, &request, force)?;
+            Output::new(
+                &serde_json::json!({ "path": written }),
+                format!("Wrote {}", written.display()),
+            )
+        }
+        KeyCommand::Public {
+            kid,
+            format,
+            out: None,
+            ..
+        } => {
+            let export = inventory::export_public_key(
+                dir,
+                &ExportPublicKeyRequest {
+                    kid,
+                    format: format.into(),
+                },
+            )?;
+            let text = export.content.trim_end().to_string();
+            Output::new(&export, text)
+        }
+        KeyCommand::Import { file, kid, profile } => {
+            let source = if file == "-" {
+                let mut text = String::new();
+                std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                    AppError::new(
+                        ErrorKind::InvalidInput,
+                        format!("Could not read standard input: {e}"),
+                    )
+                })?;
+                ImportKeySource::Text { text }
+            } else {
+                ImportKeySource::File { path: file }
+            };
+            let key = inventory::import_key(
+                dir,
+                store,
+                clock,
+                &ImportKeyRequest {
+                    source,
+                    kid,
+                    profile,
+                },
+            )?;
+            let text = format!(
+                "Imported {} ({} bits), thumbprint {}.",
+                key.kid, key.bits, key.thumbprint
+            );
+            Output::new(&key, text)
+        }
+        KeyCommand::Delete { kid, yes } => {
+            let confirmed = yes || {
+                // Ask the domain what deleting means (it names the profiles), then ask the person.
+                match inventory::delete_key(
+                    dir,
+                    store,
+                    &DeleteKeyRequest {
+                        kid: kid.clone(),
+                        confirmed: false,
+                    },
+                ) {
+                    Err(e) if e.kind == ErrorKind::ConfirmationRequired => {
+                        confirm_on_terminal(&format!("{} Delete?", e.message))
+                    }
+                    Err(e) => return Err(e),
+                    Ok(_) => true,
+                }
+            };
+            let outcome = inventory::delete_key(dir, store, &DeleteKeyRequest { kid, confirmed })
+                .map_err(|e| {
+                if e.kind == ErrorKind::ConfirmationRequired {
+                    e.with_hint("Repeat with --yes to delete without asking.")
+                } else {
+                    e
+                }
+            })?;
+            let text = format!("Deleted {}.", outcome.kid);
+            Output::new(&outcome, text)
+        }
+        KeyCommand::EncodedJwk { kid, print_secret } => {
+            if !print_secret {
+                return Err(AppError::new(ErrorKind::ConfirmationRequired, "The EncodedJwk value is the private key itself.")
+                    .with_hint("Prefer the Key Vault step, which writes it without showing it. To print it anyway, add --print-secret."));
+            }
+            let encoded = inventory::encoded_jwk(dir, store, &kid)?;
+            let value = encoded.expose_secret().to_string();
+            Output::new(
+                &serde_json::json!({ "kid": kid, "encodedJwk": value }),
+                value,
+            )
+        }
+    }
+}

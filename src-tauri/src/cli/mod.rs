@@ -1,0 +1,64 @@
+//! The headless command line: the same domain functions as the window, for testers who script
+//! runs and for tests. Every subcommand takes `--json`; the exit code is 0 only on success.
+
+mod keys;
+pub(crate) mod output;
+mod profiles;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::AppState;
+use output::Output;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "maskinporten-assistant",
+    version,
+    about = "Set up and prove the Maskinporten → Altinn chain for an Altinn 3 multi-app solution.",
+    long_about = "Without a subcommand the window opens. With one, it runs headless.\n\
+                  Private keys live in the OS keychain; nothing secret is written to files."
+)]
+pub struct Cli {
+    /// Where profiles and the key index are kept (default: the platform's data folder).
+    #[arg(long, global = true, env = assistant_domain::datadir::DATA_DIR_ENV, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON (errors too, as {kind, message, hint}).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Signing keys: generate, list, export the public part, import, delete.
+    #[command(subcommand)]
+    Key(keys::KeyCommand),
+    /// Profiles: environment, organisation, client id, scopes, apps, key, vault and secret names.
+    #[command(subcommand)]
+    Profile(profiles::ProfileCommand),
+    /// Version, data folder and keychain namespace of this installation.
+    Info,
+}
+
+pub fn run(command: Command, json: bool, state: AppState) -> ExitCode {
+    let result = match command {
+        Command::Key(command) => keys::run(command, json, &state),
+        Command::Profile(command) => profiles::run(command, &state),
+        Command::Info => {
+            let info = assistant_domain::about::app_info(&state.dir, env!("CARGO_PKG_VERSION"));
+            let text = format!(
+                "version          {}\ndata folder      {}\nkeychain service {}\nbuild            {}",
+                info.version, info.data_dir, info.keychain_service, info.build_profile
+            );
+            Output::new(&info, text)
+        }
+    };
+    match result {
+        Ok(out) => output::succeed(json, out),
+        Err(error) => output::fail(json, &error),
+    }
+}

@@ -1,0 +1,72 @@
+//! Keys: list, generate (with progress over a channel), export and save the public part, import,
+//! delete.
+
+use assistant_domain::AppError;
+use assistant_domain::inventory::{
+    self, DeleteKeyOutcome, DeleteKeyRequest, ExportPublicKeyRequest, GenerateKeyRequest,
+    ImportKeyRequest, KeySummary, KeygenProgress, PublicKeyExport, SavePublicKeyRequest,
+};
+use tauri::State;
+use tauri::ipc::Channel;
+
+use super::blocking;
+use crate::AppState;
+
+#[tauri::command]
+pub async fn list_keys(state: State<'_, AppState>) -> Result<Vec<KeySummary>, AppError> {
+    let state = state.inner().clone();
+    blocking(move || inventory::list_keys(&state.dir)).await
+}
+
+#[tauri::command]
+pub async fn generate_key(
+    state: State<'_, AppState>,
+    request: GenerateKeyRequest,
+    on_progress: Channel<KeygenProgress>,
+) -> Result<KeySummary, AppError> {
+    let s = state.inner().clone();
+    // A closed channel (the window went away) must not stop the key from being stored.
+    let mut report = move |p| drop(on_progress.send(p));
+    blocking(move || inventory::generate_key(&s.dir, &*s.store, &*s.clock, &request, &mut report))
+        .await
+}
+
+#[tauri::command]
+pub async fn export_public_key(
+    state: State<'_, AppState>,
+    request: ExportPublicKeyRequest,
+) -> Result<PublicKeyExport, AppError> {
+    let state = state.inner().clone();
+    blocking(move || inventory::export_public_key(&state.dir, &request)).await
+}
+
+/// The path comes from the save dialog, which has already asked about replacing a file.
+#[tauri::command]
+pub async fn save_public_key(
+    state: State<'_, AppState>,
+    request: SavePublicKeyRequest,
+) -> Result<String, AppError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        inventory::save_public_key(&state.dir, &request, true).map(|p| p.display().to_string())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn import_key(
+    state: State<'_, AppState>,
+    request: ImportKeyRequest,
+) -> Result<KeySummary, AppError> {
+    let s = state.inner().clone();
+    blocking(move || inventory::import_key(&s.dir, &*s.store, &*s.clock, &request)).await
+}
+
+#[tauri::command]
+pub async fn delete_key(
+    state: State<'_, AppState>,
+    request: DeleteKeyRequest,
+) -> Result<DeleteKeyOutcome, AppError> {
+    let state = state.inner().clone();
+    blocking(move || inventory::delete_key(&state.dir, &*state.store, &request)).await
+}

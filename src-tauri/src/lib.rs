@@ -1,0 +1,52 @@
+//! Wiring only: the state, the plugins and the command list. Commands live in `commands/`, the
+//! CLI in `cli/`, and every decision in the domain crate.
+
+mod cli;
+mod commands;
+mod state;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use state::AppState;
+
+/// Parses the command line: a subcommand runs the CLI, none opens the window.
+pub fn main_entry() -> ExitCode {
+    let args = cli::Cli::parse();
+    let dir = match assistant_domain::datadir::DataDir::resolve(args.data_dir.clone()) {
+        Ok(dir) => dir,
+        Err(error) => return cli::output::fail(args.json, &error.into()),
+    };
+    match args.command {
+        Some(command) => cli::run(command, args.json, AppState::new(dir)),
+        None => run_window(AppState::new(dir)),
+    }
+}
+
+fn run_window(state: AppState) -> ExitCode {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app::get_app_info,
+            commands::profiles::list_profiles,
+            commands::profiles::save_profile,
+            commands::profiles::delete_profile,
+            commands::keys::list_keys,
+            commands::keys::generate_key,
+            commands::keys::export_public_key,
+            commands::keys::save_public_key,
+            commands::keys::import_key,
+            commands::keys::delete_key,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: the window could not be opened: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
