@@ -1,0 +1,102 @@
+// The backend module against Tauri's own IPC mock: the exact command names and argument
+// shapes the Rust side expects, and every rejection turned into an AppError.
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as backend from "./backend";
+import { AppError, toAppError } from "./backend";
+
+beforeAll(() => {
+  // mockIPC writes to window.__TAURI_INTERNALS__; in Node the global object stands in for window.
+  (globalThis as unknown as { window: typeof globalThis }).window = globalThis;
+});
+
+afterEach(() => clearMocks());
+
+function record() {
+  const calls: { cmd: string; args: unknown }[] = [];
+  return { calls, push: (cmd: string, args: unknown) => calls.push({ cmd, args }) };
+}
+
+describe("commands", () => {
+  it("wrap the request in a `request` argument, as the Rust commands declare it", async () => {
+    const log = record();
+    mockIPC((cmd, args) => {
+      log.push(cmd, args);
+      return { kid: "k1", detachedFrom: [] };
+    });
+    await backend.deleteKey({ kid: "k1", confirmed: true });
+    expect(log.calls).toEqual([{ cmd: "delete_key", args: { request: { kid: "k1", confirmed: true } } }]);
+  });
+
+  it("send commands without a request with no arguments", async () => {
+    const log = record();
+    mockIPC((cmd, args) => {
+      log.push(cmd, args);
+      return [];
+    });
+    await backend.listKeys();
+    expect(log.calls).toEqual([{ cmd: "list_keys", args: {} }]);
+  });
+
+  it("deliver generate_key progress from the channel before the result", async () => {
+    const internals = () => (globalThis as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, m: unknown) => void } }).__TAURI_INTERNALS__;
+    const key = { kid: "k2", bits: 2048, created: "", expires: "", thumbprint: "t", profiles: [], source: "generated" };
+    mockIPC((cmd, args) => {
+      expect(cmd).toBe("generate_key");
+      const { request, onProgress } = args as { request: unknown; onProgress: { id: number } };
+      expect(request).toEqual({ bits: 2048, profile: null });
+      internals().runCallback(onProgress.id, { index: 0, message: { stage: "generating", bits: 2048 } });
+      internals().runCallback(onProgress.id, { index: 1, message: { stage: "storing" } });
+      internals().runCallback(onProgress.id, { index: 2, message: { stage: "done", key } });
+      return key;
+    });
+    const stages: string[] = [];
+    const result = await backend.generateKey({ bits: 2048, profile: null }, (p) => stages.push(p.stage));
+    expect(stages).toEqual(["generating", "storing", "done"]);
+    expect(result.kid).toBe("k2");
+  });
+
+  it("reject with an AppError that keeps kind, message and hint", async () => {
+    mockIPC(() => {
+      throw { kind: "already_exists", message: "A profile named x exists.", hint: "Pick another name." };
+    });
+    const error = await backend.saveProfile({ profile: {} as never, originalName: null }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ kind: "already_exists", message: "A profile named x exists.", hint: "Pick another name." });
+  });
+
+  it("use the plugins' own command names for clipboard and dialog", async () => {
+    const log = record();
+    mockIPC((cmd, args) => {
+      log.push(cmd, args);
+      return cmd === "plugin:dialog|save" ? "/tmp/k.json" : null;
+    });
+    await backend.copyText("public");
+    const path = await backend.chooseSavePath("k.json", "json");
+    expect(path).toBe("/tmp/k.json");
+    expect(log.calls.map((c) => c.cmd)).toEqual(["plugin:clipboard-manager|write_text", "plugin:dialog|save"]);
+    expect(log.calls[0].args).toMatchObject({ text: "public" });
+    expect(log.calls[1].args).toMatchObject({ options: { defaultPath: "k.json" } });
+  });
+});
+
+describe("toAppError", () => {
+  it("turns Tauri's bare string rejections into internal errors", () => {
+    expect(toAppError("command not found")).toMatchObject({ kind: "internal", message: "command not found", hint: null });
+  });
+
+  it("does not trust an object with an unknown kind", () => {
+    expect(toAppError({ kind: "weird", message: "m", hint: null }).kind).toBe("internal");
+  });
+
+  it("fills a missing hint with null", () => {
+    expect(toAppError({ kind: "network", message: "offline" }).hint).toBeNull();
+  });
+});
+
+it("explains that the backend is missing when the page runs outside Tauri", async () => {
+  clearMocks();
+  delete (globalThis as Record<string, unknown>).__TAURI_INTERNALS__;
+  const error = await backend.listProfiles().catch((e: unknown) => e);
+  expect(error).toMatchObject({ kind: "internal", message: "The desktop backend is not available." });
+});

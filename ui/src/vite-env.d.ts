@@ -1,0 +1,2 @@
+// Lets TypeScript accept `import "./app.css"`; Vite bundles the stylesheet.
+declare module "*.css";
