@@ -3,11 +3,16 @@
 //! functions, passing in the HTTP transport, the clock and the secret store.
 
 pub mod about;
+pub mod altinn;
 pub mod clock;
 pub mod datadir;
+pub mod diagnosis;
+pub mod endpoints;
 pub mod error;
+pub mod http;
 pub mod inventory;
 pub mod keys;
+pub mod maskinporten;
 pub mod org;
 pub mod profile;
 pub mod secret;

@@ -1,0 +1,316 @@
+//! The HTTP transport, passed into every protocol step: plain request and response values (so
+//! the builders and parsers are pure), a `Transport` trait, and the one reqwest client the app
+//! uses. Neither value prints header values or bodies in `Debug`: they carry tokens.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::error::{AppError, ErrorKind};
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Connecting longer than this means the host is unreachable, a proxy is missing or a firewall
+/// drops packets: tell the person instead of hanging.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A whole request (Maskinporten answers in well under a second when healthy).
+pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
+pub const USER_AGENT: &str = concat!("maskinporten-assistant/", env!("CARGO_PKG_VERSION"));
+/// A PEM bundle of extra CA certificates, for organisations whose network inspects TLS.
+pub const CA_BUNDLE_ENV: &str = "MASKINPORTEN_ASSISTANT_CA_BUNDLE";
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: &'static str,
+    pub url: Url,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    pub fn get(url: Url) -> Self {
+        Self {
+            method: "GET",
+            url,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn post(url: Url, content_type: &str, body: Vec<u8>) -> Self {
+        Self {
+            method: "POST",
+            url,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field("headers", &names)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Why a request got no HTTP answer at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    #[error("the name {host} could not be looked up (DNS)")]
+    Dns { host: String },
+    #[error("no connection to {host}: {detail}")]
+    Connect { host: String, detail: String },
+    #[error("the TLS handshake with {host} failed: {detail}")]
+    Tls { host: String, detail: String },
+    #[error("{host} did not answer in time")]
+    Timeout { host: String },
+    #[error("the proxy refused or failed: {detail}")]
+    Proxy { detail: String },
+    #[error("{host} closed the connection or sent something that is not HTTP: {detail}")]
+    Protocol { host: String, detail: String },
+}
+
+impl From<TransportError> for AppError {
+    fn from(error: TransportError) -> Self {
+        let hint = match &error {
+            TransportError::Dns { .. } => {
+                "Check the address and your network; behind a proxy, set HTTPS_PROXY."
+            }
+            TransportError::Connect { .. } => {
+                "The server may be down, or a firewall or missing proxy blocks it (set HTTPS_PROXY / NO_PROXY)."
+            }
+            TransportError::Tls { .. } => {
+                "If your organisation inspects TLS, point MASKINPORTEN_ASSISTANT_CA_BUNDLE at its CA certificate (PEM)."
+            }
+            TransportError::Timeout { .. } => {
+                "Try again; if it keeps happening, check the network or proxy."
+            }
+            TransportError::Proxy { .. } => "Check HTTPS_PROXY and NO_PROXY.",
+            TransportError::Protocol { .. } => {
+                "Try again; if it keeps happening the server is misbehaving."
+            }
+        };
+        AppError::new(ErrorKind::Network, error.to_string()).with_hint(hint)
+    }
+}
+
+pub trait Transport: Send + Sync {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// The one reqwest client: explicit timeouts, a User-Agent, no redirects (a token endpoint that
+/// redirects is misconfigured, and following it could leak the assertion), the system proxy
+/// (HTTPS_PROXY/NO_PROXY and the platform's settings) and optional extra CA certificates.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    pub fn new(ca_bundle: Option<PathBuf>) -> Result<Self, AppError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(TOTAL_TIMEOUT)
+            .user_agent(USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none());
+        let bundle = ca_bundle.or_else(|| {
+            std::env::var_os(CA_BUNDLE_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        if let Some(path) = bundle {
+            let invalid = |detail: String| {
+                AppError::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "The CA bundle {} could not be used: {detail}",
+                        path.display()
+                    ),
+                )
+                .with_hint("Give a PEM file with one or more -----BEGIN CERTIFICATE----- blocks.")
+            };
+            let pem = std::fs::read(&path).map_err(|e| invalid(e.to_string()))?;
+            let certs =
+                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| invalid(e.to_string()))?;
+            if certs.is_empty() {
+                return Err(invalid("it holds no certificate".into()));
+            }
+            builder = builder.tls_certs_merge(certs);
+        }
+        let client = builder.build().map_err(|e| {
+            AppError::new(
+                ErrorKind::Internal,
+                format!("the HTTP client could not be built: {e}"),
+            )
+        })?;
+        Ok(Self { client })
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let host = request.url.host_str().unwrap_or_default().to_string();
+            let method = reqwest::Method::from_bytes(request.method.as_bytes())
+                .unwrap_or(reqwest::Method::GET);
+            let mut builder = self.client.request(method, request.url.clone());
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            let response = builder
+                .body(request.body)
+                .send()
+                .await
+                .map_err(|e| classify(&host, &e))?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| classify(&host, &e))?
+                .to_vec();
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}
+
+/// Sorts a reqwest error into what a person can act on, by walking its causes.
+fn classify(host: &str, error: &reqwest::Error) -> TransportError {
+    let mut chain = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(error);
+    while let Some(e) = source {
+        chain.push_str(&e.to_string().to_lowercase());
+        chain.push_str(": ");
+        source = e.source();
+    }
+    let host = host.to_string();
+    if error.is_timeout() {
+        TransportError::Timeout { host }
+    } else if chain.contains("dns error")
+        || chain.contains("failed to lookup address")
+        || chain.contains("name or service not known")
+    {
+        TransportError::Dns { host }
+    } else if chain.contains("proxy") {
+        TransportError::Proxy {
+            detail: chain.trim_end_matches(": ").to_string(),
+        }
+    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
+    {
+        TransportError::Tls {
+            host,
+            detail: chain.trim_end_matches(": ").to_string(),
+        }
+    } else if error.is_connect() {
+        TransportError::Connect {
+            host,
+            detail: chain.trim_end_matches(": ").to_string(),
+        }
+    } else {
+        TransportError::Protocol {
+            host,
+            detail: chain.trim_end_matches(": ").to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_requests_and_responses_never_shows_header_values_or_bodies() {
+        let request = HttpRequest::post(
+            Url::parse("https://x.test/token").expect("url"),
+            "application/x-www-form-urlencoded",
+            b"assertion=eyJsecret".to_vec(),
+        )
+        .header("Authorization", "Bearer eyJtoken");
+        let printed = format!("{request:?}");
+        assert!(!printed.contains("eyJ"), "{printed}");
+        assert!(
+            printed.contains("Authorization"),
+            "header names are fine: {printed}"
+        );
+        let response = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: b"eyJaltinn".to_vec(),
+        };
+        assert!(!format!("{response:?}").contains("eyJ"));
+    }
+
+    #[test]
+    fn header_lookup_ignores_case() {
+        let response = HttpResponse {
+            status: 200,
+            headers: vec![("Date".into(), "x".into())],
+            body: vec![],
+        };
+        assert_eq!(response.header("date"), Some("x"));
+    }
+}
