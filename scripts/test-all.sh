@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Every check CI runs, in the order that fails fastest: formatting, the domain's independence
+# from Tauri, the UI build and checks, clippy, all Rust tests (keychain tests start their own
+# Secret Service; the desktop test its own Xvfb), generated bindings, the UI's browser tests,
+# and the supply-chain check.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export PATH="$root/.tools/bin:$PATH"
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+bash scripts/setup.sh test
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "The domain crate does not depend on Tauri"
+if cargo tree -p assistant-domain -e normal,build --prefix none | grep -E '^tauri' ; then
+  echo "assistant-domain depends on tauri: move that code to src-tauri" >&2; exit 1
+fi
+echo "ok: no tauri in assistant-domain's tree"
+
+step "UI: type-check, unit tests, build"
+(cd ui && npm run --silent check && npm test --silent && npm run --silent build)
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (workspace)"
+cargo test --workspace --locked
+
+step "Generated TypeScript bindings are up to date"
+if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
+  git status --porcelain -- ui/src/bindings
+  echo "ui/src/bindings changed when the tests regenerated them: commit the new bindings" >&2; exit 1
+fi
+echo "ok: bindings match the Rust types"
+
+step "UI: browser tests (headless Chromium, backend mocked)"
+(cd ui && npm run --silent test:browser)
+
+step "Supply chain: cargo deny"
+bash scripts/deny.sh
+
+step "All checks passed"
