@@ -1,0 +1,247 @@
+//! App B after instantiation (protocols.md §4.1–§4.4): form data as JSON and XML, process/next
+//! with the receipt PDF, listing and deleting.
+
+use assistant_sandbox::defaults;
+use assistant_tests::{Harness, StatusCode};
+use serde_json::{Value, json};
+
+const RW: &str = "altinn:instances.read altinn:instances.write";
+
+async fn instance(h: &Harness, token: &str) -> Value {
+    let response = h
+        .http
+        .post(format!("{}/instances/create", h.app_url()))
+        .bearer_auth(token)
+        .json(&json!({"instanceOwner": {"organisationNumber": defaults::ORG_NUMBER}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn form_data_put_as_json_reads_back_as_xml_and_xml_is_the_default() {
+    let h = Harness::start().await;
+    let token = h.altinn_token(RW).await;
+    let instance = instance(&h, &token).await;
+    let url = instance["data"][0]["selfLinks"]["apps"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = h
+        .http
+        .put(&url)
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(r#"{"navn":"Ola","antall":2}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let element: Value = response.json().await.unwrap();
+    assert_eq!(element["dataType"], "model");
+    let xml = h
+        .http
+        .get(&url)
+        .bearer_auth(&token)
+        .header("accept", "application/xml")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><Model><antall>2</antall><navn>Ola</navn></Model>"
+    );
+    let response = h
+        .http
+        .put(&url)
+        .bearer_auth(&token)
+        .body("<Model><navn>Per</navn></Model>")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "no content type: read as XML"
+    );
+    let json: Value = h
+        .http
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json, json!({"navn": "Per"}));
+}
+
+#[tokio::test]
+async fn form_data_of_the_wrong_type_is_400() {
+    let h = Harness::start().await;
+    let token = h.altinn_token(RW).await;
+    let instance = instance(&h, &token).await;
+    let url = instance["data"][0]["selfLinks"]["apps"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = h
+        .http
+        .put(&url)
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(r#"{"antall":"many"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!("The JSON value could not be converted to integer. Path: $.antall")
+    );
+}
+
+#[tokio::test]
+async fn process_next_ends_the_process_with_a_receipt_pdf_and_then_data_is_locked() {
+    let h = Harness::start().await;
+    let token = h.altinn_token(RW).await;
+    let instance = instance(&h, &token).await;
+    let self_link = instance["selfLinks"]["apps"].as_str().unwrap().to_owned();
+    let data_url = instance["data"][0]["selfLinks"]["apps"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = h
+        .http
+        .put(format!("{self_link}/process/next"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let process: Value = response.json().await.unwrap();
+    assert_eq!(process["currentTask"], Value::Null);
+    assert_eq!(process["endEvent"], "EndEvent_1");
+    let ended: Value = h
+        .http
+        .get(&self_link)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let receipt = ended["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["contentType"] == "application/pdf")
+        .expect("a receipt")
+        .clone();
+    assert_eq!(receipt["dataType"], "ref-data-as-pdf");
+    let pdf = h
+        .http
+        .get(receipt["selfLinks"]["apps"].as_str().unwrap())
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-1.4"));
+    let response = h
+        .http
+        .put(&data_url)
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT, "no current task");
+    let response = h
+        .http
+        .put(format!("{self_link}/process/next"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT, "already ended");
+}
+
+#[tokio::test]
+async fn active_lists_open_instances_and_delete_removes_one() {
+    let h = Harness::start().await;
+    let token = h.altinn_token(RW).await;
+    let instance = instance(&h, &token).await;
+    let active_url = format!(
+        "{}/instances/{}/active",
+        h.app_url(),
+        defaults::ORG_PARTY_ID
+    );
+    let active: Value = h
+        .http
+        .get(&active_url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(active[0]["id"], instance["id"]);
+    let self_link = instance["selfLinks"]["apps"].as_str().unwrap();
+    assert_eq!(
+        h.http
+            .delete(self_link)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        h.http
+            .get(self_link)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let active: Value = h
+        .http
+        .get(&active_url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(active, json!([]));
+}
+
+#[tokio::test]
+async fn reading_an_instance_needs_the_read_scope() {
+    let h = Harness::start().await;
+    let token = h.altinn_token(RW).await;
+    let instance = instance(&h, &token).await;
+    let write_only = h.altinn_token("altinn:instances.write").await;
+    let response = h
+        .http
+        .get(instance["selfLinks"]["apps"].as_str().unwrap())
+        .bearer_auth(&write_only)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,242 @@
+//! The Entra ID device-code sign-in (config-keyvault-selfservice.md §3.5, RFC 8628): the code,
+//! polling answers, approval through Control and through the device-login page.
+
+use assistant_sandbox::{Service, defaults};
+use assistant_tests::{Harness, StatusCode};
+use serde_json::{Value, json};
+
+const GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+async fn device_code(h: &Harness, client_id: &str, scope: &str) -> (StatusCode, Value) {
+    let url = format!(
+        "{}/{}/oauth2/v2.0/devicecode",
+        h.sandbox.urls().entra,
+        defaults::TENANT_ID
+    );
+    let response = h
+        .http
+        .post(url)
+        .form(&[("client_id", client_id), ("scope", scope)])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn poll(h: &Harness, code: &str) -> (StatusCode, Value) {
+    let url = format!(
+        "{}/{}/oauth2/v2.0/token",
+        h.sandbox.urls().entra,
+        defaults::TENANT_ID
+    );
+    let form = [
+        ("grant_type", GRANT),
+        ("client_id", defaults::AZURE_CLI_CLIENT_ID),
+        ("device_code", code),
+    ];
+    let response = h.http.post(url).form(&form).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+/// Moves the Entra clock past the polling interval (no sleeping).
+fn wait_interval(h: &Harness) {
+    let offset = h.control.clock_offset(Service::Entra) + time::Duration::seconds(6);
+    h.control.skew_clock(Service::Entra, offset);
+}
+
+#[tokio::test]
+async fn a_device_code_is_pending_then_slow_down_then_approved_then_spent() {
+    let h = Harness::start().await;
+    let (status, code) = device_code(
+        &h,
+        defaults::AZURE_CLI_CLIENT_ID,
+        "https://vault.azure.net/.default offline_access",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{code}");
+    assert_eq!(code["expires_in"], 900);
+    assert_eq!(code["interval"], 5);
+    assert_eq!(
+        code["verification_uri"],
+        json!(format!("{}/devicelogin", h.sandbox.urls().entra))
+    );
+    assert!(
+        code["message"]
+            .as_str()
+            .unwrap()
+            .contains(code["user_code"].as_str().unwrap())
+    );
+    let device = code["device_code"].as_str().unwrap();
+    let (status, body) = poll(&h, device).await;
+    assert_eq!(
+        (status, body["error"].clone()),
+        (StatusCode::BAD_REQUEST, json!("authorization_pending"))
+    );
+    let (_, body) = poll(&h, device).await;
+    assert_eq!(
+        body["error"], "slow_down",
+        "polled again within the interval"
+    );
+    h.control
+        .approve_device_code(code["user_code"].as_str().unwrap(), defaults::VAULT_ADMIN)
+        .unwrap();
+    wait_interval(&h);
+    let (status, token) = poll(&h, device).await;
+    assert_eq!(status, StatusCode::OK, "{token}");
+    assert_eq!(token["token_type"], "Bearer");
+    assert_eq!(token["scope"], "https://vault.azure.net/user_impersonation");
+    let claims = assistant_tests::claims_of(token["access_token"].as_str().unwrap());
+    assert_eq!(claims["aud"], "https://vault.azure.net");
+    assert_eq!(claims["upn"], defaults::VAULT_ADMIN);
+    wait_interval(&h);
+    let (_, body) = poll(&h, device).await;
+    assert_eq!(
+        body["error"], "invalid_grant",
+        "a device code is redeemed once"
+    );
+}
+
+#[tokio::test]
+async fn a_declined_code_gets_authorization_declined() {
+    let h = Harness::start().await;
+    let (_, code) = device_code(
+        &h,
+        defaults::AZURE_CLI_CLIENT_ID,
+        "https://vault.azure.net/.default",
+    )
+    .await;
+    h.control
+        .deny_device_code(code["user_code"].as_str().unwrap())
+        .unwrap();
+    let (status, body) = poll(&h, code["device_code"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "authorization_declined");
+    assert_eq!(
+        body["error_description"],
+        "AADSTS70000: The user declined the authorization request."
+    );
+}
+
+#[tokio::test]
+async fn an_expired_code_gets_expired_token() {
+    let h = Harness::start().await;
+    let (_, code) = device_code(
+        &h,
+        defaults::AZURE_CLI_CLIENT_ID,
+        "https://vault.azure.net/.default",
+    )
+    .await;
+    h.control
+        .skew_clock(Service::Entra, time::Duration::seconds(901));
+    let (status, body) = poll(&h, code["device_code"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "expired_token");
+    assert!(
+        h.control
+            .approve_device_code(code["user_code"].as_str().unwrap(), defaults::VAULT_ADMIN)
+            .is_err(),
+        "too late to approve"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_client_id_and_a_scope_without_the_vault_are_refused() {
+    let h = Harness::start().await;
+    let (status, body) = device_code(
+        &h,
+        "11111111-2222-3333-4444-555555555555",
+        "https://vault.azure.net/.default",
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].clone()),
+        (StatusCode::BAD_REQUEST, json!("unauthorized_client"))
+    );
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .starts_with("AADSTS700016: ")
+    );
+    let (status, body) = device_code(
+        &h,
+        defaults::AZURE_CLI_CLIENT_ID,
+        "https://graph.microsoft.com/.default",
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].clone()),
+        (StatusCode::BAD_REQUEST, json!("invalid_scope"))
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_tenant_is_refused() {
+    let h = Harness::start().await;
+    let url = format!(
+        "{}/00000000-0000-0000-0000-000000000000/oauth2/v2.0/devicecode",
+        h.sandbox.urls().entra
+    );
+    let response = h
+        .http
+        .post(url)
+        .form(&[
+            ("client_id", defaults::AZURE_CLI_CLIENT_ID),
+            ("scope", "https://vault.azure.net/.default"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .starts_with("AADSTS90002: Tenant '00000000-0000-0000-0000-000000000000' not found.")
+    );
+}
+
+#[tokio::test]
+async fn the_device_login_page_lets_a_person_approve_a_code() {
+    let h = Harness::start().await;
+    let (_, code) = device_code(
+        &h,
+        defaults::AZURE_CLI_CLIENT_ID,
+        "https://vault.azure.net/.default",
+    )
+    .await;
+    let page_url = format!("{}/devicelogin", h.sandbox.urls().entra);
+    let page = h
+        .http
+        .get(&page_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("name=\"user_code\"") && page.contains(defaults::VAULT_ADMIN),
+        "a form listing the identities"
+    );
+    let user_code = code["user_code"].as_str().unwrap().to_lowercase();
+    let form = [
+        ("user_code", user_code.as_str()),
+        ("identity", "a11ce000-0000-4000-8000-000000000001"),
+        ("decision", "approve"),
+    ];
+    let result = h.http.post(&page_url).form(&form).send().await.unwrap();
+    assert_eq!(result.status(), StatusCode::OK);
+    assert!(result.text().await.unwrap().contains("You have signed in"));
+    let (status, _) = poll(&h, code["device_code"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let again = h.http.post(&page_url).form(&form).send().await.unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::BAD_REQUEST,
+        "the code is no longer pending"
+    );
+}

@@ -1,0 +1,197 @@
+//! System-user grants (protocols.md §2): the `urn:altinn:systemuser` authorization_details rules
+//! and the resulting token.
+
+use assistant_sandbox::defaults;
+use assistant_tests::{Harness, Jwt, StatusCode, assert_mp_error, claims_of, test_key};
+use serde_json::{Value, json};
+
+fn system_user_grant(h: &Harness, details: Value) -> Jwt {
+    h.grant().claim("authorization_details", details)
+}
+
+fn entry() -> Value {
+    json!({
+        "type": "urn:altinn:systemuser",
+        "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{}", defaults::CUSTOMER_ORG_NUMBER)},
+        "externalRef": defaults::SYSTEM_USER_EXTERNAL_REF,
+    })
+}
+
+fn customer_error(detail: &str) -> String {
+    format!("MP-303 Invalid Altinn customer configuration. {detail}")
+}
+
+#[tokio::test]
+async fn a_system_user_grant_gets_a_token_with_the_system_user_details() {
+    let h = Harness::start().await;
+    let (status, body) = h
+        .token_request(&system_user_grant(&h, json!([entry()])).sign(test_key(0)))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let claims = claims_of(body["access_token"].as_str().unwrap());
+    assert_eq!(
+        claims["authorization_details"],
+        json!([{
+            "type": "urn:altinn:systemuser",
+            "systemuser_org": {"authority": "iso6523-actorid-upis", "id": format!("0192:{}", defaults::CUSTOMER_ORG_NUMBER)},
+            "systemuser_id": [defaults::SYSTEM_USER_ID],
+            "system_id": defaults::SYSTEM_ID,
+        }]),
+        "lower-case id in the token, as in the doc example"
+    );
+    assert_eq!(
+        claims["consumer"]["ID"],
+        json!(format!("0192:{}", defaults::ORG_NUMBER)),
+        "consumer is the vendor"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_authorization_details_type_gets_mp_301() {
+    let h = Harness::start().await;
+    let mut details = entry();
+    details["type"] = json!("urn:altinn:consent");
+    let actual = h
+        .token_request(&system_user_grant(&h, json!([details])).sign(test_key(0)))
+        .await;
+    assert_mp_error(
+        &actual,
+        StatusCode::BAD_REQUEST,
+        "invalid_authorization_details",
+        "MP-301 Invalid authorization_details: unsupported type 'urn:altinn:consent'",
+    );
+}
+
+#[tokio::test]
+async fn the_old_pilot_field_name_systemuserorg_gets_mp_302() {
+    let h = Harness::start().await;
+    let details = json!({"type": "urn:altinn:systemuser", "systemuserorg": {"authority": "iso6523-actorid-upis", "ID": "0192:310987654"}});
+    let actual = h
+        .token_request(&system_user_grant(&h, json!([details])).sign(test_key(0)))
+        .await;
+    assert_mp_error(
+        &actual,
+        StatusCode::BAD_REQUEST,
+        "invalid_authorization_details",
+        "MP-302 Invalid authorization_details: unknown field 'systemuserorg'",
+    );
+}
+
+#[tokio::test]
+async fn a_lower_case_id_in_the_grants_systemuser_org_gets_mp_302() {
+    let h = Harness::start().await;
+    let mut details = entry();
+    details["systemuser_org"] =
+        json!({"authority": "iso6523-actorid-upis", "id": "0192:310987654"});
+    let actual = h
+        .token_request(&system_user_grant(&h, json!([details])).sign(test_key(0)))
+        .await;
+    assert_mp_error(
+        &actual,
+        StatusCode::BAD_REQUEST,
+        "invalid_authorization_details",
+        "MP-302 Invalid authorization_details: unknown field 'id'",
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_external_ref_gets_mp_303() {
+    let h = Harness::start().await;
+    let mut details = entry();
+    details["externalRef"] = json!("somebody-else");
+    let actual = h
+        .token_request(&system_user_grant(&h, json!([details])).sign(test_key(0)))
+        .await;
+    let detail = format!(
+        "No system user found for client {} with systemuser_org 0192:{} and externalRef somebody-else",
+        defaults::CLIENT_ID,
+        defaults::CUSTOMER_ORG_NUMBER
+    );
+    assert_mp_error(
+        &actual,
+        StatusCode::BAD_REQUEST,
+        "invalid_altinn_customer_configuration",
+        &customer_error(&detail),
+    );
+}
+
+#[tokio::test]
+async fn a_missing_external_ref_gets_mp_303_when_the_request_had_one() {
+    let h = Harness::start().await;
+    let mut details = entry();
+    details.as_object_mut().unwrap().remove("externalRef");
+    let actual = h
+        .token_request(&system_user_grant(&h, json!([details])).sign(test_key(0)))
+        .await;
+    let detail = format!(
+        "No system user found for client {} with systemuser_org 0192:{} and externalRef (none)",
+        defaults::CLIENT_ID,
+        defaults::CUSTOMER_ORG_NUMBER
+    );
+    assert_mp_error(
+        &actual,
+        StatusCode::BAD_REQUEST,
+        "invalid_altinn_customer_configuration",
+        &customer_error(&detail),
+    );
+}
+
+#[tokio::test]
+async fn a_systemuser_org_without_the_0192_prefix_gets_mp_303() {
+    let h = Harness::start().await;
+    let mut details = entry();
+    details["systemuser_org"]["ID"] = json!(defaults::CUSTOMER_ORG_NUMBER);
+    let actual = h
+        .token_request(&system_user_grant(&h, json!([details])).sign(test_key(0)))
+        .await;
+    assert_mp_error(
+        &actual,
+        StatusCode::BAD_REQUEST,
+        "invalid_altinn_customer_configuration",
+        &customer_error("systemuser_org.ID must be 0192:<organisation number>"),
+    );
+}
+
+#[tokio::test]
+async fn a_system_user_of_another_org_gets_mp_303() {
+    let h = Harness::start().await;
+    let mut details = entry();
+    details["systemuser_org"]["ID"] = json!(format!("0192:{}", defaults::DIGDIR_ORG_NUMBER));
+    let actual = h
+        .token_request(&system_user_grant(&h, json!([details])).sign(test_key(0)))
+        .await;
+    assert_eq!(
+        actual.1["error"], "invalid_altinn_customer_configuration",
+        "{}",
+        actual.1
+    );
+    assert_eq!(actual.0, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn two_parties_in_one_grant_are_refused() {
+    let h = Harness::start().await;
+    let actual = h
+        .token_request(&system_user_grant(&h, json!([entry(), entry()])).sign(test_key(0)))
+        .await;
+    assert_mp_error(
+        &actual,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        "MP-011 Invalid assertion. Invalid parameter value. authorization_details must hold exactly one entry (one party per grant)",
+    );
+}
+
+#[tokio::test]
+async fn authorization_details_as_an_object_instead_of_an_array_is_refused() {
+    let h = Harness::start().await;
+    let actual = h
+        .token_request(&system_user_grant(&h, entry()).sign(test_key(0)))
+        .await;
+    assert_mp_error(
+        &actual,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        "MP-011 Invalid assertion. Invalid parameter value. authorization_details must be an array",
+    );
+}
