@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod sandbox;
 mod state;
 
 use std::process::ExitCode;

@@ -1,9 +1,11 @@
 //! The headless command line: the same domain functions as the window, for testers who script
 //! runs and for tests. Every subcommand takes `--json`; the exit code is 0 only on success.
 
+mod chain;
 mod keys;
 pub(crate) mod output;
 mod profiles;
+mod sandbox;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +42,13 @@ pub enum Command {
     /// Profiles: environment, organisation, client id, scopes, apps, key, vault and secret names.
     #[command(subcommand)]
     Profile(profiles::ProfileCommand),
+    /// Get a Maskinporten token for a profile, verify it and explain any failure.
+    Token(chain::ChainArgs),
+    /// Token, then the exchange to an Altinn token: the whole chain in one call.
+    Exchange(chain::ChainArgs),
+    /// The built-in sandbox: serve it standalone, or register a profile's key on it.
+    #[command(subcommand)]
+    Sandbox(sandbox::SandboxCommand),
     /// Version, data folder and keychain namespace of this installation.
     Info,
 }
@@ -48,6 +57,9 @@ pub fn run(command: Command, json: bool, state: AppState) -> ExitCode {
     let result = match command {
         Command::Key(command) => keys::run(command, json, &state),
         Command::Profile(command) => profiles::run(command, &state),
+        Command::Token(args) => chain::run(args, false, &state),
+        Command::Exchange(args) => chain::run(args, true, &state),
+        Command::Sandbox(command) => sandbox::run(command, json, &state),
         Command::Info => {
             let info = assistant_domain::about::app_info(&state.dir, env!("CARGO_PKG_VERSION"));
             let text = format!(

@@ -11,6 +11,9 @@ use serde::Serialize;
 pub struct Output {
     json: serde_json::Value,
     text: String,
+    /// A result worth printing that still means failure (a token chain that broke): printed
+    /// like a success, with the error added, and the exit code is 1.
+    error: Option<AppError>,
 }
 
 impl Output {
@@ -24,7 +27,31 @@ impl Output {
         Ok(Self {
             json,
             text: text.into(),
+            error: None,
         })
+    }
+
+    pub fn from_json(json: serde_json::Value, text: impl Into<String>) -> Result<Self, AppError> {
+        Ok(Self {
+            json,
+            text: text.into(),
+            error: None,
+        })
+    }
+
+    /// A report that is also a failure: `--json` gets the report with `"error"` added.
+    pub fn failed(mut json: serde_json::Value, text: impl Into<String>, error: AppError) -> Self {
+        if let Some(object) = json.as_object_mut() {
+            object.insert(
+                "error".into(),
+                serde_json::to_value(&error).unwrap_or_default(),
+            );
+        }
+        Self {
+            json,
+            text: text.into(),
+            error: Some(error),
+        }
     }
 }
 
@@ -37,7 +64,19 @@ pub fn succeed(json: bool, out: Output) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not our failure to report.
     let _ = writeln!(stdout, "{printed}");
-    ExitCode::SUCCESS
+    drop(stdout);
+    match out.error {
+        None => ExitCode::SUCCESS,
+        Some(error) => {
+            if !json {
+                eprintln!("error: {}", error.message);
+                if let Some(hint) = &error.hint {
+                    eprintln!("hint:  {hint}");
+                }
+            }
+            ExitCode::FAILURE
+        }
+    }
 }
 
 pub fn fail(json: bool, error: &AppError) -> ExitCode {

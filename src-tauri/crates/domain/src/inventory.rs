@@ -465,6 +465,16 @@ pub fn private_jwk(
     Ok(jwk)
 }
 
+/// The key to sign grants with, from the keychain (checked against the index).
+pub fn signing_key(
+    dir: &DataDir,
+    store: &dyn SecretStore,
+    kid: &str,
+) -> Result<rsa::RsaPrivateKey, AppError> {
+    let jwk = private_jwk(dir, store, kid)?;
+    Ok(import::parse_private_key(jwk.expose_secret())?.key)
+}
+
 pub fn encoded_jwk(
     dir: &DataDir,
     store: &dyn SecretStore,

@@ -4,6 +4,7 @@
 
 pub mod about;
 pub mod altinn;
+pub mod chain;
 pub mod clock;
 pub mod datadir;
 pub mod diagnosis;

@@ -1,0 +1,74 @@
+//! `sandbox`: run the built-in emulators standalone (for Postman, curl or another tool), and
+//! `sandbox register`: rehearse the portal step for a profile.
+
+use std::io::Write;
+
+use assistant_domain::{AppError, ErrorKind, inventory};
+use clap::Subcommand;
+
+use super::output::Output;
+use crate::AppState;
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Start the sandbox, print its base URLs and serve until Ctrl-C.
+    Serve {
+        /// Seed a client for this profile's organisation and client id.
+        #[arg(long)]
+        profile: Option<String>,
+    },
+    /// Register the profile's public key and scopes on its sandbox client (the portal step).
+    Register {
+        #[arg(long)]
+        profile: String,
+    },
+}
+
+pub fn run(command: SandboxCommand, json: bool, state: &AppState) -> Result<Output, AppError> {
+    match command {
+        SandboxCommand::Register { profile } => {
+            let profile = inventory::show_profile(&state.dir, &profile)?;
+            let registration = crate::sandbox::register(&state.dir, &profile)?;
+            let kids: Vec<&str> = registration
+                .keys
+                .iter()
+                .filter_map(|k| k["kid"].as_str())
+                .collect();
+            let text = format!(
+                "Sandbox client {} now has keys {} and scopes {}.",
+                registration.client_id,
+                kids.join(", "),
+                registration.scopes.join(" ")
+            );
+            Output::new(&registration, text)
+        }
+        SandboxCommand::Serve { profile } => {
+            let profile = profile
+                .map(|p| inventory::show_profile(&state.dir, &p))
+                .transpose()?;
+            let runtime = tokio::runtime::Runtime::new()
+                .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+            runtime.block_on(async {
+                let sandbox = crate::sandbox::start(&state.dir, profile.as_ref()).await?;
+                let urls = sandbox.urls().clone();
+                let client = crate::sandbox::client_of(profile.as_ref());
+                let body = serde_json::json!({ "urls": urls, "clientId": client, "appB": format!("{}/{}", assistant_sandbox::defaults::APP_ORG, assistant_sandbox::defaults::APP_NAME) });
+                let printed = if json {
+                    serde_json::to_string(&body).unwrap_or_default()
+                } else {
+                    format!(
+                        "Sandbox running (Ctrl-C stops it):\n  Maskinporten   {}\n  Altinn         {}\n  Apps (app B)   {}/{}/{}/\n  Key Vault      {}\n  Entra ID       {}\n  Request log    {}_sandbox/log\nClient id {client}.",
+                        urls.maskinporten, urls.altinn_platform, urls.apps, assistant_sandbox::defaults::APP_ORG, assistant_sandbox::defaults::APP_NAME, urls.key_vault, urls.entra, urls.maskinporten
+                    )
+                };
+                let mut stdout = std::io::stdout().lock();
+                let _ = writeln!(stdout, "{printed}");
+                let _ = stdout.flush();
+                drop(stdout);
+                let _ = tokio::signal::ctrl_c().await;
+                sandbox.shutdown().await;
+                Output::new(&serde_json::json!({ "stopped": true }), "Sandbox stopped.")
+            })
+        }
+    }
+}

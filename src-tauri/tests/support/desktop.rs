@@ -1,0 +1,182 @@
+//! The real window under a private Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver),
+//! with a private keychain and data folder. Every process it starts is ended on drop, by process
+//! group, so no WebKitWebDriver is left behind (shared/reference/toolchain.md §4).
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use super::{BIN, Cli};
+
+/// Generous: the first WebKit start on a cold 2-core machine is slow.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+#[derive(Debug)]
+pub struct Desktop {
+    pub cli: Cli,
+    xvfb: Child,
+    driver: Child,
+    pub client: Client,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn tauri_driver() -> PathBuf {
+    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.tools/bin/tauri-driver");
+    if local.exists() {
+        return local;
+    }
+    std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join("tauri-driver")).find(|p| p.exists()))
+        .expect("tauri-driver is needed: cargo install --locked --root .tools tauri-driver@2.1.0 (the README test command does)")
+}
+
+/// Starts Xvfb on a display it picks itself (`-displayfd`), so tests never use a real screen.
+fn start_xvfb() -> (Child, String) {
+    let mut xvfb = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x860x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("Xvfb is needed for desktop tests (apt-get install xvfb)");
+    let mut line = String::new();
+    BufReader::new(xvfb.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("Xvfb prints its display");
+    (xvfb, format!(":{}", line.trim()))
+}
+
+impl Desktop {
+    pub async fn open() -> Self {
+        let cli = Cli::new();
+        let (xvfb, display) = start_xvfb();
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .envs(cli.keyring.env())
+            .env("MASKINPORTEN_ASSISTANT_DATA_DIR", cli.data.path())
+            .env("DISPLAY", &display)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver starts");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "wry".into());
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": BIN }),
+        );
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::rustls()
+                .expect("rustls client")
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < PATIENCE => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("could not start a WebDriver session: {e}"),
+            }
+        };
+        Self {
+            cli,
+            xvfb,
+            driver,
+            client,
+        }
+    }
+
+    /// Waits until the element exists and its text satisfies `ok`; returns the text.
+    pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+                && ok(&text)
+            {
+                return text;
+            }
+            assert!(started.elapsed() < PATIENCE, "timed out waiting for {css}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Waits for the page to paint what the DOM already shows (two animation frames), then
+    /// saves a PNG under artifacts/screenshots.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let painted = "const done = arguments[arguments.length - 1]; \
+                       requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.client
+            .execute_async(painted, vec![])
+            .await
+            .expect("the page paints");
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts/screenshots");
+        std::fs::create_dir_all(&dir).expect("artifacts dir");
+        let path = dir.join(name);
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Ends the WebDriver session; dropping `self` then ends tauri-driver and Xvfb.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+fn end_group(child: &mut Child) {
+    // SIGTERM to the whole group lets tauri-driver take WebKitWebDriver down with it.
+    let _ = Command::new("kill")
+        .args(["-TERM", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.wait();
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        end_group(&mut self.driver);
+        end_group(&mut self.xvfb);
+    }
+}
