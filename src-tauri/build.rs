@@ -11,6 +11,11 @@ const COMMANDS: &[&str] = &[
     "save_public_key",
     "import_key",
     "delete_key",
+    "run_token_test",
+    "copy_token",
+    "get_sandbox_info",
+    "register_sandbox_key",
+    "get_wire_log",
 ];
 
 fn main() {

@@ -2,7 +2,9 @@
 //! CLI in `cli/`, and every decision in the domain crate.
 
 mod cli;
+mod clipboard;
 mod commands;
+mod flows;
 mod sandbox;
 mod state;
 
@@ -41,6 +43,11 @@ fn run_window(state: AppState) -> ExitCode {
             commands::keys::save_public_key,
             commands::keys::import_key,
             commands::keys::delete_key,
+            commands::chain::run_token_test,
+            commands::chain::copy_token,
+            commands::sandbox::get_sandbox_info,
+            commands::sandbox::register_sandbox_key,
+            commands::sandbox::get_wire_log,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -171,3 +171,168 @@ pub fn register(dir: &DataDir, profile: &Profile) -> Result<Registration, AppErr
     )?;
     Ok(result)
 }
+
+/// Keeps one running sandbox for the app's lifetime, restarted when a profile needs another
+/// organisation or client than the one it was seeded for.
+#[derive(Debug, Default)]
+pub struct SandboxHost {
+    current: tokio::sync::Mutex<Option<(String, Sandbox)>>,
+}
+
+/// What the window shows about the running sandbox.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SandboxInfo {
+    pub maskinporten: String,
+    pub altinn: String,
+    pub apps: String,
+    pub key_vault: String,
+    pub entra: String,
+    pub client_id: String,
+    pub app_b: String,
+}
+
+/// One request the sandbox served: what went over the wire, without secrets.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WireLine {
+    pub at: String,
+    pub service: String,
+    pub method: String,
+    pub path: String,
+    pub status: Option<u16>,
+    pub duration_ms: u64,
+    pub outcome: String,
+}
+
+fn seed_key(profile: Option<&Profile>) -> String {
+    let org = profile.and_then(|p| p.org_number.clone()).unwrap_or_default();
+    format!("{org}/{}", client_of(profile))
+}
+
+impl SandboxHost {
+    /// The sandbox's endpoints for this profile, starting (or restarting) it when needed.
+    pub async fn endpoints_for(&self, dir: &DataDir, profile: &Profile) -> Result<Endpoints, AppError> {
+        let mut current = self.current.lock().await;
+        let key = seed_key(Some(profile));
+        if current.as_ref().is_none_or(|(k, _)| *k != key) {
+            if let Some((_, old)) = current.take() {
+                old.shutdown().await;
+            }
+            *current = Some((key, start(dir, Some(profile)).await?));
+        }
+        let (_, sandbox) = current.as_ref().ok_or_else(|| AppError::new(ErrorKind::Internal, "the sandbox did not start"))?;
+        endpoints(sandbox)
+    }
+
+    pub async fn info(&self, profile: Option<&Profile>) -> Option<SandboxInfo> {
+        let current = self.current.lock().await;
+        let (_, sandbox) = current.as_ref()?;
+        let urls = sandbox.urls();
+        Some(SandboxInfo {
+            maskinporten: urls.maskinporten.clone(),
+            altinn: urls.altinn_platform.clone(),
+            apps: urls.apps.clone(),
+            key_vault: urls.key_vault.clone(),
+            entra: urls.entra.clone(),
+            client_id: client_of(profile),
+            app_b: format!("{}/{}", defaults::APP_ORG, defaults::APP_NAME),
+        })
+    }
+
+    pub async fn wire_log(&self) -> Vec<WireLine> {
+        let current = self.current.lock().await;
+        let Some((_, sandbox)) = current.as_ref() else { return Vec::new() };
+        sandbox
+            .control()
+            .request_log()
+            .into_iter()
+            .map(|e| WireLine {
+                at: e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                service: serde_json::to_value(e.service).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                method: e.method,
+                path: e.path,
+                status: e.status,
+                duration_ms: e.duration_ms,
+                outcome: e.outcome,
+            })
+            .collect()
+    }
+
+    /// Applies a new registration to the running sandbox (it is also in sandbox.json).
+    pub async fn apply(&self, registration: &Registration) {
+        let current = self.current.lock().await;
+        if let Some((_, sandbox)) = current.as_ref() {
+            let control = sandbox.control();
+            let _ = control.set_client_scopes(&registration.client_id, &registration.scopes);
+            for jwk in &registration.keys {
+                let _ = control.register_key(&registration.client_id, jwk.clone());
+            }
+        }
+    }
+
+    pub async fn shutdown(&self) {
+        if let Some((_, sandbox)) = self.current.lock().await.take() {
+            sandbox.shutdown().await;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SandboxInfoRequest {
+    /// Start the sandbox for this profile if it is not running (it must be a sandbox profile).
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RegisterRequest {
+    pub profile: String,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RegistrationOutcome {
+    /// The profile as saved (the client id filled in when it was empty).
+    pub profile: Profile,
+    pub client_id: String,
+    pub kids: Vec<String>,
+    pub scopes: Vec<String>,
+}
+
+/// The sandbox's URLs for a sandbox profile, starting it when asked.
+pub async fn info(state: &crate::AppState, request: SandboxInfoRequest) -> Result<Option<SandboxInfo>, AppError> {
+    let profile = match request.profile {
+        Some(name) => {
+            let dir = state.dir.clone();
+            Some(crate::flows::blocking(move || inventory::show_profile(&dir, &name)).await?)
+        }
+        None => None,
+    };
+    if let Some(profile) = profile.as_ref().filter(|p| p.environment == assistant_domain::profile::Environment::Sandbox) {
+        state.sandbox.endpoints_for(&state.dir, profile).await?;
+    }
+    Ok(state.sandbox.info(profile.as_ref()).await)
+}
+
+/// The portal step, rehearsed from the window: recorded, and applied to the running sandbox.
+pub async fn register_for_window(state: &crate::AppState, request: RegisterRequest) -> Result<RegistrationOutcome, AppError> {
+    let dir = state.dir.clone();
+    let (registration, profile) = crate::flows::blocking(move || {
+        let profile = inventory::show_profile(&dir, &request.profile)?;
+        let registration = register(&dir, &profile)?;
+        Ok((registration, inventory::show_profile(&dir, &profile.name)?))
+    })
+    .await?;
+    state.sandbox.apply(&registration).await;
+    Ok(RegistrationOutcome {
+        client_id: registration.client_id.clone(),
+        kids: registration.keys.iter().filter_map(|k| k["kid"].as_str().map(str::to_string)).collect(),
+        scopes: registration.scopes.clone(),
+        profile,
+    })
+}

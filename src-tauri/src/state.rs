@@ -1,23 +1,32 @@
-//! What every command and CLI call gets: the data folder, the secret store and the clock.
+//! What every command and CLI call gets: the data folder, the secret store, the clock, the HTTP
+//! transport, the in-session token caches and the sandbox host.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
+use assistant_domain::chain::{Session, Tokens};
 use assistant_domain::clock::{Clock, SystemClock};
 use assistant_domain::datadir::DataDir;
+use assistant_domain::http::ReqwestTransport;
 use assistant_domain::secret_store::{KeychainStore, SecretStore};
+use assistant_domain::AppError;
+
+use crate::sandbox::SandboxHost;
 
 #[derive(Clone)]
 pub struct AppState {
     pub dir: DataDir,
     pub store: Arc<dyn SecretStore>,
     pub clock: Arc<dyn Clock>,
+    pub session: Arc<Session>,
+    pub sandbox: Arc<SandboxHost>,
+    /// The tokens of the last successful token test, for the copy button (never sent to the UI).
+    pub last_tokens: Arc<Mutex<Option<Tokens>>>,
+    transport: Arc<OnceLock<ReqwestTransport>>,
 }
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState")
-            .field("dir", &self.dir)
-            .finish_non_exhaustive()
+        f.debug_struct("AppState").field("dir", &self.dir).finish_non_exhaustive()
     }
 }
 
@@ -28,6 +37,19 @@ impl AppState {
             dir,
             store: Arc::new(KeychainStore::for_this_build()),
             clock: Arc::new(SystemClock),
+            session: Arc::default(),
+            sandbox: Arc::default(),
+            last_tokens: Arc::default(),
+            transport: Arc::default(),
         }
+    }
+
+    /// The one HTTP client, built on first use (a bad CA bundle is reported then, not at start).
+    pub fn transport(&self) -> Result<&ReqwestTransport, AppError> {
+        if let Some(t) = self.transport.get() {
+            return Ok(t);
+        }
+        let built = ReqwestTransport::new(None)?;
+        Ok(self.transport.get_or_init(|| built))
     }
 }

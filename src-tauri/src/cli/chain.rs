@@ -1,11 +1,8 @@
 //! `token` and `exchange`: the moment of truth for a profile, headless. A `sandbox` profile runs
 //! against the built-in sandbox started for the call.
 
-use assistant_domain::chain::{self, ChainOptions, ChainReport, Session, StageStatus};
-use assistant_domain::endpoints::Endpoints;
-use assistant_domain::http::ReqwestTransport;
+use assistant_domain::chain::{ChainOptions, ChainReport, StageStatus};
 use assistant_domain::inventory;
-use assistant_domain::profile::Environment;
 use assistant_domain::{AppError, ErrorKind};
 use clap::Args;
 
@@ -51,37 +48,11 @@ pub fn run(args: ChainArgs, exchange: bool, state: &AppState) -> Result<Output, 
         consumer_org: args.consumer_org,
         resource: args.resource,
     };
-    let (request, context) = chain::request_for_profile(&profile, &options)?;
-    let key = inventory::signing_key(&state.dir, &*state.store, &request.kid)?;
-    let transport = ReqwestTransport::new(None)?;
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
     let (report, tokens) = runtime.block_on(async {
-        let sandbox = match profile.environment {
-            Environment::Sandbox => Some(crate::sandbox::start(&state.dir, Some(&profile)).await?),
-            _ => None,
-        };
-        let sandbox_endpoints = sandbox
-            .as_ref()
-            .map(crate::sandbox::endpoints)
-            .transpose()?;
-        let endpoints =
-            Endpoints::for_environment(&profile.environment, sandbox_endpoints.as_ref())?;
-        let session = Session::default();
-        let result = chain::run(
-            &session,
-            &transport,
-            &*state.clock,
-            &key,
-            &endpoints,
-            &request,
-            context,
-        )
-        .await;
-        if let Some(sandbox) = sandbox {
-            sandbox.shutdown().await;
-        }
-        Ok::<_, AppError>(result)
+        let result = crate::flows::token_test(state, &profile.name, options).await;
+        state.sandbox.shutdown().await;
+        result
     })?;
     let mut json = serde_json::to_value(&report)
         .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;

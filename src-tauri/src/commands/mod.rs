@@ -2,8 +2,10 @@
 //! blocking thread (keychain and key generation block), return its result or its `AppError`.
 
 pub mod app;
+pub mod chain;
 pub mod keys;
 pub mod profiles;
+pub mod sandbox;
 
 use assistant_domain::{AppError, ErrorKind};
 

@@ -567,3 +567,13 @@ pub fn request_for_profile(
         context,
     ))
 }
+
+/// The window's token-test request: a profile and what to add to it.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TokenTestRequest {
+    pub profile: String,
+    #[serde(default)]
+    pub options: ChainOptions,
+}
