@@ -34,24 +34,50 @@ pub struct CopyTokenOutcome {
     pub clears_in_seconds: u64,
 }
 
-pub fn copy_token<R: Runtime>(app: &AppHandle<R>, state: &AppState, which: TokenKind) -> Result<CopyTokenOutcome, AppError> {
-    let tokens = state.last_tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+pub fn copy_token<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    which: TokenKind,
+) -> Result<CopyTokenOutcome, AppError> {
+    let tokens = state
+        .last_tokens
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
     let secret = match (which, tokens) {
         (TokenKind::Maskinporten, Some(t)) => t.access_token.expose_secret().to_string(),
         (TokenKind::Altinn, Some(t)) => match t.altinn {
             Some((altinn, _)) => altinn.expose_secret().to_string(),
-            None => return Err(AppError::new(ErrorKind::NotFound, "The last test did not exchange the token; run it with the exchange.")),
+            None => {
+                return Err(AppError::new(
+                    ErrorKind::NotFound,
+                    "The last test did not exchange the token; run it with the exchange.",
+                ));
+            }
         },
-        (_, None) => return Err(AppError::new(ErrorKind::NotFound, "No token yet: run the token test first.")),
+        (_, None) => {
+            return Err(AppError::new(
+                ErrorKind::NotFound,
+                "No token yet: run the token test first.",
+            ));
+        }
     };
-    app.clipboard().write_text(secret.clone()).map_err(|e| AppError::new(ErrorKind::Internal, format!("The clipboard refused: {e}")))?;
+    app.clipboard()
+        .write_text(secret.clone())
+        .map_err(|e| AppError::new(ErrorKind::Internal, format!("The clipboard refused: {e}")))?;
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(CLEAR_AFTER).await;
         // Only clear what we put there: the person may have copied something else since.
-        if app.clipboard().read_text().is_ok_and(|current| current == secret) {
+        if app
+            .clipboard()
+            .read_text()
+            .is_ok_and(|current| current == secret)
+        {
             let _ = app.clipboard().clear();
         }
     });
-    Ok(CopyTokenOutcome { clears_in_seconds: CLEAR_AFTER.as_secs() })
+    Ok(CopyTokenOutcome {
+        clears_in_seconds: CLEAR_AFTER.as_secs(),
+    })
 }

@@ -13,7 +13,12 @@ where
     T: Send + 'static,
     F: FnOnce() -> Result<T, AppError> + Send + 'static,
 {
-    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::new(ErrorKind::Internal, format!("a background task failed: {e}")))?
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        AppError::new(
+            ErrorKind::Internal,
+            format!("a background task failed: {e}"),
+        )
+    })?
 }
 
 pub async fn endpoints(state: &AppState, profile: &Profile) -> Result<Endpoints, AppError> {
@@ -25,7 +30,11 @@ pub async fn endpoints(state: &AppState, profile: &Profile) -> Result<Endpoints,
 
 /// The token chain for a profile: key from the keychain, endpoints for its environment (the
 /// sandbox started when needed), then `chain::run`. Successful tokens are kept in the session.
-pub async fn token_test(state: &AppState, profile: &str, options: ChainOptions) -> Result<(ChainReport, Option<Tokens>), AppError> {
+pub async fn token_test(
+    state: &AppState,
+    profile: &str,
+    options: ChainOptions,
+) -> Result<(ChainReport, Option<Tokens>), AppError> {
     let (dir, store, name) = (state.dir.clone(), state.store.clone(), profile.to_string());
     let (profile, request, context, key) = blocking(move || {
         let profile = inventory::show_profile(&dir, &name)?;
@@ -36,9 +45,21 @@ pub async fn token_test(state: &AppState, profile: &str, options: ChainOptions) 
     .await?;
     let endpoints = endpoints(state, &profile).await?;
     let transport = state.transport()?;
-    let result = chain::run(&state.session, transport, &*state.clock, &key, &endpoints, &request, context).await;
+    let result = chain::run(
+        &state.session,
+        transport,
+        &*state.clock,
+        &key,
+        &endpoints,
+        &request,
+        context,
+    )
+    .await;
     if let Some(tokens) = &result.1 {
-        *state.last_tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tokens.clone());
+        *state
+            .last_tokens
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tokens.clone());
     }
     Ok(result)
 }

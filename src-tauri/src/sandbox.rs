@@ -208,13 +208,19 @@ pub struct WireLine {
 }
 
 fn seed_key(profile: Option<&Profile>) -> String {
-    let org = profile.and_then(|p| p.org_number.clone()).unwrap_or_default();
+    let org = profile
+        .and_then(|p| p.org_number.clone())
+        .unwrap_or_default();
     format!("{org}/{}", client_of(profile))
 }
 
 impl SandboxHost {
     /// The sandbox's endpoints for this profile, starting (or restarting) it when needed.
-    pub async fn endpoints_for(&self, dir: &DataDir, profile: &Profile) -> Result<Endpoints, AppError> {
+    pub async fn endpoints_for(
+        &self,
+        dir: &DataDir,
+        profile: &Profile,
+    ) -> Result<Endpoints, AppError> {
         let mut current = self.current.lock().await;
         let key = seed_key(Some(profile));
         if current.as_ref().is_none_or(|(k, _)| *k != key) {
@@ -223,7 +229,9 @@ impl SandboxHost {
             }
             *current = Some((key, start(dir, Some(profile)).await?));
         }
-        let (_, sandbox) = current.as_ref().ok_or_else(|| AppError::new(ErrorKind::Internal, "the sandbox did not start"))?;
+        let (_, sandbox) = current
+            .as_ref()
+            .ok_or_else(|| AppError::new(ErrorKind::Internal, "the sandbox did not start"))?;
         endpoints(sandbox)
     }
 
@@ -244,14 +252,22 @@ impl SandboxHost {
 
     pub async fn wire_log(&self) -> Vec<WireLine> {
         let current = self.current.lock().await;
-        let Some((_, sandbox)) = current.as_ref() else { return Vec::new() };
+        let Some((_, sandbox)) = current.as_ref() else {
+            return Vec::new();
+        };
         sandbox
             .control()
             .request_log()
             .into_iter()
             .map(|e| WireLine {
-                at: e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-                service: serde_json::to_value(e.service).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                at: e
+                    .at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                service: serde_json::to_value(e.service)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
                 method: e.method,
                 path: e.path,
                 status: e.status,
@@ -305,7 +321,10 @@ pub struct RegistrationOutcome {
 }
 
 /// The sandbox's URLs for a sandbox profile, starting it when asked.
-pub async fn info(state: &crate::AppState, request: SandboxInfoRequest) -> Result<Option<SandboxInfo>, AppError> {
+pub async fn info(
+    state: &crate::AppState,
+    request: SandboxInfoRequest,
+) -> Result<Option<SandboxInfo>, AppError> {
     let profile = match request.profile {
         Some(name) => {
             let dir = state.dir.clone();
@@ -313,14 +332,20 @@ pub async fn info(state: &crate::AppState, request: SandboxInfoRequest) -> Resul
         }
         None => None,
     };
-    if let Some(profile) = profile.as_ref().filter(|p| p.environment == assistant_domain::profile::Environment::Sandbox) {
+    if let Some(profile) = profile
+        .as_ref()
+        .filter(|p| p.environment == assistant_domain::profile::Environment::Sandbox)
+    {
         state.sandbox.endpoints_for(&state.dir, profile).await?;
     }
     Ok(state.sandbox.info(profile.as_ref()).await)
 }
 
 /// The portal step, rehearsed from the window: recorded, and applied to the running sandbox.
-pub async fn register_for_window(state: &crate::AppState, request: RegisterRequest) -> Result<RegistrationOutcome, AppError> {
+pub async fn register_for_window(
+    state: &crate::AppState,
+    request: RegisterRequest,
+) -> Result<RegistrationOutcome, AppError> {
     let dir = state.dir.clone();
     let (registration, profile) = crate::flows::blocking(move || {
         let profile = inventory::show_profile(&dir, &request.profile)?;
@@ -331,7 +356,11 @@ pub async fn register_for_window(state: &crate::AppState, request: RegisterReque
     state.sandbox.apply(&registration).await;
     Ok(RegistrationOutcome {
         client_id: registration.client_id.clone(),
-        kids: registration.keys.iter().filter_map(|k| k["kid"].as_str().map(str::to_string)).collect(),
+        kids: registration
+            .keys
+            .iter()
+            .filter_map(|k| k["kid"].as_str().map(str::to_string))
+            .collect(),
         scopes: registration.scopes.clone(),
         profile,
     })

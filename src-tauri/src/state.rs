@@ -3,12 +3,12 @@
 
 use std::sync::{Arc, Mutex, OnceLock};
 
+use assistant_domain::AppError;
 use assistant_domain::chain::{Session, Tokens};
 use assistant_domain::clock::{Clock, SystemClock};
 use assistant_domain::datadir::DataDir;
 use assistant_domain::http::ReqwestTransport;
 use assistant_domain::secret_store::{KeychainStore, SecretStore};
-use assistant_domain::AppError;
 
 use crate::sandbox::SandboxHost;
 
@@ -26,7 +26,9 @@ pub struct AppState {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("AppState")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 

@@ -48,7 +48,8 @@ pub fn run(args: ChainArgs, exchange: bool, state: &AppState) -> Result<Output, 
         consumer_org: args.consumer_org,
         resource: args.resource,
     };
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
     let (report, tokens) = runtime.block_on(async {
         let result = crate::flows::token_test(state, &profile.name, options).await;
         state.sandbox.shutdown().await;

@@ -8,11 +8,20 @@ use crate::AppState;
 use crate::clipboard::{self, CopyTokenOutcome, CopyTokenRequest};
 
 #[tauri::command]
-pub async fn run_token_test(state: State<'_, AppState>, request: TokenTestRequest) -> Result<ChainReport, AppError> {
-    crate::flows::token_test(&state, &request.profile, request.options).await.map(|(report, _)| report)
+pub async fn run_token_test(
+    state: State<'_, AppState>,
+    request: TokenTestRequest,
+) -> Result<ChainReport, AppError> {
+    crate::flows::token_test(&state, &request.profile, request.options)
+        .await
+        .map(|(report, _)| report)
 }
 
 #[tauri::command]
-pub fn copy_token(app: AppHandle, state: State<'_, AppState>, request: CopyTokenRequest) -> Result<CopyTokenOutcome, AppError> {
+pub fn copy_token(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: CopyTokenRequest,
+) -> Result<CopyTokenOutcome, AppError> {
     clipboard::copy_token(&app, &state, request.which)
 }

@@ -4,15 +4,23 @@ use assistant_domain::AppError;
 use tauri::State;
 
 use crate::AppState;
-use crate::sandbox::{RegisterRequest, RegistrationOutcome, SandboxInfo, SandboxInfoRequest, WireLine};
+use crate::sandbox::{
+    RegisterRequest, RegistrationOutcome, SandboxInfo, SandboxInfoRequest, WireLine,
+};
 
 #[tauri::command]
-pub async fn get_sandbox_info(state: State<'_, AppState>, request: SandboxInfoRequest) -> Result<Option<SandboxInfo>, AppError> {
+pub async fn get_sandbox_info(
+    state: State<'_, AppState>,
+    request: SandboxInfoRequest,
+) -> Result<Option<SandboxInfo>, AppError> {
     crate::sandbox::info(&state, request).await
 }
 
 #[tauri::command]
-pub async fn register_sandbox_key(state: State<'_, AppState>, request: RegisterRequest) -> Result<RegistrationOutcome, AppError> {
+pub async fn register_sandbox_key(
+    state: State<'_, AppState>,
+    request: RegisterRequest,
+) -> Result<RegistrationOutcome, AppError> {
     crate::sandbox::register_for_window(&state, request).await
 }
 

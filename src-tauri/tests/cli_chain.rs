@@ -1,0 +1,174 @@
+//! The whole chain from the command line on a sandbox profile: the portal step rehearsed, then
+//! token and exchange in one call; failures explained with exit code 1; and nothing the run
+//! printed or stored holds a token or an assertion.
+
+mod support;
+
+use support::{Cli, all_text_under, text};
+
+fn sandbox_profile_with_key(cli: &Cli) -> String {
+    cli.json(&["profile", "create", "Rehearsal"]);
+    let key = cli.json(&["key", "generate", "--profile", "Rehearsal"]);
+    key["kid"].as_str().expect("kid").to_string()
+}
+
+#[test]
+fn before_the_portal_step_the_cli_says_what_is_missing_and_after_it_the_whole_chain_passes() {
+    let cli = Cli::new();
+    sandbox_profile_with_key(&cli);
+    let missing = cli.json_error(&["exchange", "--profile", "Rehearsal"]);
+    assert_eq!(missing["kind"], "invalid_input");
+    assert!(
+        missing["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("sandbox register")),
+        "{missing}"
+    );
+
+    let registered = cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
+    assert_eq!(
+        registered["client_id"],
+        assistant_sandbox::defaults::CLIENT_ID
+    );
+
+    let out = cli.run(&["exchange", "--profile", "Rehearsal"]);
+    let printed = text(&out.stdout);
+    assert!(out.status.success(), "{printed}{}", text(&out.stderr));
+    for line in [
+        "✓ Metadata",
+        "✓ Grant",
+        "✓ Token",
+        "✓ Verify",
+        "✓ Exchange",
+        "Altinn token: org -, orgNumber 312345676",
+    ] {
+        assert!(printed.contains(line), "missing {line:?} in:\n{printed}");
+    }
+    let report = cli.json(&["exchange", "--profile", "Rehearsal"]);
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["maskinporten"]["consumerOrg"], "312345676");
+    assert_eq!(
+        report["altinn"]["claims"]["urn:altinn:orgNumber"],
+        "312345676"
+    );
+}
+
+#[test]
+fn a_key_that_was_never_registered_fails_with_exit_1_and_the_unknown_kid_diagnosis() {
+    let cli = Cli::new();
+    sandbox_profile_with_key(&cli);
+    cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
+    let other = cli.json(&["key", "generate"]);
+    let kid = other["kid"].as_str().expect("kid");
+    cli.json(&["profile", "edit", "Rehearsal", "--key", kid]);
+    let out = cli.run(&["--json", "token", "--profile", "Rehearsal"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report as JSON");
+    assert_eq!(report["diagnosis"]["code"], "unknown_kid");
+    assert_eq!(report["error"]["kind"], "server");
+    assert!(
+        report["diagnosis"]["explanation"]["en"]
+            .as_str()
+            .is_some_and(|e| e.contains(kid))
+    );
+    let human = cli.run(&["token", "--profile", "Rehearsal"]);
+    assert_eq!(human.status.code(), Some(1));
+    assert!(
+        text(&human.stdout).contains("✗ Token") && text(&human.stdout).contains("What to do"),
+        "{}",
+        text(&human.stdout)
+    );
+}
+
+#[test]
+fn no_output_error_or_stored_file_of_a_run_contains_a_token_or_assertion() {
+    let cli = Cli::new();
+    sandbox_profile_with_key(&cli);
+    cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
+    let mut everything = String::new();
+    for args in [
+        &["exchange", "--profile", "Rehearsal"][..],
+        &["--json", "exchange", "--profile", "Rehearsal"],
+        &[
+            "--json",
+            "token",
+            "--profile",
+            "Rehearsal",
+            "--scope",
+            "altinn:serviceowner/instances.read",
+        ],
+    ] {
+        let out = cli.run(args);
+        everything.push_str(&text(&out.stdout));
+        everything.push_str(&text(&out.stderr));
+    }
+    everything.push_str(&all_text_under(cli.data.path()));
+    assert!(
+        everything.contains("Exchange") && everything.contains("scope_not_on_client"),
+        "sanity: the runs happened"
+    );
+    assert!(
+        !everything.contains("eyJ"),
+        "something JWT-shaped was printed or stored"
+    );
+    // The explicit flag is the only way to see a token, and it says it is a secret.
+    let shown = text(
+        &cli.run(&[
+            "exchange",
+            "--profile",
+            "Rehearsal",
+            "--print-secret-tokens",
+        ])
+        .stdout,
+    );
+    assert!(shown.contains("Altinn token (secret):\neyJ"), "{shown}");
+}
+
+#[test]
+fn sandbox_serve_prints_base_urls_that_answer_and_stops_cleanly_on_ctrl_c() {
+    use std::io::BufRead;
+    let cli = Cli::new();
+    let mut child = cli
+        .command()
+        .args(["--json", "sandbox", "serve"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let printed: serde_json::Value = serde_json::from_str(&line).expect("URLs as JSON");
+    let issuer = printed["urls"]["maskinporten"]
+        .as_str()
+        .expect("issuer")
+        .to_string();
+    assert!(
+        issuer.starts_with("http://127.0.0.1:") && issuer.ends_with('/'),
+        "{issuer}"
+    );
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let metadata: serde_json::Value = runtime.block_on(async {
+        reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client")
+            .get(format!("{issuer}.well-known/oauth-authorization-server"))
+            .send()
+            .await
+            .expect("metadata")
+            .json()
+            .await
+            .expect("json")
+    });
+    assert_eq!(metadata["issuer"], issuer.as_str());
+    assert_eq!(metadata["token_endpoint"], format!("{issuer}token"));
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let status = child.wait().expect("exits");
+    assert!(
+        status.success(),
+        "Ctrl-C stops the sandbox cleanly: {status:?}"
+    );
+}
