@@ -58,7 +58,7 @@ if [ ! -x .tools/bin/tauri-driver ]; then
 fi
 if [ ! -x .tools/bin/cargo-deny ]; then
   say "Installing cargo-deny"
-  cargo install --locked --quiet --root .tools cargo-deny@0.20
+  cargo install --locked --quiet --root .tools cargo-deny@0.20.2
 fi
 if ! python3 -c 'import jwcrypto, jwt, cryptography' 2>/dev/null; then
   say "Installing Python jwcrypto, PyJWT and cryptography (third-party JOSE for interop tests)"

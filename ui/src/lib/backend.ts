@@ -5,6 +5,9 @@ import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AppError as AppErrorShape } from "../bindings/AppError";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { ChainReport } from "../bindings/ChainReport";
+import type { CopyTokenOutcome } from "../bindings/CopyTokenOutcome";
+import type { CopyTokenRequest } from "../bindings/CopyTokenRequest";
 import type { DeleteKeyOutcome } from "../bindings/DeleteKeyOutcome";
 import type { DeleteKeyRequest } from "../bindings/DeleteKeyRequest";
 import type { DeleteProfileRequest } from "../bindings/DeleteProfileRequest";
@@ -16,8 +19,14 @@ import type { KeySummary } from "../bindings/KeySummary";
 import type { KeygenProgress } from "../bindings/KeygenProgress";
 import type { Profile } from "../bindings/Profile";
 import type { PublicKeyExport } from "../bindings/PublicKeyExport";
+import type { RegisterRequest } from "../bindings/RegisterRequest";
+import type { RegistrationOutcome } from "../bindings/RegistrationOutcome";
+import type { SandboxInfo } from "../bindings/SandboxInfo";
+import type { SandboxInfoRequest } from "../bindings/SandboxInfoRequest";
 import type { SaveProfileRequest } from "../bindings/SaveProfileRequest";
 import type { SavePublicKeyRequest } from "../bindings/SavePublicKeyRequest";
+import type { TokenTestRequest } from "../bindings/TokenTestRequest";
+import type { WireLine } from "../bindings/WireLine";
 
 // A record, not a list, so the compiler fails here when the generated ErrorKind gains or loses a kind.
 const ERROR_KINDS: Record<ErrorKind, true> = {
@@ -131,7 +140,29 @@ export const importKey = (request: ImportKeyRequest): Promise<KeySummary> =>
 export const deleteKey = (request: DeleteKeyRequest): Promise<DeleteKeyOutcome> =>
   call("delete_key", { request });
 
-/** Only public material (public keys, thumbprints) is ever copied. */
+/**
+ * Runs the token chain for a profile. A chain that fails resolves too (ok: false, with a
+ * diagnosis); only a request that cannot start (no client id, no key, keychain) rejects.
+ */
+export const runTokenTest = (request: TokenTestRequest): Promise<ChainReport> =>
+  call("run_token_test", { request });
+
+/** Rust puts the last token on the clipboard itself and clears it later; the UI never sees it. */
+export const copyToken = (request: CopyTokenRequest): Promise<CopyTokenOutcome> =>
+  call("copy_token", { request });
+
+/** Starts the sandbox for a sandbox profile; null when no sandbox is running. */
+export const getSandboxInfo = (request: SandboxInfoRequest): Promise<SandboxInfo | null> =>
+  call("get_sandbox_info", { request });
+
+/** The rehearsed Samarbeidsportalen step: the profile's public key and scopes onto the sandbox client. */
+export const registerSandboxKey = (request: RegisterRequest): Promise<RegistrationOutcome> =>
+  call("register_sandbox_key", { request });
+
+/** Every request the sandbox served, oldest first. Nothing secret is logged. */
+export const getWireLog = (): Promise<WireLine[]> => call("get_wire_log");
+
+/** Only public material (public keys, thumbprints, sandbox URLs) is ever copied by the UI itself. */
 export const copyText = (text: string): Promise<void> => guarded(() => writeText(text));
 
 /** Native "Save as" dialog; null when the person cancels. */
