@@ -669,3 +669,97 @@ pub fn for_exchange(
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rejected(error: &str, description: &str) -> MaskinportenError {
+        MaskinportenError::TokenRejected {
+            status: 400,
+            error: error.into(),
+            description: Some(description.into()),
+            raw: format!("{{\"error\":\"{error}\"}}"),
+        }
+    }
+
+    fn cx() -> Context {
+        Context {
+            environment: Environment::Test,
+            client_id: "client-1".into(),
+            kid: "kid-1".into(),
+            scopes: vec!["nav:scope".into()],
+            clock_skew_seconds: Some(-14),
+        }
+    }
+
+    /// MP-250 needs a scope owner's access list, which the sandbox does not model; DD-err's text
+    /// is checked here instead.
+    #[test]
+    fn mp_250_is_explained_as_missing_access_to_the_scope() {
+        let d = for_maskinporten(
+            &rejected(
+                "invalid_scope",
+                "MP-250 Consumer has not been granted access to the scope",
+            ),
+            &cx(),
+        );
+        assert_eq!(d.code, "scope_not_granted");
+        assert!(d.explanation.en.contains("nav:scope") && d.explanation.nb.contains("nav:scope"));
+    }
+
+    #[test]
+    fn the_unknown_kid_fix_points_at_the_portal_of_the_profiles_environment() {
+        let d = for_maskinporten(
+            &rejected(
+                "invalid_grant",
+                "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client.",
+            ),
+            &cx(),
+        );
+        assert!(
+            d.fix
+                .en
+                .contains("https://sjolvbetjening.test.samarbeid.digdir.no"),
+            "{}",
+            d.fix.en
+        );
+        let mut prod = cx();
+        prod.environment = Environment::Prod;
+        let d = for_maskinporten(
+            &rejected("invalid_grant", "Unknown key identifier (kid) for client."),
+            &prod,
+        );
+        assert!(
+            d.fix
+                .en
+                .contains("https://sjolvbetjening.samarbeid.digdir.no")
+                && !d.fix.en.contains(".test."),
+            "{}",
+            d.fix.en
+        );
+    }
+
+    #[test]
+    fn a_clock_rejection_names_the_measured_skew_in_both_languages() {
+        let d = for_maskinporten(&rejected("invalid_grant", "Issue time is after now"), &cx());
+        assert_eq!(d.code, "clock");
+        assert!(
+            d.explanation.en.contains("14 s ahead of"),
+            "{}",
+            d.explanation.en
+        );
+        assert!(
+            d.explanation.nb.contains("14 s foran"),
+            "{}",
+            d.explanation.nb
+        );
+    }
+
+    #[test]
+    fn an_unknown_rejection_still_gets_a_readable_diagnosis_with_the_raw_answer() {
+        let d = for_maskinporten(&rejected("server_error", "Something new"), &cx());
+        assert_eq!(d.code, "rejected");
+        assert!(d.explanation.en.contains("Something new") && d.raw.is_some());
+    }
+}

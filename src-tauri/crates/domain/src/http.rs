@@ -314,3 +314,31 @@ mod tests {
         assert_eq!(response.header("date"), Some("x"));
     }
 }
+
+#[cfg(test)]
+mod ca_bundle_tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_certificate_free_ca_bundle_is_refused_with_what_to_give() {
+        let missing = ReqwestTransport::new(Some(PathBuf::from("/nonexistent/ca.pem")))
+            .expect_err("missing file");
+        assert_eq!(missing.kind, ErrorKind::InvalidInput);
+        assert!(
+            missing.message.contains("/nonexistent/ca.pem"),
+            "{}",
+            missing.message
+        );
+        let dir = tempfile::tempdir().expect("tmp");
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").expect("write");
+        let error = ReqwestTransport::new(Some(empty)).expect_err("no certificate in it");
+        assert!(
+            error
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("BEGIN CERTIFICATE")),
+            "{error:?}"
+        );
+    }
+}
