@@ -1,5 +1,7 @@
 // Runs inside the page, before the app: a small fake of the Rust side behind Tauri's mockIPC.
 // Tests seed it through window.__seed and read window.__fake (calls, clipboard) afterwards.
+// The token test answers with a success built from the profile unless `nextReport` is set; a
+// sandbox profile's runs are appended to the wire log as the real sandbox would record them.
 (() => {
   const seed = window.__seed ?? {};
   const fake = (window.__fake = {
@@ -13,7 +15,17 @@
     savePath: "/home/tester/Documents/public-key.pem",
     openPath: null,
     counter: 0,
+    /** A ChainReport the next run_token_test returns instead of the default success. */
+    nextReport: seed.nextReport ?? null,
+    runMs: seed.runMs ?? 300,
+    wireLog: seed.wireLog ?? [],
+    /** Which token is "in the session" after a run; the UI must never see the token itself. */
+    tokens: null,
+    copiedToken: null,
   });
+
+  // The app reads the active profile from localStorage at start; a test can choose it.
+  if (seed.activeProfile) localStorage.setItem("maskinporten-assistant.activeProfile", seed.activeProfile);
 
   const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
   const appError = (kind, message, hint = null) => ({ kind, message, hint });
@@ -50,6 +62,68 @@
     }[format];
     const suffix = { jwk: "jwk.json", jwks: "jwks.json", pem: "pem" }[format];
     return { kid, format, content, suggestedFileName: `${kid}.public.${suffix}` };
+  }
+
+  const SANDBOX = {
+    maskinporten: "http://127.0.0.1:41101",
+    altinn: "http://127.0.0.1:41102",
+    apps: "http://127.0.0.1:41103",
+    keyVault: "http://127.0.0.1:41104",
+    entra: "http://127.0.0.1:41105",
+  };
+
+  function findProfile(name) {
+    const profile = fake.profiles.find((p) => p.name === name);
+    if (!profile) throw appError("not_found", `No profile named “${name}”.`);
+    return profile;
+  }
+
+  // The same rule as chain::scope_check in Rust: the org pair, or the service-owner pair.
+  function scopeCheck(granted) {
+    const owner = granted.some((s) => s.startsWith("altinn:serviceowner/instances."));
+    const needed = owner
+      ? ["altinn:serviceowner/instances.read", "altinn:serviceowner/instances.write"]
+      : ["altinn:instances.read", "altinn:instances.write"];
+    const missing = needed.filter((n) => !granted.includes(n));
+    return { granted, needed, missing, coversInstances: missing.length === 0 };
+  }
+
+  function successReport(profile, options) {
+    const now = Math.floor(Date.now() / 1000);
+    const scopes = options.scopes.length > 0 ? options.scopes : profile.scopes;
+    const consumer = { authority: "iso6523-actorid-upis", ID: `0192:${profile.orgNumber}` };
+    const mpClaims = {
+      iss: `${SANDBOX.maskinporten}/`, client_id: profile.clientId, client_amr: "private_key_jwt", consumer,
+      scope: scopes.join(" "), token_type: "Bearer", iat: now, exp: now + 120, jti: "mp-jti-1",
+    };
+    const altinnClaims = {
+      ...mpClaims, iss: `${SANDBOX.altinn}/authentication/api/v1/openid/`, "urn:altinn:orgNumber": profile.orgNumber,
+      "urn:altinn:authenticatemethod": "maskinporten", "urn:altinn:authlevel": 3, exp: now + 1800,
+    };
+    delete altinnClaims.client_amr;
+    return {
+      environment: profile.environment.kind, clientId: profile.clientId, kid: profile.keyId,
+      stages: ["metadata", "grant", "token", "verify", "exchange"].map((stage) => ({
+        stage, status: stage === "exchange" && !options.exchange ? "skipped" : "ok",
+      })),
+      grant: { aud: `${SANDBOX.maskinporten}/`, iss: profile.clientId, scope: scopes.join(" "), iat: now, exp: now + 120, jti: "0b6c2f0e-4a53-4c4e-9d1a-8f2c1e7b5a90" },
+      maskinporten: {
+        issuer: mpClaims.iss, clientId: profile.clientId, clientAmr: "private_key_jwt", consumerOrg: profile.orgNumber, supplierOrg: null,
+        scopes, issuedAt: now, expiresAt: now + 120, systemUser: null, claims: mpClaims,
+      },
+      expiresIn: 120,
+      altinn: options.exchange
+        ? { issuer: altinnClaims.iss, clientId: profile.clientId, clientAmr: null, consumerOrg: profile.orgNumber, supplierOrg: null, scopes, issuedAt: now, expiresAt: now + 1800, systemUser: null, claims: altinnClaims }
+        : null,
+      scopeCheck: scopeCheck(scopes),
+      clock: { skewSeconds: 0, warning: null },
+      diagnosis: null,
+      ok: true,
+    };
+  }
+
+  function logWire(service, method, path, status, outcome) {
+    fake.wireLog.push({ at: new Date().toISOString(), service, method, path, status, durationMs: 3, outcome });
   }
 
   const handlers = {
@@ -96,6 +170,45 @@
       fake.keys = fake.keys.filter((k) => k.kid !== kid);
       return { kid, detachedFrom };
     },
+    run_token_test: async ({ request: { profile: name, options } }) => {
+      const profile = findProfile(name);
+      if (!profile.clientId) throw appError("invalid_input", `Profile "${name}" has no Maskinporten client id.`, "Do the sandbox's portal step first.");
+      if (!profile.keyId) throw appError("invalid_input", `Profile "${name}" has no key.`, "Generate or import a key and choose it in the profile.");
+      await sleep(fake.runMs);
+      const report = fake.nextReport ?? successReport(profile, options);
+      fake.nextReport = null;
+      if (profile.environment.kind === "sandbox") {
+        const at = (stage) => report.stages.find((s) => s.stage === stage)?.status;
+        logWire("maskinporten", "GET", "/.well-known/oauth-authorization-server", 200, "ok");
+        logWire("maskinporten", "GET", "/jwk", 200, "ok");
+        if (at("token") === "ok") logWire("maskinporten", "POST", "/token", 200, "ok");
+        if (at("token") === "failed") logWire("maskinporten", "POST", "/token", 400, "invalid_grant");
+        if (at("exchange") === "ok") logWire("altinn", "GET", "/authentication/api/v1/exchange/maskinporten", 200, "ok");
+      }
+      fake.tokens = report.ok ? { altinn: report.altinn !== null } : null;
+      return report;
+    },
+    copy_token: ({ request: { which } }) => {
+      if (!fake.tokens) throw appError("not_found", "No token yet: run the token test first.");
+      if (which === "altinn" && !fake.tokens.altinn) throw appError("not_found", "The last test did not exchange the token; run it with the exchange.");
+      fake.copiedToken = which;
+      return { clearsInSeconds: 30 };
+    },
+    get_sandbox_info: ({ request: { profile: name } }) => {
+      const profile = name ? findProfile(name) : null;
+      if (!profile || profile.environment.kind !== "sandbox") return null;
+      return { ...SANDBOX, clientId: profile.clientId ?? "sandbox-client", appB: "ttd/app-b" };
+    },
+    register_sandbox_key: ({ request: { profile: name } }) => {
+      const profile = findProfile(name);
+      if (!profile.keyId) throw appError("invalid_input", `Profile "${name}" has no key to register.`);
+      profile.clientId ??= "sandbox-client";
+      profile.orgNumber ??= "313725138";
+      if (profile.scopes.length === 0) profile.scopes = ["altinn:instances.read", "altinn:instances.write"];
+      profile.appB ??= "ttd/app-b";
+      return { profile, clientId: profile.clientId, kids: [profile.keyId], scopes: profile.scopes };
+    },
+    get_wire_log: () => fake.wireLog,
     "plugin:clipboard-manager|write_text": ({ text }) => {
       fake.clipboard = text;
       return null;

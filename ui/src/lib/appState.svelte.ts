@@ -3,6 +3,7 @@
 import * as backend from "./backend";
 import { AppError } from "./backend";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { ChainReport } from "../bindings/ChainReport";
 import type { KeySummary } from "../bindings/KeySummary";
 import type { Profile } from "../bindings/Profile";
 import type { MessageKey, Params } from "./i18n";
@@ -28,6 +29,11 @@ class AppState {
   info = $state<AppInfo | null>(null);
   status = $state<Status | null>(null);
   activeProfileName = $state<string | null>(readActive());
+  /**
+   * The session's last token test, shown again when the person leaves the step and comes back.
+   * Only the last one: copy_token copies the backend's last tokens, which are this run's.
+   */
+  lastTokenTest = $state<{ profile: string; report: ChainReport } | null>(null);
 
   activeProfile = $derived(this.profiles.find((p) => p.name === this.activeProfileName) ?? null);
 

@@ -56,6 +56,27 @@ describe("commands", () => {
     expect(result.kid).toBe("k2");
   });
 
+  it("send the token-test and sandbox commands under their Rust names, with a `request` where Rust takes one", async () => {
+    const log = record();
+    mockIPC((cmd, args) => {
+      log.push(cmd, args);
+      return cmd === "get_wire_log" ? [] : cmd === "copy_token" ? { clearsInSeconds: 30 } : null;
+    });
+    const options = { scopes: [], exchange: true, testOrg: false, systemUserOrg: null, externalRef: null, consumerOrg: null, resource: null };
+    await backend.runTokenTest({ profile: "p", options });
+    await backend.copyToken({ which: "altinn" });
+    await backend.getSandboxInfo({ profile: "p" });
+    await backend.registerSandboxKey({ profile: "p" });
+    await backend.getWireLog();
+    expect(log.calls).toEqual([
+      { cmd: "run_token_test", args: { request: { profile: "p", options } } },
+      { cmd: "copy_token", args: { request: { which: "altinn" } } },
+      { cmd: "get_sandbox_info", args: { request: { profile: "p" } } },
+      { cmd: "register_sandbox_key", args: { request: { profile: "p" } } },
+      { cmd: "get_wire_log", args: {} },
+    ]);
+  });
+
   it("reject with an AppError that keeps kind, message and hint", async () => {
     mockIPC(() => {
       throw { kind: "already_exists", message: "A profile named x exists.", hint: "Pick another name." };
