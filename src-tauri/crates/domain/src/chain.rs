@@ -577,3 +577,68 @@ pub struct TokenTestRequest {
     #[serde(default)]
     pub options: ChainOptions,
 }
+
+/// Altinn tokens for app calls: from the session while they last, else a new chain run. One
+/// Maskinporten grant and one exchange per token lifetime, however many calls use it.
+pub struct ChainTokenSource<'a> {
+    pub session: &'a Session,
+    pub transport: &'a dyn Transport,
+    pub clock: &'a dyn Clock,
+    pub key: &'a RsaPrivateKey,
+    pub endpoints: Endpoints,
+    pub request: ChainRequest,
+    pub context: Context,
+    /// Serialises refreshes so concurrent callers wait for one chain run.
+    pub refresh: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for ChainTokenSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChainTokenSource")
+            .field("client_id", &self.request.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl crate::altinn::bulk::TokenSource for ChainTokenSource<'_> {
+    fn altinn_token(&self) -> crate::http::BoxFuture<'_, Result<AltinnToken, crate::AppError>> {
+        Box::pin(async move {
+            let cached = |now| {
+                self.session
+                    .cached_tokens(&self.endpoints, &self.request, now)
+                    .and_then(|t| t.altinn.map(|(token, _)| token))
+            };
+            if let Some(token) = cached(self.clock.now()) {
+                return Ok(token);
+            }
+            let _guard = self.refresh.lock().await;
+            if let Some(token) = cached(self.clock.now()) {
+                return Ok(token);
+            }
+            let (report, tokens) = run(
+                self.session,
+                self.transport,
+                self.clock,
+                self.key,
+                &self.endpoints,
+                &self.request,
+                self.context.clone(),
+            )
+            .await;
+            match tokens.and_then(|t| t.altinn) {
+                Some((token, _)) => Ok(token),
+                None => {
+                    let d = report.diagnosis;
+                    let mut error = crate::AppError::new(
+                        crate::ErrorKind::Server,
+                        d.as_ref()
+                            .map(|d| format!("{}: {}", d.title.en, d.explanation.en))
+                            .unwrap_or_else(|| "No Altinn token.".into()),
+                    );
+                    error.hint = d.map(|d| d.fix.en);
+                    Err(error)
+                }
+            }
+        })
+    }
+}

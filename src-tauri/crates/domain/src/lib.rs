@@ -10,6 +10,7 @@ pub mod datadir;
 pub mod diagnosis;
 pub mod endpoints;
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod inventory;
 pub mod keys;
