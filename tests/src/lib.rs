@@ -2,7 +2,11 @@
 //! grant builder and signer (jsonwebtoken + rsa-generated keys, with full control of header and
 //! claims so tests can build wrong grants), and one reqwest client that never leaves 127.0.0.1.
 
+pub mod chain_support;
+pub mod entra;
 pub mod keyring;
+pub mod keyvault;
+pub mod maskinporten;
 
 use std::sync::OnceLock;
 
@@ -213,21 +217,26 @@ impl Harness {
         )
     }
 
-    /// `POST /token` with a form body; returns status and JSON body.
-    pub async fn token_request(&self, assertion: &str) -> (StatusCode, Value) {
+    /// `POST /token` with the jwt-bearer form; the response as it comes.
+    pub async fn send_token_request(&self, assertion: &str) -> reqwest::Result<reqwest::Response> {
         let form = [
             ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
             ("assertion", assertion),
         ];
-        let response = self
-            .http
+        self.http
             .post(format!("{}token", self.issuer()))
             .form(&form)
             .send()
             .await
+    }
+
+    /// `POST /token` with a form body; returns status and JSON body.
+    pub async fn token_request(&self, assertion: &str) -> (StatusCode, Value) {
+        let response = self
+            .send_token_request(assertion)
+            .await
             .expect("token request");
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        status_and_json(response).await
     }
 
     /// A Maskinporten access token for a grant that must succeed.
@@ -262,6 +271,15 @@ impl Harness {
         self.exchange(&mp, "").await
     }
 
+    /// The default client's Altinn token for the seeded system user ([`system_user_entry`]).
+    pub async fn system_user_token(&self) -> String {
+        let grant = self
+            .grant()
+            .claim("authorization_details", json!([system_user_entry()]));
+        let mp = self.maskinporten_token(&grant, test_key(0)).await;
+        self.exchange(&mp, "").await
+    }
+
     /// A service owner's Altinn token (`client_id` is a seeded service-owner client); the key
     /// `test_key(slot)` is registered on it first.
     pub async fn service_owner_token(&self, client_id: &str, slot: usize, query: &str) -> String {
@@ -279,6 +297,30 @@ impl Harness {
         self.exchange(&mp, query).await
     }
 
+    /// `GET url` without a token; the JSON body.
+    pub async fn get_json(&self, url: impl reqwest::IntoUrl) -> Value {
+        self.http
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// `GET url` with `token` as bearer; the JSON body.
+    pub async fn get_json_as(&self, url: impl reqwest::IntoUrl, token: &str) -> Value {
+        let request = self.http.get(url).bearer_auth(token);
+        request.send().await.unwrap().json().await.unwrap()
+    }
+
+    /// `POST url` with a form body; the JSON body.
+    pub async fn post_form(&self, url: impl reqwest::IntoUrl, form: &[(&str, &str)]) -> Value {
+        let request = self.http.post(url).form(form);
+        request.send().await.unwrap().json().await.unwrap()
+    }
+
     /// Base URL of app B: `{apps}/ttd/sandbox-app-b`.
     pub fn app_url(&self) -> String {
         format!(
@@ -290,20 +332,29 @@ impl Harness {
     }
 }
 
-/// Asserts a Maskinporten error: status, `error` and `error_description`.
-#[track_caller]
-pub fn assert_mp_error(
-    actual: &(StatusCode, Value),
-    status: StatusCode,
-    error: &str,
-    description: &str,
-) {
-    assert_eq!(actual.0, status, "status; body {}", actual.1);
-    assert_eq!(actual.1["error"], json!(error), "error; body {}", actual.1);
-    assert_eq!(
-        actual.1["error_description"],
-        json!(description),
-        "error_description; body {}",
-        actual.1
-    );
+/// A response's status and JSON body (`Null` when the body is not JSON).
+pub async fn status_and_json(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Whether `token` carries a valid RS256 signature by the public JWK `jwk` (`n`, `e`).
+pub fn verifies_rs256(token: &str, jwk: &Value) -> bool {
+    let key = jsonwebtoken::DecodingKey::from_rsa_components(
+        jwk["n"].as_str().unwrap(),
+        jwk["e"].as_str().unwrap(),
+    )
+    .unwrap();
+    let (input, signature) = token.rsplit_once('.').unwrap();
+    jsonwebtoken::crypto::verify(signature, input.as_bytes(), &key, Algorithm::RS256).unwrap()
+}
+
+/// The `urn:altinn:systemuser` authorization_details entry of the seeded system user, as a
+/// grant carries it (protocols.md §2).
+pub fn system_user_entry() -> Value {
+    json!({
+        "type": "urn:altinn:systemuser",
+        "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{}", defaults::CUSTOMER_ORG_NUMBER)},
+        "externalRef": defaults::SYSTEM_USER_EXTERNAL_REF,
+    })
 }

@@ -7,46 +7,13 @@ use assistant_domain::chain::{self, ChainOptions, ChainRequest, Session, Stage, 
 use assistant_domain::diagnosis::{self, Context};
 use assistant_domain::endpoints::Endpoints;
 use assistant_domain::http::{HttpResponse, ReqwestTransport, Transport, TransportError};
-use assistant_domain::keys::jwk::PublicJwk;
 use assistant_domain::maskinporten::token;
 use assistant_domain::profile::{Environment, Profile};
 use assistant_domain::{FixedClock, SystemClock};
 use assistant_sandbox::{Fault, FaultKind, FaultSchedule, Service, defaults};
+use assistant_tests::chain_support::{KID, endpoints, key, profile, public_jwk};
 use assistant_tests::{Harness, test_key};
 use serde_json::json;
-use std::sync::OnceLock;
-
-/// One RSA key for the chain (generation is slow in debug builds), registered per test.
-fn key() -> &'static rsa::RsaPrivateKey {
-    static KEY: OnceLock<rsa::RsaPrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).expect("key"))
-}
-
-const KID: &str = "chain-test-key";
-
-fn public_jwk() -> serde_json::Value {
-    serde_json::to_value(PublicJwk::from_key(key(), KID)).expect("jwk")
-}
-
-fn endpoints(h: &Harness) -> Endpoints {
-    let urls = h.sandbox.urls();
-    Endpoints {
-        maskinporten: url::Url::parse(&urls.maskinporten).expect("url"),
-        altinn: url::Url::parse(&format!("{}/", urls.altinn_platform)).expect("url"),
-        apps: format!("{}/", urls.apps),
-    }
-}
-
-fn profile(client_id: &str, scopes: &str) -> Profile {
-    Profile {
-        name: "chain".into(),
-        environment: Environment::Sandbox,
-        client_id: Some(client_id.into()),
-        key_id: Some(KID.into()),
-        scopes: scopes.split_whitespace().map(str::to_string).collect(),
-        ..Profile::default()
-    }
-}
 
 const INSTANCES: &str = "altinn:instances.read altinn:instances.write";
 

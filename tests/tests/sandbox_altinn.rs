@@ -2,7 +2,7 @@
 //! answer's two encodings, the error statuses and the claims of the Altinn token.
 
 use assistant_sandbox::{Sandbox, SandboxConfig, Service, defaults};
-use assistant_tests::{Harness, StatusCode, claims_of, test_key};
+use assistant_tests::{Harness, StatusCode, claims_of, test_key, verifies_rs256};
 use serde_json::{Value, json};
 
 fn exchange_url(h: &Harness, provider: &str) -> String {
@@ -16,16 +16,28 @@ async fn mp_token(h: &Harness) -> String {
     h.maskinporten_token(&h.grant(), test_key(0)).await
 }
 
+/// `GET` the exchange for `provider`, with `token` as bearer (none when `None`) and `headers`.
+async fn exchange_with(
+    h: &Harness,
+    provider: &str,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = h.http.get(exchange_url(h, provider));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_altinn_token_comes_as_text_plain_by_default() {
     let h = Harness::start().await;
-    let response = h
-        .http
-        .get(exchange_url(&h, "maskinporten"))
-        .bearer_auth(mp_token(&h).await)
-        .send()
-        .await
-        .unwrap();
+    let token = mp_token(&h).await;
+    let response = exchange_with(&h, "maskinporten", Some(&token), &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.headers()["content-type"],
@@ -38,14 +50,9 @@ async fn the_altinn_token_comes_as_text_plain_by_default() {
 #[tokio::test]
 async fn the_altinn_token_comes_as_a_json_string_when_json_is_accepted() {
     let h = Harness::start().await;
-    let response = h
-        .http
-        .get(exchange_url(&h, "maskinporten"))
-        .bearer_auth(mp_token(&h).await)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let token = mp_token(&h).await;
+    let accept = [("accept", "application/json")];
+    let response = exchange_with(&h, "maskinporten", Some(&token), &accept).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         response.headers()["content-type"]
@@ -65,26 +72,16 @@ async fn the_altinn_token_comes_as_a_json_string_when_json_is_accepted() {
 #[tokio::test]
 async fn the_provider_name_is_case_insensitive() {
     let h = Harness::start().await;
-    let response = h
-        .http
-        .get(exchange_url(&h, "MaskinPorten"))
-        .bearer_auth(mp_token(&h).await)
-        .send()
-        .await
-        .unwrap();
+    let token = mp_token(&h).await;
+    let response = exchange_with(&h, "MaskinPorten", Some(&token), &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn an_unknown_provider_gets_400_invalid_token_provider() {
     let h = Harness::start().await;
-    let response = h
-        .http
-        .get(exchange_url(&h, "feide"))
-        .bearer_auth(mp_token(&h).await)
-        .send()
-        .await
-        .unwrap();
+    let token = mp_token(&h).await;
+    let response = exchange_with(&h, "feide", Some(&token), &[]).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
         response.text().await.unwrap(),
@@ -95,14 +92,9 @@ async fn an_unknown_provider_gets_400_invalid_token_provider() {
 #[tokio::test]
 async fn the_enterprise_user_header_gets_410_problem_details() {
     let h = Harness::start().await;
-    let response = h
-        .http
-        .get(exchange_url(&h, "maskinporten"))
-        .bearer_auth(mp_token(&h).await)
-        .header("X-Altinn-EnterpriseUser-Authentication", "dXNlcjpwYXNz")
-        .send()
-        .await
-        .unwrap();
+    let token = mp_token(&h).await;
+    let enterprise_user = [("X-Altinn-EnterpriseUser-Authentication", "dXNlcjpwYXNz")];
+    let response = exchange_with(&h, "maskinporten", Some(&token), &enterprise_user).await;
     assert_eq!(response.status(), StatusCode::GONE);
     assert!(
         response.headers()["content-type"]
@@ -118,12 +110,7 @@ async fn the_enterprise_user_header_gets_410_problem_details() {
 #[tokio::test]
 async fn no_bearer_token_gets_an_empty_401() {
     let h = Harness::start().await;
-    let response = h
-        .http
-        .get(exchange_url(&h, "maskinporten"))
-        .send()
-        .await
-        .unwrap();
+    let response = exchange_with(&h, "maskinporten", None, &[]).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         response.text().await.unwrap(),
@@ -143,13 +130,8 @@ async fn a_token_not_signed_by_maskinporten_gets_an_empty_401() {
             .unwrap(),
         claims: forged.as_object().cloned().unwrap(),
     };
-    let response = h
-        .http
-        .get(exchange_url(&h, "maskinporten"))
-        .bearer_auth(forged.sign(test_key(1)))
-        .send()
-        .await
-        .unwrap();
+    let forged = forged.sign(test_key(1));
+    let response = exchange_with(&h, "maskinporten", Some(&forged), &[]).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(response.text().await.unwrap(), "");
 }
@@ -171,24 +153,11 @@ async fn a_token_from_another_maskinporten_environment_gets_an_empty_401() {
         ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
         ("assertion", assertion.as_str()),
     ];
-    let body: Value = h
-        .http
-        .post(format!("{}token", other.urls().maskinporten))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = h
+        .post_form(format!("{}token", other.urls().maskinporten), &form)
+        .await;
     let foreign = body["access_token"].as_str().unwrap();
-    let response = h
-        .http
-        .get(exchange_url(&h, "maskinporten"))
-        .bearer_auth(foreign)
-        .send()
-        .await
-        .unwrap();
+    let response = exchange_with(&h, "maskinporten", Some(foreign), &[]).await;
     assert_eq!(
         response.status(),
         StatusCode::UNAUTHORIZED,
@@ -202,13 +171,7 @@ async fn an_expired_maskinporten_token_is_accepted_within_10_seconds_of_skew_and
     let token = mp_token(&h).await;
     h.control
         .skew_clock(Service::AltinnPlatform, time::Duration::seconds(599 + 5));
-    let response = h
-        .http
-        .get(exchange_url(&h, "maskinporten"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let response = exchange_with(&h, "maskinporten", Some(&token), &[]).await;
     assert_eq!(
         response.status(),
         StatusCode::OK,
@@ -216,13 +179,7 @@ async fn an_expired_maskinporten_token_is_accepted_within_10_seconds_of_skew_and
     );
     h.control
         .skew_clock(Service::AltinnPlatform, time::Duration::seconds(599 + 11));
-    let response = h
-        .http
-        .get(exchange_url(&h, "maskinporten"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let response = exchange_with(&h, "maskinporten", Some(&token), &[]).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -296,57 +253,20 @@ async fn the_platform_publishes_the_keys_that_verify_its_tokens() {
     let h = Harness::start().await;
     let altinn = h.exchange(&mp_token(&h).await, "").await;
     let base = &h.sandbox.urls().altinn_platform;
-    let config: Value = h
-        .http
-        .get(format!(
+    let config = h
+        .get_json(format!(
             "{base}/authentication/api/v1/openid/.well-known/openid-configuration"
         ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(config["issuer"], claims_of(&altinn)["iss"]);
-    let jwks: Value = h
-        .http
-        .get(config["jwks_uri"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let jwk = &jwks["keys"][0];
-    let key = jsonwebtoken::DecodingKey::from_rsa_components(
-        jwk["n"].as_str().unwrap(),
-        jwk["e"].as_str().unwrap(),
-    )
-    .unwrap();
-    let (input, signature) = altinn.rsplit_once('.').unwrap();
-    assert!(
-        jsonwebtoken::crypto::verify(
-            signature,
-            input.as_bytes(),
-            &key,
-            jsonwebtoken::Algorithm::RS256
-        )
-        .unwrap()
-    );
+    let jwks = h.get_json(config["jwks_uri"].as_str().unwrap()).await;
+    assert!(verifies_rs256(&altinn, &jwks["keys"][0]));
 }
 
 #[tokio::test]
 async fn a_system_user_token_keeps_its_authorization_details_through_the_exchange() {
     let h = Harness::start().await;
-    let details = json!([{"type": "urn:altinn:systemuser", "externalRef": defaults::SYSTEM_USER_EXTERNAL_REF,
-        "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{}", defaults::CUSTOMER_ORG_NUMBER)}}]);
-    let mp = h
-        .maskinporten_token(
-            &h.grant().claim("authorization_details", details),
-            test_key(0),
-        )
-        .await;
-    let claims = claims_of(&h.exchange(&mp, "").await);
+    let claims = claims_of(&h.system_user_token().await);
     assert_eq!(
         claims["authorization_details"][0]["systemuser_id"],
         json!([defaults::SYSTEM_USER_ID])

@@ -36,15 +36,9 @@ fn own_org() -> Value {
 #[tokio::test]
 async fn application_metadata_is_anonymous_and_lists_the_data_types() {
     let h = Harness::start().await;
-    let metadata: Value = h
-        .http
-        .get(format!("{}/api/v1/applicationmetadata", h.app_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata = h
+        .get_json(format!("{}/api/v1/applicationmetadata", h.app_url()))
+        .await;
     assert_eq!(metadata["id"], "ttd/sandbox-app-b");
     let ids: Vec<&str> = metadata["dataTypes"]
         .as_array()
@@ -64,25 +58,13 @@ async fn application_metadata_is_anonymous_and_lists_the_data_types() {
 #[tokio::test]
 async fn the_json_schema_and_the_policy_are_served() {
     let h = Harness::start().await;
-    let schema: Value = h
-        .http
-        .get(format!("{}/api/jsonschema/model", h.app_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let schema = h
+        .get_json(format!("{}/api/jsonschema/model", h.app_url()))
+        .await;
     assert_eq!(schema["properties"]["navn"]["type"], "string");
-    let policy: Value = h
-        .http
-        .get(format!("{}/api/v1/meta/authorizationpolicy", h.app_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let policy = h
+        .get_json(format!("{}/api/v1/meta/authorizationpolicy", h.app_url()))
+        .await;
     assert!(
         policy["rules"][0]["actions"]
             .as_array()
@@ -130,16 +112,7 @@ async fn simple_instantiation_with_prefill_starts_task_1() {
     assert_eq!(instance["process"]["currentTask"]["altinnTaskType"], "data");
     assert_eq!(instance["data"][0]["dataType"], "model");
     let data_url = instance["data"][0]["selfLinks"]["apps"].as_str().unwrap();
-    let model: Value = h
-        .http
-        .get(data_url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let model = h.get_json_as(data_url, &token).await;
     assert_eq!(
         model,
         json!({"navn": "Kari", "antall": 3}),
@@ -273,15 +246,7 @@ async fn the_service_owner_may_instantiate_for_a_person() {
 #[tokio::test]
 async fn a_system_user_instantiates_for_the_organisation_that_owns_it() {
     let h = Harness::start().await;
-    let details = json!([{"type": "urn:altinn:systemuser", "externalRef": defaults::SYSTEM_USER_EXTERNAL_REF,
-        "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{}", defaults::CUSTOMER_ORG_NUMBER)}}]);
-    let mp = h
-        .maskinporten_token(
-            &h.grant().claim("authorization_details", details),
-            test_key(0),
-        )
-        .await;
-    let token = h.exchange(&mp, "").await;
+    let token = h.system_user_token().await;
     let (status, body, _) = create(
         &h,
         &token,

@@ -20,86 +20,69 @@ async fn instance(h: &Harness, token: &str) -> Value {
     response.json().await.unwrap()
 }
 
-#[tokio::test]
-async fn form_data_put_as_json_reads_back_as_xml_and_xml_is_the_default() {
+/// A sandbox, a read/write Altinn token and a new instance made with it.
+async fn started() -> (Harness, String, Value) {
     let h = Harness::start().await;
     let token = h.altinn_token(RW).await;
     let instance = instance(&h, &token).await;
-    let url = instance["data"][0]["selfLinks"]["apps"]
+    (h, token, instance)
+}
+
+/// The URL of the instance's form data (its first data element).
+fn form_data_url(instance: &Value) -> String {
+    instance["data"][0]["selfLinks"]["apps"]
         .as_str()
         .unwrap()
-        .to_owned();
-    let response = h
-        .http
-        .put(&url)
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(r#"{"navn":"Ola","antall":2}"#)
-        .send()
-        .await
-        .unwrap();
+        .to_owned()
+}
+
+/// `PUT url` with `body`, and `content_type` when there is one.
+async fn put(
+    h: &Harness,
+    url: &str,
+    token: &str,
+    content_type: Option<&str>,
+    body: &'static str,
+) -> reqwest::Response {
+    let mut request = h.http.put(url).bearer_auth(token);
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    request.body(body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn form_data_put_as_json_reads_back_as_xml_and_xml_is_the_default() {
+    let (h, token, instance) = started().await;
+    let url = form_data_url(&instance);
+    let json_type = Some("application/json");
+    let response = put(&h, &url, &token, json_type, r#"{"navn":"Ola","antall":2}"#).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let element: Value = response.json().await.unwrap();
     assert_eq!(element["dataType"], "model");
-    let xml = h
-        .http
-        .get(&url)
-        .bearer_auth(&token)
-        .header("accept", "application/xml")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let request = h.http.get(&url).bearer_auth(&token);
+    let response = request.header("accept", "application/xml").send().await;
+    let xml = response.unwrap().text().await.unwrap();
     assert_eq!(
         xml,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?><Model><antall>2</antall><navn>Ola</navn></Model>"
     );
-    let response = h
-        .http
-        .put(&url)
-        .bearer_auth(&token)
-        .body("<Model><navn>Per</navn></Model>")
-        .send()
-        .await
-        .unwrap();
+    let response = put(&h, &url, &token, None, "<Model><navn>Per</navn></Model>").await;
     assert_eq!(
         response.status(),
         StatusCode::CREATED,
         "no content type: read as XML"
     );
-    let json: Value = h
-        .http
-        .get(&url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let json = h.get_json_as(&url, &token).await;
     assert_eq!(json, json!({"navn": "Per"}));
 }
 
 #[tokio::test]
 async fn form_data_of_the_wrong_type_is_400() {
-    let h = Harness::start().await;
-    let token = h.altinn_token(RW).await;
-    let instance = instance(&h, &token).await;
-    let url = instance["data"][0]["selfLinks"]["apps"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let response = h
-        .http
-        .put(&url)
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(r#"{"antall":"many"}"#)
-        .send()
-        .await
-        .unwrap();
+    let (h, token, instance) = started().await;
+    let url = form_data_url(&instance);
+    let json_type = Some("application/json");
+    let response = put(&h, &url, &token, json_type, r#"{"antall":"many"}"#).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
         response.json::<Value>().await.unwrap(),
@@ -109,35 +92,17 @@ async fn form_data_of_the_wrong_type_is_400() {
 
 #[tokio::test]
 async fn process_next_ends_the_process_with_a_receipt_pdf_and_then_data_is_locked() {
-    let h = Harness::start().await;
-    let token = h.altinn_token(RW).await;
-    let instance = instance(&h, &token).await;
+    let (h, token, instance) = started().await;
     let self_link = instance["selfLinks"]["apps"].as_str().unwrap().to_owned();
-    let data_url = instance["data"][0]["selfLinks"]["apps"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let response = h
-        .http
-        .put(format!("{self_link}/process/next"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let data_url = form_data_url(&instance);
+    let next_url = format!("{self_link}/process/next");
+    let next = || h.http.put(&next_url).bearer_auth(&token).send();
+    let response = next().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let process: Value = response.json().await.unwrap();
     assert_eq!(process["currentTask"], Value::Null);
     assert_eq!(process["endEvent"], "EndEvent_1");
-    let ended: Value = h
-        .http
-        .get(&self_link)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ended = h.get_json_as(&self_link, &token).await;
     let receipt = ended["data"]
         .as_array()
         .unwrap()
@@ -155,46 +120,21 @@ async fn process_next_ends_the_process_with_a_receipt_pdf_and_then_data_is_locke
         .unwrap();
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-1.4"));
-    let response = h
-        .http
-        .put(&data_url)
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let response = put(&h, &data_url, &token, Some("application/json"), "{}").await;
     assert_eq!(response.status(), StatusCode::CONFLICT, "no current task");
-    let response = h
-        .http
-        .put(format!("{self_link}/process/next"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let response = next().await.unwrap();
     assert_eq!(response.status(), StatusCode::CONFLICT, "already ended");
 }
 
 #[tokio::test]
 async fn active_lists_open_instances_and_delete_removes_one() {
-    let h = Harness::start().await;
-    let token = h.altinn_token(RW).await;
-    let instance = instance(&h, &token).await;
+    let (h, token, instance) = started().await;
     let active_url = format!(
         "{}/instances/{}/active",
         h.app_url(),
         defaults::ORG_PARTY_ID
     );
-    let active: Value = h
-        .http
-        .get(&active_url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let active = h.get_json_as(&active_url, &token).await;
     assert_eq!(active[0]["id"], instance["id"]);
     let self_link = instance["selfLinks"]["apps"].as_str().unwrap();
     assert_eq!(
@@ -217,24 +157,13 @@ async fn active_lists_open_instances_and_delete_removes_one() {
             .status(),
         StatusCode::NOT_FOUND
     );
-    let active: Value = h
-        .http
-        .get(&active_url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let active = h.get_json_as(&active_url, &token).await;
     assert_eq!(active, json!([]));
 }
 
 #[tokio::test]
 async fn reading_an_instance_needs_the_read_scope() {
-    let h = Harness::start().await;
-    let token = h.altinn_token(RW).await;
-    let instance = instance(&h, &token).await;
+    let (h, _, instance) = started().await;
     let write_only = h.altinn_token("altinn:instances.write").await;
     let response = h
         .http

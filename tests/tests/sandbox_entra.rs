@@ -2,43 +2,9 @@
 //! polling answers, approval through Control and through the device-login page.
 
 use assistant_sandbox::{Service, defaults};
+use assistant_tests::entra::{VAULT_SCOPE, device_code, device_code_in, poll, vault_device_code};
 use assistant_tests::{Harness, StatusCode};
-use serde_json::{Value, json};
-
-const GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-
-async fn device_code(h: &Harness, client_id: &str, scope: &str) -> (StatusCode, Value) {
-    let url = format!(
-        "{}/{}/oauth2/v2.0/devicecode",
-        h.sandbox.urls().entra,
-        defaults::TENANT_ID
-    );
-    let response = h
-        .http
-        .post(url)
-        .form(&[("client_id", client_id), ("scope", scope)])
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
-}
-
-async fn poll(h: &Harness, code: &str) -> (StatusCode, Value) {
-    let url = format!(
-        "{}/{}/oauth2/v2.0/token",
-        h.sandbox.urls().entra,
-        defaults::TENANT_ID
-    );
-    let form = [
-        ("grant_type", GRANT),
-        ("client_id", defaults::AZURE_CLI_CLIENT_ID),
-        ("device_code", code),
-    ];
-    let response = h.http.post(url).form(&form).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
-}
+use serde_json::json;
 
 /// Moves the Entra clock past the polling interval (no sleeping).
 fn wait_interval(h: &Harness) {
@@ -101,12 +67,7 @@ async fn a_device_code_is_pending_then_slow_down_then_approved_then_spent() {
 #[tokio::test]
 async fn a_declined_code_gets_authorization_declined() {
     let h = Harness::start().await;
-    let (_, code) = device_code(
-        &h,
-        defaults::AZURE_CLI_CLIENT_ID,
-        "https://vault.azure.net/.default",
-    )
-    .await;
+    let code = vault_device_code(&h).await;
     h.control
         .deny_device_code(code["user_code"].as_str().unwrap())
         .unwrap();
@@ -122,12 +83,7 @@ async fn a_declined_code_gets_authorization_declined() {
 #[tokio::test]
 async fn an_expired_code_gets_expired_token() {
     let h = Harness::start().await;
-    let (_, code) = device_code(
-        &h,
-        defaults::AZURE_CLI_CLIENT_ID,
-        "https://vault.azure.net/.default",
-    )
-    .await;
+    let code = vault_device_code(&h).await;
     h.control
         .skew_clock(Service::Entra, time::Duration::seconds(901));
     let (status, body) = poll(&h, code["device_code"].as_str().unwrap()).await;
@@ -144,12 +100,7 @@ async fn an_expired_code_gets_expired_token() {
 #[tokio::test]
 async fn an_unknown_client_id_and_a_scope_without_the_vault_are_refused() {
     let h = Harness::start().await;
-    let (status, body) = device_code(
-        &h,
-        "11111111-2222-3333-4444-555555555555",
-        "https://vault.azure.net/.default",
-    )
-    .await;
+    let (status, body) = device_code(&h, "11111111-2222-3333-4444-555555555555", VAULT_SCOPE).await;
     assert_eq!(
         (status, body["error"].clone()),
         (StatusCode::BAD_REQUEST, json!("unauthorized_client"))
@@ -175,22 +126,14 @@ async fn an_unknown_client_id_and_a_scope_without_the_vault_are_refused() {
 #[tokio::test]
 async fn an_unknown_tenant_is_refused() {
     let h = Harness::start().await;
-    let url = format!(
-        "{}/00000000-0000-0000-0000-000000000000/oauth2/v2.0/devicecode",
-        h.sandbox.urls().entra
-    );
-    let response = h
-        .http
-        .post(url)
-        .form(&[
-            ("client_id", defaults::AZURE_CLI_CLIENT_ID),
-            ("scope", "https://vault.azure.net/.default"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let body: Value = response.json().await.unwrap();
+    let (status, body) = device_code_in(
+        &h,
+        "00000000-0000-0000-0000-000000000000",
+        defaults::AZURE_CLI_CLIENT_ID,
+        VAULT_SCOPE,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
         body["error_description"]
             .as_str()
@@ -202,22 +145,10 @@ async fn an_unknown_tenant_is_refused() {
 #[tokio::test]
 async fn the_device_login_page_lets_a_person_approve_a_code() {
     let h = Harness::start().await;
-    let (_, code) = device_code(
-        &h,
-        defaults::AZURE_CLI_CLIENT_ID,
-        "https://vault.azure.net/.default",
-    )
-    .await;
+    let code = vault_device_code(&h).await;
     let page_url = format!("{}/devicelogin", h.sandbox.urls().entra);
-    let page = h
-        .http
-        .get(&page_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = h.http.get(&page_url).send().await.unwrap();
+    let page = page.text().await.unwrap();
     assert!(
         page.contains("name=\"user_code\"") && page.contains(defaults::VAULT_ADMIN),
         "a form listing the identities"

@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use assistant_sandbox::{Fault, FaultKind, FaultSchedule, Service};
-use assistant_tests::{Harness, StatusCode, assert_mp_error, test_key};
+use assistant_tests::maskinporten::assert_mp_error;
+use assistant_tests::{Harness, StatusCode, test_key};
 use serde_json::Value;
 
 fn fault(kind: FaultKind, path: &str, schedule: FaultSchedule) -> Fault {
@@ -28,6 +29,15 @@ async fn metadata_status(h: &Harness) -> StatusCode {
         .status()
 }
 
+/// `GET /jwk` on Maskinporten.
+async fn get_jwk(h: &Harness) -> reqwest::Response {
+    h.http
+        .get(format!("{}jwk", h.issuer()))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_503_fault_hits_the_next_n_requests_on_its_path_only() {
     let h = Harness::start().await;
@@ -41,19 +51,10 @@ async fn a_503_fault_hits_the_next_n_requests_on_its_path_only() {
         StatusCode::OK,
         "another path is untouched"
     );
-    assert_eq!(
-        h.token_request(&h.grant().sign(test_key(0))).await.0,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
-    assert_eq!(
-        h.token_request(&h.grant().sign(test_key(0))).await.0,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
-    assert_eq!(
-        h.token_request(&h.grant().sign(test_key(0))).await.0,
-        StatusCode::OK,
-        "the fault is used up"
-    );
+    let status = async || h.token_request(&h.grant().sign(test_key(0))).await.0;
+    assert_eq!(status().await, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(status().await, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(status().await, StatusCode::OK, "the fault is used up");
 }
 
 #[tokio::test]
@@ -66,12 +67,7 @@ async fn a_429_fault_carries_retry_after() {
         "/",
         FaultSchedule::Next(1),
     ));
-    let response = h
-        .http
-        .get(format!("{}jwk", h.issuer()))
-        .send()
-        .await
-        .unwrap();
+    let response = get_jwk(&h).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(response.headers()["retry-after"], "7");
 }
@@ -84,17 +80,8 @@ async fn a_malformed_body_fault_keeps_the_status_but_truncates_the_json() {
         "/token",
         FaultSchedule::Next(1),
     ));
-    let form = [
-        ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-        ("assertion", &h.grant().sign(test_key(0)) as &str),
-    ];
-    let response = h
-        .http
-        .post(format!("{}token", h.issuer()))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let assertion = h.grant().sign(test_key(0));
+    let response = h.send_token_request(&assertion).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let text = response.text().await.unwrap();
     assert!(
@@ -111,17 +98,7 @@ async fn a_dropped_connection_fault_closes_without_a_response() {
         "/token",
         FaultSchedule::Next(1),
     ));
-    let form = [
-        ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-        ("assertion", "x"),
-    ];
-    let error = h
-        .http
-        .post(format!("{}token", h.issuer()))
-        .form(&form)
-        .send()
-        .await
-        .expect_err("no response");
+    let error = h.send_token_request("x").await.expect_err("no response");
     assert!(
         !error.is_status() && !error.is_timeout(),
         "a transport error: {error}"
@@ -142,12 +119,7 @@ async fn a_latency_fault_delays_the_answer() {
         FaultSchedule::Next(1),
     ));
     let started = Instant::now();
-    let response = h
-        .http
-        .get(format!("{}jwk", h.issuer()))
-        .send()
-        .await
-        .unwrap();
+    let response = get_jwk(&h).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_millis(300));
 }
@@ -165,27 +137,11 @@ async fn a_fractional_fault_hits_every_third_request_deterministically() {
     ));
     let mut statuses = Vec::new();
     for _ in 0..6 {
-        statuses.push(
-            h.http
-                .get(format!("{}jwk", h.issuer()))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16(),
-        );
+        statuses.push(get_jwk(&h).await.status().as_u16());
     }
     assert_eq!(statuses, [200, 200, 502, 200, 200, 502]);
     h.control.clear_faults();
-    assert_eq!(
-        h.http
-            .get(format!("{}jwk", h.issuer()))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(get_jwk(&h).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -193,12 +149,7 @@ async fn a_skewed_server_clock_shows_in_the_date_header_and_in_the_grant_check()
     let h = Harness::start().await;
     h.control
         .skew_clock(Service::Maskinporten, time::Duration::minutes(5));
-    let response = h
-        .http
-        .get(format!("{}jwk", h.issuer()))
-        .send()
-        .await
-        .unwrap();
+    let response = get_jwk(&h).await;
     let date = response.headers()["date"].to_str().unwrap().to_owned();
     let format = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
@@ -264,15 +215,7 @@ async fn the_request_log_records_outcomes_and_never_secrets() {
         )),
         "{outcomes:?}"
     );
-    let served: Value = h
-        .http
-        .get(format!("{}_sandbox/log", h.issuer()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let served = h.get_json(format!("{}_sandbox/log", h.issuer())).await;
     let text = served.to_string();
     assert!(served.as_array().unwrap().len() >= 4);
     for secret in [token.as_str(), bad.as_str(), "s3cr3t-value"] {

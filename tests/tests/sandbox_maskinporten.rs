@@ -2,7 +2,8 @@
 //! (protocols.md §1), each asserting status, error and message.
 
 use assistant_sandbox::defaults;
-use assistant_tests::{Harness, StatusCode, assert_mp_error, claims_of, test_key};
+use assistant_tests::maskinporten::{assert_grant_refused, assert_mp_error};
+use assistant_tests::{Harness, StatusCode, claims_of, test_key, verifies_rs256};
 use serde_json::{Value, json};
 
 const UNKNOWN_KID: &str =
@@ -10,19 +11,18 @@ const UNKNOWN_KID: &str =
 const NEEDS_KID: &str =
     "Invalid JWT. The client requires pre-registered jwk and no key identifier (kid) provided";
 
+/// `POST /token`, its body still to come.
+fn post_token(h: &Harness) -> reqwest::RequestBuilder {
+    h.http.post(format!("{}token", h.issuer()))
+}
+
 #[tokio::test]
 async fn the_metadata_document_has_the_real_shape_with_this_servers_urls() {
     let h = Harness::start().await;
     let issuer = h.issuer();
-    let doc: Value = h
-        .http
-        .get(format!("{issuer}.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = h
+        .get_json(format!("{issuer}.well-known/oauth-authorization-server"))
+        .await;
     assert_eq!(doc["issuer"], json!(issuer), "issuer with trailing slash");
     assert_eq!(doc["token_endpoint"], json!(format!("{issuer}token")));
     assert_eq!(doc["jwks_uri"], json!(format!("{issuer}jwk")));
@@ -71,51 +71,23 @@ async fn a_valid_grant_gets_a_signed_token_shaped_like_maskinportens() {
     );
     assert!(claims["jti"].is_string());
     // The token verifies against the published JWKS.
-    let jwks: Value = h
-        .http
-        .get(format!("{}jwk", h.issuer()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks = h.get_json(format!("{}jwk", h.issuer())).await;
     let jwk = &jwks["keys"][0];
     assert_eq!(jwk["alg"], "RS256");
-    let key = jsonwebtoken::DecodingKey::from_rsa_components(
-        jwk["n"].as_str().unwrap(),
-        jwk["e"].as_str().unwrap(),
-    )
-    .unwrap();
     let header = jsonwebtoken::decode_header(token).unwrap();
     assert_eq!(
         header.kid.as_deref(),
         jwk["kid"].as_str(),
         "token header names the JWKS kid"
     );
-    let (input, signature) = token.rsplit_once('.').unwrap();
-    assert!(
-        jsonwebtoken::crypto::verify(
-            signature,
-            input.as_bytes(),
-            &key,
-            jsonwebtoken::Algorithm::RS256
-        )
-        .unwrap()
-    );
+    assert!(verifies_rs256(token, jwk));
 }
 
 #[tokio::test]
 async fn a_token_request_that_is_not_form_urlencoded_is_refused() {
     let h = Harness::start().await;
     let body = json!({"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": h.grant().sign(test_key(0))});
-    let response = h
-        .http
-        .post(format!("{}token", h.issuer()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = post_token(&h).json(&body).send().await.unwrap();
     let actual = (response.status(), response.json().await.unwrap());
     assert_mp_error(
         &actual,
@@ -129,13 +101,7 @@ async fn a_token_request_that_is_not_form_urlencoded_is_refused() {
 async fn a_wrong_grant_type_is_refused() {
     let h = Harness::start().await;
     let form = [("grant_type", "client_credentials"), ("assertion", "x")];
-    let response = h
-        .http
-        .post(format!("{}token", h.issuer()))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let response = post_token(&h).form(&form).send().await.unwrap();
     let actual = (response.status(), response.json().await.unwrap());
     assert_mp_error(
         &actual,
@@ -159,14 +125,13 @@ async fn a_malformed_assertion_gets_mp_011() {
 
 #[tokio::test]
 async fn an_hs256_grant_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().header("alg", json!("HS256"));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().header("alg", json!("HS256")),
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "Invalid assertion. Unsupported JWT alg; use RS256, RS384 or RS512",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -188,92 +153,88 @@ async fn an_rs512_grant_is_accepted_when_the_key_is_registered_for_rs512() {
 
 #[tokio::test]
 async fn a_grant_whose_alg_differs_from_the_registered_keys_alg_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().header("alg", json!("RS384"));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().header("alg", json!("RS384")),
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "Invalid assertion. Client authentication failed. The JWT alg differs from the registered key's alg",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_unknown_client_gets_client_not_found() {
-    let h = Harness::start().await;
-    let grant = h.grant().claim("iss", json!("no-such-client"));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().claim("iss", json!("no-such-client")),
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "MP-100 Invalid assertion. Client authentication failed. Client not found",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_grant_without_kid_from_a_client_with_keys_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().header("kid", Value::Null);
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().header("kid", Value::Null),
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         NEEDS_KID,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_grant_with_x5c_from_a_client_with_keys_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().header("x5c", json!(["MIIB"]));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().header("x5c", json!(["MIIB"])),
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         NEEDS_KID,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_x5c_that_is_a_string_instead_of_an_array_gets_mp_123() {
-    let h = Harness::start().await;
-    let grant = h
-        .grant()
-        .header("kid", Value::Null)
-        .header("x5c", json!("MIIB"));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant()
+                .header("kid", Value::Null)
+                .header("x5c", json!("MIIB"))
+        },
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "MP-123 Invalid JWT header x5c",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_unregistered_kid_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().header("kid", json!("not-registered"));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().header("kid", json!("not-registered")),
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         UNKNOWN_KID,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_kid_sent_by_a_client_without_keys_is_refused_as_unknown() {
-    let h = Harness::start().await;
-    let grant = h.grant_for(
-        defaults::TTD_CLIENT_ID,
-        "altinn:serviceowner/instances.read",
-    );
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant_for(
+                defaults::TTD_CLIENT_ID,
+                "altinn:serviceowner/instances.read",
+            )
+        },
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         UNKNOWN_KID,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -2,37 +2,38 @@
 //! jti, scopes, consumer_org and resource, each asserting status, error and message.
 
 use assistant_sandbox::defaults;
-use assistant_tests::{Harness, StatusCode, assert_mp_error, claims_of, now, test_key};
+use assistant_tests::maskinporten::{assert_grant_refused, assert_mp_error, assert_replay_refused};
+use assistant_tests::{Harness, StatusCode, claims_of, now, test_key};
 use serde_json::json;
 
 const BAD_AUD: &str = "MP-110 Invalid assertion. Invalid JWT claim aud";
 
 #[tokio::test]
 async fn the_token_endpoint_url_as_aud_gets_mp_110() {
-    let h = Harness::start().await;
-    let grant = h
-        .grant()
-        .claim("aud", json!(format!("{}token", h.issuer())));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant()
+                .claim("aud", json!(format!("{}token", h.issuer())))
+        },
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         BAD_AUD,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_aud_without_the_trailing_slash_gets_mp_110() {
-    let h = Harness::start().await;
-    let grant = h
-        .grant()
-        .claim("aud", json!(h.issuer().trim_end_matches('/')));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant()
+                .claim("aud", json!(h.issuer().trim_end_matches('/')))
+        },
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         BAD_AUD,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -47,55 +48,53 @@ async fn an_aud_array_with_the_issuer_only_is_accepted() {
 
 #[tokio::test]
 async fn an_aud_array_with_two_values_gets_mp_110() {
-    let h = Harness::start().await;
-    let grant = h
-        .grant()
-        .claim("aud", json!([h.issuer(), "https://test.maskinporten.no/"]));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant()
+                .claim("aud", json!([h.issuer(), "https://test.maskinporten.no/"]))
+        },
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         BAD_AUD,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_sub_claim_is_refused_as_invalid_assertion() {
-    let h = Harness::start().await;
-    let grant = h.grant().claim("sub", json!(defaults::CLIENT_ID));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().claim("sub", json!(defaults::CLIENT_ID)),
         StatusCode::BAD_REQUEST,
         "invalid_request",
         "Invalid assertion. The claim sub is not allowed",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_undocumented_claim_such_as_nbf_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().claim("nbf", json!(now()));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().claim("nbf", json!(now())),
         StatusCode::BAD_REQUEST,
         "invalid_request",
         "Invalid assertion. The claim nbf is not allowed",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_iat_more_than_ten_seconds_ahead_is_issue_time_is_after_now() {
-    let h = Harness::start().await;
-    let grant = h
-        .grant()
-        .claim("iat", json!(now() + 20))
-        .claim("exp", json!(now() + 80));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant()
+                .claim("iat", json!(now() + 20))
+                .claim("exp", json!(now() + 80))
+        },
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "Issue time is after now",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -113,56 +112,54 @@ async fn an_iat_a_few_seconds_ahead_is_within_the_tolerance() {
 
 #[tokio::test]
 async fn an_iat_more_than_ten_seconds_old_gets_mp_130() {
-    let h = Harness::start().await;
-    let grant = h
-        .grant()
-        .claim("iat", json!(now() - 30))
-        .claim("exp", json!(now() + 60));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant()
+                .claim("iat", json!(now() - 30))
+                .claim("exp", json!(now() + 60))
+        },
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "MP-130 JWT is expired (iat is more than 10 seconds before the server clock)",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_grant_living_longer_than_120_seconds_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().claim("exp", json!(now() + 121));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().claim("exp", json!(now() + 121)),
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "Invalid assertion. The grant lifetime must be at most 120 seconds (exp - iat <= 120)",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_expired_grant_gets_mp_130() {
-    let h = Harness::start().await;
-    let grant = h
-        .grant()
-        .claim("iat", json!(now() - 8))
-        .claim("exp", json!(now() - 1));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant()
+                .claim("iat", json!(now() - 8))
+                .claim("exp", json!(now() - 1))
+        },
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "MP-130 JWT is expired",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_grant_without_exp_gets_mp_011() {
-    let h = Harness::start().await;
-    let grant = h.grant().without("exp");
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().without("exp"),
         StatusCode::BAD_REQUEST,
         "invalid_request",
         "MP-011 Invalid assertion. Invalid parameter value. The claim exp is missing or not a NumericDate",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -170,81 +167,73 @@ async fn a_reused_grant_gets_mp_012() {
     let h = Harness::start().await;
     let assertion = h.grant().sign(test_key(0));
     assert_eq!(h.token_request(&assertion).await.0, StatusCode::OK);
-    assert_mp_error(
-        &h.token_request(&assertion).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        "MP-012 Grant is used before",
-    );
+    assert_replay_refused(&h, &assertion).await;
 }
 
 #[tokio::test]
 async fn a_grant_without_jti_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().without("jti");
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().without("jti"),
         StatusCode::BAD_REQUEST,
         "invalid_request",
         "MP-011 Invalid assertion. Invalid parameter value. The claim jti is missing",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_scope_not_registered_on_the_client_gets_mp_200() {
-    let h = Harness::start().await;
-    let grant = h
-        .grant()
-        .claim("scope", json!("altinn:instances.read skatteetaten:secret"));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant()
+                .claim("scope", json!("altinn:instances.read skatteetaten:secret"))
+        },
         StatusCode::BAD_REQUEST,
         "invalid_scope",
         "MP-200 Token request contains invalid scopes for client",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_grant_without_scope_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().without("scope");
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().without("scope"),
         StatusCode::BAD_REQUEST,
         "invalid_request",
         "MP-011 Invalid assertion. Invalid parameter value. The claim scope is missing",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn consumer_org_equal_to_the_clients_own_org_is_refused() {
-    let h = Harness::start().await;
-    let grant = h.grant().claim("consumer_org", json!(defaults::ORG_NUMBER));
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| h.grant().claim("consumer_org", json!(defaults::ORG_NUMBER)),
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "Invalid assertion. The combination consumer_org in claim and delegation scope on client is invalid",
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn consumer_org_that_has_not_delegated_the_scope_gets_mp_251() {
-    let h = Harness::start().await;
-    let grant = h
-        .grant()
-        .claim("consumer_org", json!(defaults::CUSTOMER_ORG_NUMBER));
     let expected = format!(
         "MP-251 Consumer {} has not delegated access to the scope altinn:instances.read to supplier {}",
         defaults::CUSTOMER_ORG_NUMBER,
         defaults::ORG_NUMBER
     );
-    assert_mp_error(
-        &h.token_request(&grant.sign(test_key(0))).await,
+    assert_grant_refused(
+        |h| {
+            h.grant()
+                .claim("consumer_org", json!(defaults::CUSTOMER_ORG_NUMBER))
+        },
         StatusCode::FORBIDDEN,
         "access_denied",
         &expected,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -5,7 +5,8 @@
 use std::process::Stdio;
 
 use assistant_sandbox::defaults;
-use assistant_tests::{Harness, StatusCode, assert_mp_error, test_key};
+use assistant_tests::maskinporten::{assert_mp_error, assert_replay_refused};
+use assistant_tests::{Harness, StatusCode, test_key};
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
@@ -45,6 +46,18 @@ fn claims(h: &Harness) -> Value {
     json!({"aud": h.issuer(), "iss": defaults::CLIENT_ID, "scope": "altinn:instances.read", "iat": now, "exp": now + 60, "jti": uuid::Uuid::new_v4().to_string()})
 }
 
+/// A PyJWT grant with `claims` and `kid` is refused with 400, `error` and `description`.
+async fn assert_pyjwt_refused(
+    h: &Harness,
+    claims: Value,
+    kid: &str,
+    error: &str,
+    description: &str,
+) {
+    let actual = h.token_request(&pyjwt_grant(claims, kid).await).await;
+    assert_mp_error(&actual, StatusCode::BAD_REQUEST, error, description);
+}
+
 #[tokio::test]
 async fn a_pyjwt_grant_gets_a_token_and_cannot_be_used_twice() {
     let h = Harness::start().await;
@@ -52,12 +65,7 @@ async fn a_pyjwt_grant_gets_a_token_and_cannot_be_used_twice() {
     let (status, body) = h.token_request(&assertion).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["scope"], "altinn:instances.read");
-    assert_mp_error(
-        &h.token_request(&assertion).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        "MP-012 Grant is used before",
-    );
+    assert_replay_refused(&h, &assertion).await;
 }
 
 #[tokio::test]
@@ -65,35 +73,32 @@ async fn pyjwt_grants_with_a_wrong_aud_an_unknown_kid_or_a_sub_claim_are_refused
     let h = Harness::start().await;
     let mut wrong_aud = claims(&h);
     wrong_aud["aud"] = json!(format!("{}token", h.issuer()));
-    let actual = h
-        .token_request(&pyjwt_grant(wrong_aud, &test_key(0).kid).await)
-        .await;
-    assert_mp_error(
-        &actual,
-        StatusCode::BAD_REQUEST,
+    assert_pyjwt_refused(
+        &h,
+        wrong_aud,
+        &test_key(0).kid,
         "invalid_grant",
         "MP-110 Invalid assertion. Invalid JWT claim aud",
-    );
+    )
+    .await;
 
-    let actual = h
-        .token_request(&pyjwt_grant(claims(&h), "some-other-kid").await)
-        .await;
-    assert_mp_error(
-        &actual,
-        StatusCode::BAD_REQUEST,
+    assert_pyjwt_refused(
+        &h,
+        claims(&h),
+        "some-other-kid",
         "invalid_grant",
         "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client.",
-    );
+    )
+    .await;
 
     let mut with_sub = claims(&h);
     with_sub["sub"] = json!(defaults::CLIENT_ID);
-    let actual = h
-        .token_request(&pyjwt_grant(with_sub, &test_key(0).kid).await)
-        .await;
-    assert_mp_error(
-        &actual,
-        StatusCode::BAD_REQUEST,
+    assert_pyjwt_refused(
+        &h,
+        with_sub,
+        &test_key(0).kid,
         "invalid_request",
         "Invalid assertion. The claim sub is not allowed",
-    );
+    )
+    .await;
 }

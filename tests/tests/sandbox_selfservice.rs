@@ -2,7 +2,7 @@
 //! §4.2): clients, and key sets of at most five validated public JWKs.
 
 use assistant_sandbox::defaults;
-use assistant_tests::{Harness, StatusCode, TestKey, test_key};
+use assistant_tests::{Harness, StatusCode, TestKey, status_and_json, test_key};
 use serde_json::{Value, json};
 
 fn new_client(scopes: &[&str]) -> Value {
@@ -25,9 +25,26 @@ async fn call(
     if let Some(body) = body {
         request = request.json(&body);
     }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    status_and_json(request.send().await.unwrap()).await
+}
+
+/// `POST /{client_id}/jwks` with `{"keys": keys}`.
+async fn post_keys(h: &Harness, client_id: &str, keys: Value) -> (StatusCode, Value) {
+    let body = json!({ "keys": keys });
+    call(
+        h,
+        reqwest::Method::POST,
+        &format!("/{client_id}/jwks"),
+        Some(body),
+    )
+    .await
+}
+
+/// Posting `keys` on `client_id` is refused with 400 and `description`.
+async fn assert_keys_refused(h: &Harness, client_id: &str, keys: Value, description: &str) {
+    let (status, error) = post_keys(h, client_id, keys).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error["error_description"], description);
 }
 
 #[tokio::test]
@@ -47,13 +64,7 @@ async fn a_client_created_through_the_api_gets_a_token_with_its_posted_key() {
         "defaults to the rehearsing org"
     );
     let id = client["client_id"].as_str().unwrap().to_owned();
-    let (status, keys) = call(
-        &h,
-        reqwest::Method::POST,
-        &format!("/{id}/jwks"),
-        Some(json!({"keys": [test_key(1).public_jwk()]})),
-    )
-    .await;
+    let (status, keys) = post_keys(&h, &id, json!([test_key(1).public_jwk()])).await;
     assert_eq!(status, StatusCode::CREATED, "{keys}");
     assert!(
         keys["keys"][0]["exp"].is_i64(),
@@ -95,25 +106,15 @@ async fn a_client_needs_the_maskinporten_integration_type() {
 #[tokio::test]
 async fn the_integration_type_cannot_change_on_update() {
     let h = Harness::start().await;
-    let (status, error) = call(
-        &h,
-        reqwest::Method::PUT,
-        &format!("/{}", defaults::CLIENT_ID),
-        Some(json!({"integration_type": "idporten"})),
-    )
-    .await;
+    let path = format!("/{}", defaults::CLIENT_ID);
+    let update = |body: Value| call(&h, reqwest::Method::PUT, &path, Some(body));
+    let (status, error) = update(json!({"integration_type": "idporten"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
         error["error_description"],
         "integration_type cannot be changed"
     );
-    let (status, updated) = call(
-        &h,
-        reqwest::Method::PUT,
-        &format!("/{}", defaults::CLIENT_ID),
-        Some(json!({"client_name": "renamed"})),
-    )
-    .await;
+    let (status, updated) = update(json!({"client_name": "renamed"})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(updated["client_name"], "renamed");
 }
@@ -128,18 +129,13 @@ async fn more_than_five_keys_are_refused() {
             jwk
         })
         .collect();
-    let (status, error) = call(
+    assert_keys_refused(
         &h,
-        reqwest::Method::POST,
-        &format!("/{}/jwks", defaults::CLIENT_ID),
-        Some(json!({"keys": keys})),
+        defaults::CLIENT_ID,
+        json!(keys),
+        "6 keys posted; a client can have at most 5",
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        error["error_description"],
-        "6 keys posted; a client can have at most 5"
-    );
 }
 
 #[tokio::test]
@@ -147,18 +143,13 @@ async fn a_private_jwk_is_refused() {
     let h = Harness::start().await;
     let mut jwk = test_key(1).public_jwk();
     jwk["d"] = json!("c2VjcmV0");
-    let (status, error) = call(
+    assert_keys_refused(
         &h,
-        reqwest::Method::POST,
-        &format!("/{}/jwks", defaults::CLIENT_ID),
-        Some(json!({"keys": [jwk]})),
+        defaults::CLIENT_ID,
+        json!([jwk]),
+        "the JWK contains private key material (d); post only the public key",
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        error["error_description"],
-        "the JWK contains private key material (d); post only the public key"
-    );
 }
 
 #[tokio::test]
@@ -166,45 +157,39 @@ async fn a_key_without_use_is_refused() {
     let h = Harness::start().await;
     let mut jwk = test_key(1).public_jwk();
     jwk.as_object_mut().unwrap().remove("use");
-    let (status, error) = call(
+    assert_keys_refused(
         &h,
-        reqwest::Method::POST,
-        &format!("/{}/jwks", defaults::CLIENT_ID),
-        Some(json!({"keys": [jwk]})),
+        defaults::CLIENT_ID,
+        json!([jwk]),
+        "the JWK member use is required",
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(error["error_description"], "the JWK member use is required");
 }
 
 #[tokio::test]
 async fn a_1024_bit_key_is_refused() {
     let h = Harness::start().await;
     let small = TestKey::generate("small-key", 1024);
-    let (status, error) = call(
+    assert_keys_refused(
         &h,
-        reqwest::Method::POST,
-        &format!("/{}/jwks", defaults::CLIENT_ID),
-        Some(json!({"keys": [small.public_jwk()]})),
+        defaults::CLIENT_ID,
+        json!([small.public_jwk()]),
+        "the RSA key has 1024 bits; 2048 to 4096 are accepted",
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        error["error_description"],
-        "the RSA key has 1024 bits; 2048 to 4096 are accepted"
-    );
 }
 
 #[tokio::test]
 async fn an_empty_key_set_is_refused_and_delete_removes_every_key() {
     let h = Harness::start().await;
     let path = format!("/{}/jwks", defaults::CLIENT_ID);
-    let (status, error) = call(&h, reqwest::Method::POST, &path, Some(json!({"keys": []}))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        error["error_description"],
-        "the key set is empty; use DELETE to remove every key"
-    );
+    assert_keys_refused(
+        &h,
+        defaults::CLIENT_ID,
+        json!([]),
+        "the key set is empty; use DELETE to remove every key",
+    )
+    .await;
     assert_eq!(
         call(&h, reqwest::Method::DELETE, &path, None).await.0,
         StatusCode::NO_CONTENT
@@ -229,13 +214,7 @@ async fn an_empty_key_set_is_refused_and_delete_removes_every_key() {
 async fn posting_keys_replaces_the_whole_set() {
     let h = Harness::start().await;
     let path = format!("/{}/jwks", defaults::CLIENT_ID);
-    let (status, _) = call(
-        &h,
-        reqwest::Method::POST,
-        &path,
-        Some(json!({"keys": [test_key(1).public_jwk()]})),
-    )
-    .await;
+    let (status, _) = post_keys(&h, defaults::CLIENT_ID, json!([test_key(1).public_jwk()])).await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, keys) = call(&h, reqwest::Method::GET, &path, None).await;
     let kids: Vec<&str> = keys["keys"]
@@ -254,18 +233,13 @@ async fn posting_keys_replaces_the_whole_set() {
 #[tokio::test]
 async fn a_kid_registered_on_another_client_is_refused() {
     let h = Harness::start().await;
-    let (status, error) = call(
+    assert_keys_refused(
         &h,
-        reqwest::Method::POST,
-        &format!("/{}/jwks", defaults::TTD_CLIENT_ID),
-        Some(json!({"keys": [test_key(0).public_jwk()]})),
+        defaults::TTD_CLIENT_ID,
+        json!([test_key(0).public_jwk()]),
+        "kid test-key-0 is already registered on another client",
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        error["error_description"],
-        "kid test-key-0 is already registered on another client"
-    );
 }
 
 #[tokio::test]
@@ -274,26 +248,13 @@ async fn an_unknown_client_is_404_and_delete_is_204() {
     let (status, error) = call(&h, reqwest::Method::GET, "/nope", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(error["error_description"], "client nope not found");
+    let ttd = format!("/{}", defaults::TTD_CLIENT_ID);
     assert_eq!(
-        call(
-            &h,
-            reqwest::Method::DELETE,
-            &format!("/{}", defaults::TTD_CLIENT_ID),
-            None
-        )
-        .await
-        .0,
+        call(&h, reqwest::Method::DELETE, &ttd, None).await.0,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        call(
-            &h,
-            reqwest::Method::GET,
-            &format!("/{}", defaults::TTD_CLIENT_ID),
-            None
-        )
-        .await
-        .0,
+        call(&h, reqwest::Method::GET, &ttd, None).await.0,
         StatusCode::NOT_FOUND
     );
 }

@@ -8,7 +8,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::fault::Fault;
 use crate::log::LogEntry;
-use crate::maskinporten::registry::{ClientRecord, valid_lifetime};
+use crate::maskinporten::registry::{ClientRecord, Registry, valid_lifetime};
 use crate::state::State;
 use crate::{MaskinportenClient, SandboxError, Service};
 
@@ -38,31 +38,9 @@ impl Control {
                 "access_token_lifetime must be 119–599".into(),
             ));
         }
-        world.registry.clients.insert(
-            client.client_id.clone(),
-            ClientRecord {
-                client_id: client.client_id.clone(),
-                org_number: client.org_number,
-                name: client.name.clone(),
-                description: client.name,
-                scopes: client.scopes,
-                access_token_lifetime: client.access_token_lifetime,
-                keys: Vec::new(),
-                created: now,
-                last_updated: now,
-            },
-        );
-        let keys: Vec<(Value, OffsetDateTime)> = client
-            .keys
-            .into_iter()
-            .map(|k| (k.jwk, k.posted_at.unwrap_or(now)))
-            .collect();
-        if keys.is_empty() {
-            return Ok(());
-        }
         world
             .registry
-            .replace_keys(&client.client_id, &keys, now)
+            .insert_client(&client, now)
             .map_err(SandboxError::InvalidKey)
     }
 
@@ -74,11 +52,7 @@ impl Control {
     ) -> Result<(), SandboxError> {
         let now = self.state.clock.now(Service::Maskinporten);
         let mut world = self.state.world();
-        let client = world
-            .registry
-            .clients
-            .get_mut(client_id)
-            .ok_or_else(|| SandboxError::UnknownClient(client_id.to_owned()))?;
+        let client = known_client(&mut world.registry, client_id)?;
         client.scopes = scopes.to_vec();
         client.last_updated = now;
         Ok(())
@@ -99,12 +73,7 @@ impl Control {
     ) -> Result<(), SandboxError> {
         let now = self.state.clock.now(Service::Maskinporten);
         let mut world = self.state.world();
-        let client = world
-            .registry
-            .clients
-            .get(client_id)
-            .ok_or_else(|| SandboxError::UnknownClient(client_id.to_owned()))?;
-        let mut keys: Vec<(Value, OffsetDateTime)> = client
+        let mut keys: Vec<(Value, OffsetDateTime)> = known_client(&mut world.registry, client_id)?
             .keys
             .iter()
             .map(|k| (k.key.jwk.clone(), k.posted_at))
@@ -175,4 +144,15 @@ impl Control {
     pub fn request_log(&self) -> Vec<LogEntry> {
         self.state.log.snapshot()
     }
+}
+
+/// The registered client `client_id`, or `UnknownClient`.
+fn known_client<'a>(
+    registry: &'a mut Registry,
+    client_id: &str,
+) -> Result<&'a mut ClientRecord, SandboxError> {
+    registry
+        .clients
+        .get_mut(client_id)
+        .ok_or_else(|| SandboxError::UnknownClient(client_id.to_owned()))
 }

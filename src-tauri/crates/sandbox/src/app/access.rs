@@ -1,86 +1,123 @@
-//! Reading, listing and deleting app-B instances, and `with_instance`, the common gate of every
-//! instance route: token, scope, instance lookup and policy.
+//! Reading, listing and deleting app-B instances, and `InstanceRequest`, the common gate of
+//! every instance route: token, scope, instance lookup and policy.
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State as AxumState};
+use axum::extract::{FromRequestParts, Path, State as AxumState};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::auth::{self, Caller};
-use super::store::{instance_view, simple_view};
+use super::definition::AppDefinition;
+use super::store::{AppEntry, Instance, instance_view, simple_view};
 use super::{links, message, unknown_app};
 use crate::http;
-use crate::state::{State, World};
+use crate::state::State;
 
-/// Authenticates, checks the scope, finds the instance and applies the policy for `action`.
-pub(super) fn with_instance<T>(
-    state: &State,
-    (org, app, party, guid): (&str, &str, &str, &str),
-    headers: &HeaderMap,
-    action: &str,
-    f: impl FnOnce(&mut World, &Caller) -> Result<T, Response>,
-) -> Result<T, Response> {
-    let mut world = state.world();
-    let Some(entry) = world.apps.get_mut(org, app) else {
-        return Err(unknown_app());
-    };
-    let caller = auth::authenticate(state, headers)?;
-    auth::require_scope(&caller, action != "read")?;
-    let instance = entry
-        .instances
-        .iter()
-        .find(|i| i.party.party_id == party && i.guid.to_string() == guid);
-    let instance =
-        instance.ok_or_else(|| http::empty(StatusCode::NOT_FOUND, "unknown instance"))?;
-    auth::authorize(&entry.definition, &caller, action, &instance.party)?;
-    f(&mut world, &caller)
+/// What every route on one instance reads from its request: the ids from the path
+/// (`/{org}/{app}/instances/{party}/{guid}`, and `/data/{data}` on the data routes) and the
+/// headers (the bearer token). `with_instance` and `on_instance` are the common gate.
+pub(super) struct InstanceRequest {
+    pub(super) state: Arc<State>,
+    pub(super) ids: InstanceIds,
+    pub(super) headers: HeaderMap,
 }
 
-pub(super) async fn get(
-    AxumState(state): AxumState<Arc<State>>,
-    Path((org, app, party, guid)): Path<(String, String, String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let found = with_instance(
-        &state,
-        (&org, &app, &party, &guid),
-        &headers,
-        "read",
-        |world, _| {
-            let entry = world.apps.get_mut(&org, &app).ok_or_else(unknown_app)?;
-            let definition = entry.definition.clone();
-            let instance = entry.instance_mut(&party, &guid).ok_or_else(unknown_app)?;
-            Ok(instance_view(&links(&state, &definition), instance))
-        },
-    );
+#[derive(Deserialize)]
+pub(super) struct InstanceIds {
+    org: String,
+    app: String,
+    party: String,
+    guid: String,
+    /// The data element, on `…/data/{data}`.
+    pub(super) data: Option<String>,
+}
+
+impl FromRequestParts<Arc<State>> for InstanceRequest {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<State>,
+    ) -> Result<InstanceRequest, Response> {
+        let Path(ids) = Path::<InstanceIds>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(InstanceRequest {
+            state: Arc::clone(state),
+            ids,
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl InstanceRequest {
+    /// Authenticates, checks the scope, finds the instance and applies the policy for `action`;
+    /// `f` gets the app and the index of the instance in it.
+    pub(super) fn with_instance<T>(
+        &self,
+        action: &str,
+        f: impl FnOnce(&mut AppEntry, usize, &Caller) -> Result<T, Response>,
+    ) -> Result<T, Response> {
+        let InstanceIds {
+            org,
+            app,
+            party,
+            guid,
+            ..
+        } = &self.ids;
+        let mut world = self.state.world();
+        let Some(entry) = world.apps.get_mut(org, app) else {
+            return Err(unknown_app());
+        };
+        let caller = auth::authenticate(&self.state, &self.headers)?;
+        auth::require_scope(&caller, action != "read")?;
+        let index = entry
+            .instances
+            .iter()
+            .position(|i| &i.party.party_id == party && &i.guid.to_string() == guid);
+        let index = index.ok_or_else(|| http::empty(StatusCode::NOT_FOUND, "unknown instance"))?;
+        auth::authorize(
+            &entry.definition,
+            &caller,
+            action,
+            &entry.instances[index].party,
+        )?;
+        f(entry, index, &caller)
+    }
+
+    /// `with_instance` for the routes that read or change the one instance: `f` gets the app's
+    /// definition and the instance.
+    pub(super) fn on_instance<T>(
+        &self,
+        action: &str,
+        f: impl FnOnce(&AppDefinition, &mut Instance, &Caller) -> Result<T, Response>,
+    ) -> Result<T, Response> {
+        self.with_instance(action, |entry, index, caller| {
+            f(&entry.definition, &mut entry.instances[index], caller)
+        })
+    }
+}
+
+pub(super) async fn get(request: InstanceRequest) -> Response {
+    let found = request.on_instance("read", |definition, instance, _| {
+        Ok(instance_view(&links(&request.state, definition), instance))
+    });
     found.map_or_else(|r| r, |view| http::json(StatusCode::OK, &view, "ok"))
 }
 
 /// `DELETE instances/{party}/{guid}`: removes a test instance (needs `write` in the sandbox).
-pub(super) async fn delete(
-    AxumState(state): AxumState<Arc<State>>,
-    Path((org, app, party, guid)): Path<(String, String, String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let removed = with_instance(
-        &state,
-        (&org, &app, &party, &guid),
-        &headers,
-        "write",
-        |world, _| {
-            let entry = world.apps.get_mut(&org, &app).ok_or_else(unknown_app)?;
-            let definition = entry.definition.clone();
-            let index = entry
-                .instances
-                .iter()
-                .position(|i| i.party.party_id == party && i.guid.to_string() == guid)
-                .ok_or_else(unknown_app)?;
-            let instance = entry.instances.remove(index);
-            Ok(instance_view(&links(&state, &definition), &instance))
-        },
-    );
+pub(super) async fn delete(request: InstanceRequest) -> Response {
+    let removed = request.with_instance("write", |entry, index, _| {
+        let instance = entry.instances.remove(index);
+        Ok(instance_view(
+            &links(&request.state, &entry.definition),
+            &instance,
+        ))
+    });
     removed.map_or_else(|r| r, |view| http::json(StatusCode::OK, &view, "deleted"))
 }
 

@@ -1,70 +1,40 @@
 //! Data elements and the process of an app-B instance: `PUT/GET …/data/{id}` (form data as
 //! JSON or XML, XML by default) and `PUT …/process/next` (Task_1 → end, with a receipt PDF).
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, State as AxumState};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::access::with_instance;
+use super::access::InstanceRequest;
 use super::store::{Content, DataElement, Instance, data_view};
 use super::{formdata, links, message, unknown_app};
 use crate::clock::rfc3339;
-use crate::state::State;
 use crate::{Service, http};
 
-type InstancePath = Path<(String, String, String, String)>;
-
-pub(super) async fn get(
-    AxumState(state): AxumState<Arc<State>>,
-    Path((org, app, party, guid, data)): Path<(String, String, String, String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let wants_xml = headers
+pub(super) async fn get(request: InstanceRequest) -> Response {
+    let wants_xml = request
+        .headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("xml"));
-    let found = with_instance(
-        &state,
-        (&org, &app, &party, &guid),
-        &headers,
-        "read",
-        |world, _| {
-            let entry = world.apps.get_mut(&org, &app).ok_or_else(unknown_app)?;
-            let schema = |id: &str| {
-                entry
-                    .definition
-                    .schemas
-                    .get(id)
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            let instance = entry
-                .instances
-                .iter()
-                .find(|i| i.party.party_id == party && i.guid.to_string() == guid)
-                .ok_or_else(unknown_app)?;
-            let element = instance
-                .data
-                .iter()
-                .find(|d| d.id.to_string() == data)
-                .ok_or_else(|| http::empty(StatusCode::NOT_FOUND, "unknown data element"))?;
-            // protocols §4.1: form data as JSON, or XML with `Accept: application/xml`.
-            Ok(match &element.content {
-                Content::Form(form) if wants_xml => (
-                    "application/xml".to_owned(),
-                    formdata::to_xml(&schema(&element.data_type), form).into_bytes(),
-                ),
-                Content::Form(form) => {
-                    ("application/json".to_owned(), form.to_string().into_bytes())
-                }
-                Content::Binary(bytes) => (element.content_type.clone(), bytes.clone()),
-            })
-        },
-    );
+    let found = request.on_instance("read", |definition, instance, _| {
+        let element = instance
+            .data
+            .iter()
+            .find(|d| Some(d.id.to_string()) == request.ids.data)
+            .ok_or_else(|| http::empty(StatusCode::NOT_FOUND, "unknown data element"))?;
+        let schema = |id: &str| definition.schemas.get(id).cloned().unwrap_or_default();
+        // protocols §4.1: form data as JSON, or XML with `Accept: application/xml`.
+        Ok(match &element.content {
+            Content::Form(form) if wants_xml => (
+                "application/xml".to_owned(),
+                formdata::to_xml(&schema(&element.data_type), form).into_bytes(),
+            ),
+            Content::Form(form) => ("application/json".to_owned(), form.to_string().into_bytes()),
+            Content::Binary(bytes) => (element.content_type.clone(), bytes.clone()),
+        })
+    });
     match found {
         Ok((content_type, bytes)) => {
             let mut response = (StatusCode::OK, bytes).into_response();
@@ -79,82 +49,70 @@ pub(super) async fn get(
 
 /// protocols §4.1: "body JSON or XML (Content-Type decides; XML is the default if no content
 /// type)"; 201 DataElement; 409 if no current task.
-pub(super) async fn put(
-    AxumState(state): AxumState<Arc<State>>,
-    Path((org, app, party, guid, data)): Path<(String, String, String, String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let now = state.clock.now(Service::Apps);
-    let content_type = http::media_type(&headers);
-    let updated = with_instance(
-        &state,
-        (&org, &app, &party, &guid),
-        &headers,
-        "write",
-        |world, caller| {
-            let entry = world.apps.get_mut(&org, &app).ok_or_else(unknown_app)?;
-            let definition = entry.definition.clone();
-            let instance = entry.instance_mut(&party, &guid).ok_or_else(unknown_app)?;
-            if instance.task_started.is_none() {
-                return Err(message(
-                    StatusCode::CONFLICT,
-                    "The instance has no current task; its data can no longer be changed",
-                    "no current task",
-                ));
+pub(super) async fn put(request: InstanceRequest, body: Bytes) -> Response {
+    let now = request.state.clock.now(Service::Apps);
+    let content_type = http::media_type(&request.headers);
+    let updated = request.on_instance("write", |definition, instance, caller| {
+        if instance.task_started.is_none() {
+            return Err(message(
+                StatusCode::CONFLICT,
+                "The instance has no current task; its data can no longer be changed",
+                "no current task",
+            ));
+        }
+        let element = instance
+            .data
+            .iter_mut()
+            .find(|d| Some(d.id.to_string()) == request.ids.data)
+            .ok_or_else(|| http::empty(StatusCode::NOT_FOUND, "unknown data element"))?;
+        let data_type = definition
+            .data_type(&element.data_type)
+            .ok_or_else(unknown_app)?;
+        let schema = definition
+            .schemas
+            .get(&data_type.id)
+            .filter(|_| data_type.app_logic.is_some());
+        element.content = match (schema, content_type.as_deref()) {
+            (Some(schema), Some(ct)) if ct.ends_with("json") => {
+                Content::Form(formdata::from_json(schema, &body).map_err(bad)?)
             }
-            let element = instance
-                .data
-                .iter_mut()
-                .find(|d| d.id.to_string() == data)
-                .ok_or_else(|| http::empty(StatusCode::NOT_FOUND, "unknown data element"))?;
-            let data_type = definition
-                .data_type(&element.data_type)
-                .ok_or_else(unknown_app)?;
-            let schema = definition
-                .schemas
-                .get(&data_type.id)
-                .filter(|_| data_type.app_logic.is_some());
-            element.content = match (schema, content_type.as_deref()) {
-                (Some(schema), Some(ct)) if ct.ends_with("json") => {
-                    Content::Form(formdata::from_json(schema, &body).map_err(bad)?)
-                }
-                (Some(schema), None) => {
-                    Content::Form(formdata::from_xml(schema, &body).map_err(bad)?)
-                }
-                (Some(schema), Some(ct)) if ct.ends_with("xml") => {
-                    Content::Form(formdata::from_xml(schema, &body).map_err(bad)?)
-                }
-                (Some(_), Some(ct)) => {
+            (Some(schema), None) => Content::Form(formdata::from_xml(schema, &body).map_err(bad)?),
+            (Some(schema), Some(ct)) if ct.ends_with("xml") => {
+                Content::Form(formdata::from_xml(schema, &body).map_err(bad)?)
+            }
+            (Some(_), Some(ct)) => {
+                return Err(bad(format!(
+                    "Content-Type {ct} is not supported for form data"
+                )));
+            }
+            (None, ct) => {
+                let ct = ct.unwrap_or_default();
+                if !data_type
+                    .allowed_content_types
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(ct))
+                    || body.is_empty()
+                {
                     return Err(bad(format!(
-                        "Content-Type {ct} is not supported for form data"
+                        "Content-Type '{ct}' or an empty body is invalid for element type '{}'",
+                        data_type.id
                     )));
                 }
-                (None, ct) => {
-                    let ct = ct.unwrap_or_default();
-                    if !data_type
-                        .allowed_content_types
-                        .iter()
-                        .any(|t| t.eq_ignore_ascii_case(ct))
-                        || body.is_empty()
-                    {
-                        return Err(bad(format!(
-                            "Content-Type '{ct}' or an empty body is invalid for element type '{}'",
-                            data_type.id
-                        )));
-                    }
-                    element.content_type = ct.to_owned();
-                    Content::Binary(body.to_vec())
-                }
-            };
-            element.last_changed = now;
-            element.last_changed_by = caller.user_id();
-            let element = element.clone();
-            instance.last_changed = now;
-            instance.last_changed_by = caller.user_id();
-            Ok(data_view(&links(&state, &definition), instance, &element))
-        },
-    );
+                element.content_type = ct.to_owned();
+                Content::Binary(body.to_vec())
+            }
+        };
+        element.last_changed = now;
+        element.last_changed_by = caller.user_id();
+        let element = element.clone();
+        instance.last_changed = now;
+        instance.last_changed_by = caller.user_id();
+        Ok(data_view(
+            &links(&request.state, definition),
+            instance,
+            &element,
+        ))
+    });
     updated.map_or_else(
         |r| r,
         |view| http::json(StatusCode::CREATED, &view, "updated"),
@@ -166,48 +124,20 @@ fn bad(text: String) -> Response {
 }
 
 /// `GET …/process`: AppProcessState.
-pub(super) async fn process(
-    AxumState(state): AxumState<Arc<State>>,
-    Path((org, app, party, guid)): InstancePath,
-    headers: HeaderMap,
-) -> Response {
-    let found = with_instance(
-        &state,
-        (&org, &app, &party, &guid),
-        &headers,
-        "read",
-        |world, _| {
-            let entry = world.apps.get_mut(&org, &app).ok_or_else(unknown_app)?;
-            Ok(process_state(
-                entry.instance_mut(&party, &guid).ok_or_else(unknown_app)?,
-            ))
-        },
-    );
+pub(super) async fn process(request: InstanceRequest) -> Response {
+    let found = request.on_instance("read", |_, instance, _| Ok(process_state(instance)));
     found.map_or_else(|r| r, |view| http::json(StatusCode::OK, &view, "ok"))
 }
 
 /// `PUT …/process/next`: Task_1 → EndEvent_1. The data task is completed with `write` (or the
 /// action in the optional body); minCount of the task's data types is validated (409).
-pub(super) async fn next(
-    AxumState(state): AxumState<Arc<State>>,
-    Path((org, app, party, guid)): InstancePath,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let now = state.clock.now(Service::Apps);
+pub(super) async fn next(request: InstanceRequest, body: Bytes) -> Response {
+    let now = request.state.clock.now(Service::Apps);
     let action = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|b| b.get("action").and_then(Value::as_str).map(str::to_owned));
     let action = action.unwrap_or_else(|| "write".to_owned());
-    let moved = with_instance(
-        &state,
-        (&org, &app, &party, &guid),
-        &headers,
-        &action,
-        |world, caller| {
-            let entry = world.apps.get_mut(&org, &app).ok_or_else(unknown_app)?;
-            let definition = entry.definition.clone();
-            let instance = entry.instance_mut(&party, &guid).ok_or_else(unknown_app)?;
+    let moved = request.on_instance(&action, |definition, instance, caller| {
             if instance.task_started.is_none() {
                 return Err(message(
                     StatusCode::CONFLICT,

@@ -27,6 +27,28 @@ struct Input {
     prefill: Option<Map<String, Value>>,
 }
 
+impl Input {
+    /// `POST instances`: the query's party, a template and the data parts; no prefill.
+    fn posted(query_party: Option<String>, template: Option<Value>, parts: Vec<Part>) -> Input {
+        Input {
+            query_party,
+            template,
+            parts,
+            prefill: None,
+        }
+    }
+
+    /// `POST instances/create`: a template with its prefill, no query party and no parts.
+    fn simplified(template: Value, prefill: Map<String, Value>) -> Input {
+        Input {
+            query_party: None,
+            template: Some(template),
+            parts: Vec::new(),
+            prefill: Some(prefill),
+        }
+    }
+}
+
 /// `POST /{org}/{app}/instances?instanceOwnerPartyId=`: a JSON template or multipart.
 pub(super) async fn post(
     AxumState(state): AxumState<Arc<State>>,
@@ -91,18 +113,8 @@ pub(super) async fn post(
             );
         }
     };
-    instantiate(
-        &state,
-        &org,
-        &app,
-        &headers,
-        Input {
-            query_party,
-            template,
-            parts,
-            prefill: None,
-        },
-    )
+    let input = Input::posted(query_party, template, parts);
+    instantiate(&state, &org, &app, &headers, input)
 }
 
 /// `POST /{org}/{app}/instances/create` with `InstansiationInstance` (protocols §4.2).
@@ -140,18 +152,8 @@ pub(super) async fn create(
     if owner_fields(&template).is_none() {
         return message(StatusCode::BAD_REQUEST, MISSING_OWNER, "missing owner");
     }
-    instantiate(
-        &state,
-        &org,
-        &app,
-        &headers,
-        Input {
-            query_party: None,
-            template: Some(template),
-            parts: Vec::new(),
-            prefill: Some(prefill),
-        },
-    )
+    let input = Input::simplified(template, prefill);
+    instantiate(&state, &org, &app, &headers, input)
 }
 
 fn instantiate(state: &State, org: &str, app: &str, headers: &HeaderMap, input: Input) -> Response {

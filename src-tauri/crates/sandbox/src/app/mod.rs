@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use crate::http;
 use crate::state::State;
-use store::Links;
+use store::{AppEntry, Links};
 
 pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
@@ -70,27 +70,38 @@ pub(crate) fn links<'a>(state: &'a State, definition: &definition::AppDefinition
     }
 }
 
+/// Answers with `f` for the app `org/app`, or 404 when there is no such app.
+fn with_app(
+    state: &State,
+    org: &str,
+    app: &str,
+    f: impl FnOnce(&AppEntry) -> Response,
+) -> Response {
+    match state.world().apps.get(org, app) {
+        Some(entry) => f(entry),
+        None => unknown_app(),
+    }
+}
+
 /// protocols §4.1: `applicationmetadata` is AllowAnonymous.
 async fn metadata(
     AxumState(state): AxumState<Arc<State>>,
     Path((org, app)): Path<(String, String)>,
 ) -> Response {
-    let world = state.world();
-    let Some(entry) = world.apps.get(&org, &app) else {
-        return unknown_app();
-    };
-    let d = &entry.definition;
-    let body = json!({
-        "id": d.app_id(),
-        "org": d.org,
-        "title": d.title,
-        "dataTypes": d.data_types,
-        "partyTypesAllowed": d.party_types_allowed,
-        "disallowUserInstantiation": d.disallow_user_instantiation,
-        "autoDeleteOnProcessEnd": false,
-        "altinnNugetVersion": "8.6.0.0",
-    });
-    http::json(StatusCode::OK, &body, "ok")
+    with_app(&state, &org, &app, |entry| {
+        let d = &entry.definition;
+        let body = json!({
+            "id": d.app_id(),
+            "org": d.org,
+            "title": d.title,
+            "dataTypes": d.data_types,
+            "partyTypesAllowed": d.party_types_allowed,
+            "disallowUserInstantiation": d.disallow_user_instantiation,
+            "autoDeleteOnProcessEnd": false,
+            "altinnNugetVersion": "8.6.0.0",
+        });
+        http::json(StatusCode::OK, &body, "ok")
+    })
 }
 
 /// protocols §4.1: `GET api/jsonschema/{id}` reads the model's schema.
@@ -98,14 +109,12 @@ async fn schema(
     AxumState(state): AxumState<Arc<State>>,
     Path((org, app, id)): Path<(String, String, String)>,
 ) -> Response {
-    let world = state.world();
-    let Some(entry) = world.apps.get(&org, &app) else {
-        return unknown_app();
-    };
-    match entry.definition.schemas.get(&id) {
-        Some(schema) => http::json(StatusCode::OK, schema, "ok"),
-        None => http::empty(StatusCode::NOT_FOUND, "unknown schema"),
-    }
+    with_app(&state, &org, &app, |entry| {
+        match entry.definition.schemas.get(&id) {
+            Some(schema) => http::json(StatusCode::OK, schema, "ok"),
+            None => http::empty(StatusCode::NOT_FOUND, "unknown schema"),
+        }
+    })
 }
 
 /// A simple JSON rendition of the app's XACML policy.
@@ -113,10 +122,8 @@ async fn policy(
     AxumState(state): AxumState<Arc<State>>,
     Path((org, app)): Path<(String, String)>,
 ) -> Response {
-    let world = state.world();
-    let Some(entry) = world.apps.get(&org, &app) else {
-        return unknown_app();
-    };
-    let body = json!({"appId": entry.definition.app_id(), "rules": entry.definition.policy});
-    http::json(StatusCode::OK, &body, "ok")
+    with_app(&state, &org, &app, |entry| {
+        let body = json!({"appId": entry.definition.app_id(), "rules": entry.definition.policy});
+        http::json(StatusCode::OK, &body, "ok")
+    })
 }

@@ -101,14 +101,6 @@ impl AppStore {
     }
 }
 
-impl AppEntry {
-    pub(crate) fn instance_mut(&mut self, party_id: &str, guid: &str) -> Option<&mut Instance> {
-        self.instances
-            .iter_mut()
-            .find(|i| i.party.party_id == party_id && i.guid.to_string() == guid)
-    }
-}
-
 /// Links: `{apps}/{org}/{app}/instances/{party}/{guid}` and the Storage equivalent.
 pub(crate) struct Links<'a> {
     pub apps: &'a str,

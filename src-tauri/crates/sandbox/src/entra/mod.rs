@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State as AxumState};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State as AxumState};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use rand::Rng;
 use serde_json::json;
@@ -108,6 +108,32 @@ fn form(body: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
+/// A form POST to `/{tenant}/oauth2/v2.0/…`: the tenant from the path, which must be the vault
+/// seed's (else AADSTS90002), and the form fields of the body.
+struct TenantForm {
+    tenant: String,
+    form: HashMap<String, String>,
+}
+
+impl FromRequest<Arc<State>> for TenantForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &Arc<State>) -> Result<TenantForm, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Path(tenant) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        known_tenant(state, &tenant)?;
+        Ok(TenantForm {
+            tenant,
+            form: form(&body),
+        })
+    }
+}
+
 fn known_tenant(state: &State, tenant: &str) -> Result<(), Response> {
     if state
         .world()
@@ -129,13 +155,8 @@ fn known_tenant(state: &State, tenant: &str) -> Result<(), Response> {
 /// `POST /{tenant}/oauth2/v2.0/devicecode` with `client_id` and `scope`.
 async fn devicecode(
     AxumState(state): AxumState<Arc<State>>,
-    Path(tenant): Path<String>,
-    body: Bytes,
+    TenantForm { tenant, form }: TenantForm,
 ) -> Response {
-    if let Err(response) = known_tenant(&state, &tenant) {
-        return response;
-    }
-    let form = form(&body);
     let client_id = form.get("client_id").cloned().unwrap_or_default();
     let mut world = state.world();
     if !world.vault_seed.public_client_ids.contains(&client_id) {
@@ -195,13 +216,8 @@ async fn devicecode(
 /// `POST /{tenant}/oauth2/v2.0/token` with the device-code grant.
 async fn token(
     AxumState(state): AxumState<Arc<State>>,
-    Path(tenant): Path<String>,
-    body: Bytes,
+    TenantForm { form, .. }: TenantForm,
 ) -> Response {
-    if let Err(response) = known_tenant(&state, &tenant) {
-        return response;
-    }
-    let form = form(&body);
     if form.get("grant_type").map(String::as_str) != Some(DEVICE_CODE_GRANT) {
         return aad_error(
             "unsupported_grant_type",

@@ -37,7 +37,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
             get(secrets::get).put(secrets::set).delete(secrets::delete),
         )
         .route("/secrets/{name}/versions", get(secrets::versions))
-        .route("/secrets/{name}/{version}", get(secrets::get_version))
+        .route("/secrets/{name}/{version}", get(secrets::get))
         .route(
             "/deletedsecrets/{name}",
             get(secrets::get_deleted).delete(secrets::purge),

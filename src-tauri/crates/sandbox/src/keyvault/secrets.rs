@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State as AxumState};
+use axum::extract::{FromRequestParts, Path, Query, State as AxumState};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::store::{Deleted, Secret, Version, bundle, deleted_bundle, item};
@@ -54,17 +56,69 @@ fn guard(
     authorize(state, query, headers, action, &resource)
 }
 
-pub(super) async fn set(
-    AxumState(state): AxumState<Arc<State>>,
-    Path(name): Path<String>,
-    Query(query): Q,
+/// What every operation on one secret reads from its request: the name (and, for a versioned
+/// read, the version) from the path, the api-version from the query and the bearer token from the
+/// headers. `run` lets the operation go ahead once `guard` has accepted the caller.
+pub(super) struct SecretRequest {
+    state: Arc<State>,
+    name: String,
+    version: Option<String>,
+    query: HashMap<String, String>,
     headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(response) = guard(&state, &query, &headers, Some(&name), Action::Set) {
-        return response;
+}
+
+#[derive(Deserialize)]
+struct SecretPath {
+    name: String,
+    version: Option<String>,
+}
+
+impl FromRequestParts<Arc<State>> for SecretRequest {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<State>,
+    ) -> Result<SecretRequest, Response> {
+        let Path(path) = Path::<SecretPath>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Query(query) = Q::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(SecretRequest {
+            state: Arc::clone(state),
+            name: path.name,
+            version: path.version,
+            query,
+            headers: parts.headers.clone(),
+        })
     }
-    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&body) else {
+}
+
+impl SecretRequest {
+    /// Runs `operation` on the secret when the name is valid and the caller may do `action`.
+    fn run(&self, action: Action, operation: impl FnOnce(&State, &str) -> Response) -> Response {
+        match guard(
+            &self.state,
+            &self.query,
+            &self.headers,
+            Some(&self.name),
+            action,
+        ) {
+            Ok(()) => operation(&self.state, &self.name),
+            Err(response) => response,
+        }
+    }
+}
+
+/// `PUT /secrets/{name}`: a new version, within the §3.2 limits.
+pub(super) async fn set(request: SecretRequest, body: Bytes) -> Response {
+    request.run(Action::Set, |state, name| store(state, name, &body))
+}
+
+fn store(state: &State, name: &str, body: &[u8]) -> Response {
+    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {
         return bad("The request body must be a JSON object.");
     };
     let Some(value) = body.get("value").and_then(Value::as_str) else {
@@ -119,7 +173,7 @@ pub(super) async fn set(
         );
     }
     let secret = world.vault.secrets.entry(key).or_insert_with(|| Secret {
-        name: name.clone(),
+        name: name.to_owned(),
         versions: Vec::new(),
     });
     secret.versions.push(version.clone());
@@ -155,53 +209,30 @@ fn read(state: &State, name: &str, version: Option<&str>) -> Response {
     )
 }
 
-pub(super) async fn get(
-    AxumState(state): AxumState<Arc<State>>,
-    Path(name): Path<String>,
-    Query(query): Q,
-    headers: HeaderMap,
-) -> Response {
-    match guard(&state, &query, &headers, Some(&name), Action::Get) {
-        Ok(()) => read(&state, &name, None),
-        Err(response) => response,
-    }
+/// `GET /secrets/{name}` and `GET /secrets/{name}/{version}`.
+pub(super) async fn get(request: SecretRequest) -> Response {
+    request.run(Action::Get, |state, name| {
+        read(state, name, request.version.as_deref())
+    })
 }
 
-pub(super) async fn get_version(
-    AxumState(state): AxumState<Arc<State>>,
-    Path((name, version)): Path<(String, String)>,
-    Query(query): Q,
-    headers: HeaderMap,
-) -> Response {
-    match guard(&state, &query, &headers, Some(&name), Action::Get) {
-        Ok(()) => read(&state, &name, Some(&version)),
-        Err(response) => response,
-    }
-}
-
-pub(super) async fn versions(
-    AxumState(state): AxumState<Arc<State>>,
-    Path(name): Path<String>,
-    Query(query): Q,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(response) = guard(&state, &query, &headers, Some(&name), Action::ReadMetadata) {
-        return response;
-    }
-    let world = state.world();
-    let Some(secret) = world.vault.secrets.get(&name.to_ascii_lowercase()) else {
-        return not_found(&name);
-    };
-    let items: Vec<Value> = secret
-        .versions
-        .iter()
-        .map(|v| item(&state.urls.key_vault, secret, v, true))
-        .collect();
-    http::json(
-        StatusCode::OK,
-        &json!({"value": items, "nextLink": null}),
-        "ok",
-    )
+pub(super) async fn versions(request: SecretRequest) -> Response {
+    request.run(Action::ReadMetadata, |state, name| {
+        let world = state.world();
+        let Some(secret) = world.vault.secrets.get(&name.to_ascii_lowercase()) else {
+            return not_found(name);
+        };
+        let items: Vec<Value> = secret
+            .versions
+            .iter()
+            .map(|v| item(&state.urls.key_vault, secret, v, true))
+            .collect();
+        http::json(
+            StatusCode::OK,
+            &json!({"value": items, "nextLink": null}),
+            "ok",
+        )
+    })
 }
 
 /// `GET /secrets?maxresults=N[&$skiptoken=K]`: items without values, and a nextLink.
@@ -246,28 +277,22 @@ pub(super) async fn list(
 }
 
 /// Soft delete → 200 DeletedSecretBundle.
-pub(super) async fn delete(
-    AxumState(state): AxumState<Arc<State>>,
-    Path(name): Path<String>,
-    Query(query): Q,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(response) = guard(&state, &query, &headers, Some(&name), Action::Delete) {
-        return response;
-    }
-    let now = state.clock.unix(Service::KeyVault);
-    let key = name.to_ascii_lowercase();
-    let mut world = state.world();
-    let Some(secret) = world.vault.secrets.remove(&key) else {
-        return not_found(&name);
-    };
-    let deleted = Deleted {
-        secret,
-        deleted_date: now,
-    };
-    let shown = deleted_bundle(&state.urls.key_vault, &deleted);
-    world.vault.deleted.insert(key, deleted);
-    http::json(StatusCode::OK, &shown, "deleted")
+pub(super) async fn delete(request: SecretRequest) -> Response {
+    request.run(Action::Delete, |state, name| {
+        let now = state.clock.unix(Service::KeyVault);
+        let key = name.to_ascii_lowercase();
+        let mut world = state.world();
+        let Some(secret) = world.vault.secrets.remove(&key) else {
+            return not_found(name);
+        };
+        let deleted = Deleted {
+            secret,
+            deleted_date: now,
+        };
+        let shown = deleted_bundle(&state.urls.key_vault, &deleted);
+        world.vault.deleted.insert(key, deleted);
+        http::json(StatusCode::OK, &shown, "deleted")
+    })
 }
 
 fn deleted_not_found(name: &str) -> Response {
@@ -279,67 +304,49 @@ fn deleted_not_found(name: &str) -> Response {
     )
 }
 
-pub(super) async fn get_deleted(
-    AxumState(state): AxumState<Arc<State>>,
-    Path(name): Path<String>,
-    Query(query): Q,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(response) = guard(&state, &query, &headers, Some(&name), Action::ReadMetadata) {
-        return response;
-    }
-    let world = state.world();
-    match world.vault.deleted.get(&name.to_ascii_lowercase()) {
-        Some(deleted) => http::json(
-            StatusCode::OK,
-            &deleted_bundle(&state.urls.key_vault, deleted),
-            "ok",
-        ),
-        None => deleted_not_found(&name),
-    }
+pub(super) async fn get_deleted(request: SecretRequest) -> Response {
+    request.run(Action::ReadMetadata, |state, name| {
+        let world = state.world();
+        match world.vault.deleted.get(&name.to_ascii_lowercase()) {
+            Some(deleted) => http::json(
+                StatusCode::OK,
+                &deleted_bundle(&state.urls.key_vault, deleted),
+                "ok",
+            ),
+            None => deleted_not_found(name),
+        }
+    })
 }
 
 /// Purge → 204.
-pub(super) async fn purge(
-    AxumState(state): AxumState<Arc<State>>,
-    Path(name): Path<String>,
-    Query(query): Q,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(response) = guard(&state, &query, &headers, Some(&name), Action::Purge) {
-        return response;
-    }
-    match state
-        .world()
-        .vault
-        .deleted
-        .remove(&name.to_ascii_lowercase())
-    {
-        Some(_) => http::empty(StatusCode::NO_CONTENT, "purged"),
-        None => deleted_not_found(&name),
-    }
+pub(super) async fn purge(request: SecretRequest) -> Response {
+    request.run(Action::Purge, |state, name| {
+        match state
+            .world()
+            .vault
+            .deleted
+            .remove(&name.to_ascii_lowercase())
+        {
+            Some(_) => http::empty(StatusCode::NO_CONTENT, "purged"),
+            None => deleted_not_found(name),
+        }
+    })
 }
 
 /// Recover → 200 SecretBundle (no value).
-pub(super) async fn recover(
-    AxumState(state): AxumState<Arc<State>>,
-    Path(name): Path<String>,
-    Query(query): Q,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(response) = guard(&state, &query, &headers, Some(&name), Action::Recover) {
-        return response;
-    }
-    let key = name.to_ascii_lowercase();
-    let mut world = state.world();
-    let Some(deleted) = world.vault.deleted.remove(&key) else {
-        return deleted_not_found(&name);
-    };
-    let shown = deleted
-        .secret
-        .current()
-        .map(|v| bundle(&state.urls.key_vault, &deleted.secret, v, false))
-        .unwrap_or_default();
-    world.vault.secrets.insert(key, deleted.secret);
-    http::json(StatusCode::OK, &shown, "recovered")
+pub(super) async fn recover(request: SecretRequest) -> Response {
+    request.run(Action::Recover, |state, name| {
+        let key = name.to_ascii_lowercase();
+        let mut world = state.world();
+        let Some(deleted) = world.vault.deleted.remove(&key) else {
+            return deleted_not_found(name);
+        };
+        let shown = deleted
+            .secret
+            .current()
+            .map(|v| bundle(&state.urls.key_vault, &deleted.secret, v, false))
+            .unwrap_or_default();
+        world.vault.secrets.insert(key, deleted.secret);
+        http::json(StatusCode::OK, &shown, "recovered")
+    })
 }

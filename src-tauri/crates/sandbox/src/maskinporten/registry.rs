@@ -97,30 +97,40 @@ impl Registry {
                     client.client_id
                 ));
             }
-            registry.clients.insert(
-                client.client_id.clone(),
-                ClientRecord {
-                    client_id: client.client_id.clone(),
-                    org_number: client.org_number.clone(),
-                    name: client.name.clone(),
-                    description: client.name.clone(),
-                    scopes: client.scopes.clone(),
-                    access_token_lifetime: client.access_token_lifetime,
-                    keys: Vec::new(),
-                    created: now,
-                    last_updated: now,
-                },
-            );
-            let keys: Vec<(Value, OffsetDateTime)> = client
-                .keys
-                .iter()
-                .map(|k| (k.jwk.clone(), k.posted_at.unwrap_or(now)))
-                .collect();
-            if !keys.is_empty() {
-                registry.replace_keys(&client.client_id, &keys, now)?;
-            }
+            registry.insert_client(client, now)?;
         }
         Ok(registry)
+    }
+
+    /// Registers (or replaces) `client` as posted `now`, its seeded keys included.
+    pub(crate) fn insert_client(
+        &mut self,
+        client: &MaskinportenClient,
+        now: OffsetDateTime,
+    ) -> Result<(), String> {
+        self.clients.insert(
+            client.client_id.clone(),
+            ClientRecord {
+                client_id: client.client_id.clone(),
+                org_number: client.org_number.clone(),
+                name: client.name.clone(),
+                description: client.name.clone(),
+                scopes: client.scopes.clone(),
+                access_token_lifetime: client.access_token_lifetime,
+                keys: Vec::new(),
+                created: now,
+                last_updated: now,
+            },
+        );
+        let keys: Vec<(Value, OffsetDateTime)> = client
+            .keys
+            .iter()
+            .map(|k| (k.jwk.clone(), k.posted_at.unwrap_or(now)))
+            .collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        self.replace_keys(&client.client_id, &keys, now)
     }
 
     /// Replaces a client's whole key set (the self-service API has no "add one key").

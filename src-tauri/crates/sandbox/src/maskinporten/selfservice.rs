@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State as AxumState};
+use axum::extract::{FromRequest, Path, Request, State as AxumState};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 
@@ -49,11 +49,7 @@ async fn read(AxumState(state): AxumState<Arc<State>>, Path(id): Path<String>) -
     }
 }
 
-async fn create(AxumState(state): AxumState<Arc<State>>, body: Bytes) -> Response {
-    let body = match object(&body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
+async fn create(AxumState(state): AxumState<Arc<State>>, Object(body): Object) -> Response {
     let now = state.clock.now(Service::Maskinporten);
     let mut world = state.world();
     let default_org = world
@@ -116,12 +112,8 @@ async fn create(AxumState(state): AxumState<Arc<State>>, body: Bytes) -> Respons
 async fn update(
     AxumState(state): AxumState<Arc<State>>,
     Path(id): Path<String>,
-    body: Bytes,
+    Object(body): Object,
 ) -> Response {
-    let body = match object(&body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let now = state.clock.now(Service::Maskinporten);
     let mut world = state.world();
     let Some(existing) = world.registry.clients.get(&id) else {
@@ -162,12 +154,8 @@ async fn read_jwks(AxumState(state): AxumState<Arc<State>>, Path(id): Path<Strin
 async fn replace_jwks(
     AxumState(state): AxumState<Arc<State>>,
     Path(id): Path<String>,
-    body: Bytes,
+    Object(body): Object,
 ) -> Response {
-    let body = match object(&body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let Some(keys) = body.get("keys").and_then(Value::as_array) else {
         return invalid("keys", "the body must be {\"keys\":[…]}");
     };
@@ -275,10 +263,20 @@ fn jwks(client: &ClientRecord) -> Value {
     json!({"keys": client.keys.iter().map(|k| k.public_view()).collect::<Vec<_>>()})
 }
 
-fn object(body: &[u8]) -> Result<Map<String, Value>, Response> {
-    match serde_json::from_slice(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(invalid("body", "the body must be a JSON object")),
+/// A request body that must be a JSON object, else 400 in the §4.2 error shape.
+struct Object(Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for Object {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Object, Response> {
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match serde_json::from_slice(&body) {
+            Ok(Value::Object(map)) => Ok(Object(map)),
+            _ => Err(invalid("body", "the body must be a JSON object")),
+        }
     }
 }
 
