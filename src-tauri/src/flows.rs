@@ -63,3 +63,85 @@ pub async fn token_test(
     }
     Ok(result)
 }
+
+/// Everything needed to call app B for a profile: its key, the chain request, the endpoints.
+pub struct AppTarget {
+    pub profile: Profile,
+    key: rsa::RsaPrivateKey,
+    request: chain::ChainRequest,
+    context: assistant_domain::diagnosis::Context,
+    endpoints: Endpoints,
+    pub app: url::Url,
+}
+
+impl std::fmt::Debug for AppTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppTarget")
+            .field("profile", &self.profile.name)
+            .field("app", &self.app.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppTarget {
+    /// Altinn tokens from the session's cache, refreshed by a chain run when they run out.
+    pub fn tokens<'a>(
+        &'a self,
+        state: &'a AppState,
+    ) -> Result<chain::ChainTokenSource<'a>, AppError> {
+        Ok(chain::ChainTokenSource {
+            session: &state.session,
+            transport: state.transport()?,
+            clock: &*state.clock,
+            key: &self.key,
+            endpoints: self.endpoints.clone(),
+            request: self.request.clone(),
+            context: self.context.clone(),
+            refresh: Default::default(),
+        })
+    }
+}
+
+/// Resolves a profile's app B (`org/app`) and everything needed to call it.
+pub async fn app_target(state: &AppState, profile: &str) -> Result<AppTarget, AppError> {
+    let (dir, store, name) = (state.dir.clone(), state.store.clone(), profile.to_string());
+    let options = ChainOptions {
+        exchange: true,
+        ..ChainOptions::default()
+    };
+    let (profile, request, context, key) = blocking(move || {
+        let profile = inventory::show_profile(&dir, &name)?;
+        let (request, context) = chain::request_for_profile(&profile, &options)?;
+        let key = inventory::signing_key(&dir, &*store, &request.kid)?;
+        Ok((profile, request, context, key))
+    })
+    .await?;
+    let app_b = profile.app_b.clone().ok_or_else(|| {
+        AppError::new(
+            ErrorKind::InvalidInput,
+            format!("Profile \"{}\" names no app B (org/app).", profile.name),
+        )
+        .with_hint("Set app B in the profile, e.g. ttd/sandbox-app-b in the sandbox.")
+    })?;
+    let (org, app) = app_b.split_once('/').ok_or_else(|| {
+        AppError::new(
+            ErrorKind::InvalidInput,
+            format!("\"{app_b}\" is not org/app."),
+        )
+    })?;
+    let endpoints = endpoints(state, &profile).await?;
+    let app = endpoints.app(org, app)?;
+    Ok(AppTarget {
+        profile,
+        key,
+        request,
+        context,
+        endpoints,
+        app,
+    })
+}
+
+/// Appends a secret-free history line; a failure to write history never fails the action.
+pub fn remember(state: &AppState, entry: assistant_domain::history::HistoryEntry) {
+    let _ = assistant_domain::history::append(&state.dir, &entry);
+}

@@ -11,6 +11,107 @@ use assistant_sandbox::{Sandbox, SandboxConfig, Seed, defaults};
 use serde::{Deserialize, Serialize};
 
 pub const REGISTRY_FILE: &str = "sandbox.json";
+/// Written by `sandbox serve` while it runs, so other commands (and the window) use that
+/// sandbox and its state instead of starting their own.
+pub const RUNNING_FILE: &str = "sandbox-running.json";
+
+/// The base URLs of a `sandbox serve` that is running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunningSandbox {
+    pub pid: u32,
+    pub maskinporten: String,
+    pub altinn_platform: String,
+    pub apps: String,
+    pub key_vault: String,
+    pub entra: String,
+}
+
+pub fn announce_running(dir: &DataDir, sandbox: &Sandbox) -> Result<(), AppError> {
+    let u = sandbox.urls();
+    let running = RunningSandbox {
+        pid: std::process::id(),
+        maskinporten: u.maskinporten.clone(),
+        altinn_platform: u.altinn_platform.clone(),
+        apps: u.apps.clone(),
+        key_vault: u.key_vault.clone(),
+        entra: u.entra.clone(),
+    };
+    Ok(dir.write_json(RUNNING_FILE, &running)?)
+}
+
+pub fn withdraw_running(dir: &DataDir) {
+    let _ = std::fs::remove_file(dir.file(RUNNING_FILE));
+}
+
+/// A `sandbox serve` announced in the data folder that still accepts connections.
+pub fn running(dir: &DataDir) -> Option<RunningSandbox> {
+    let found: RunningSandbox = dir.read_json(RUNNING_FILE).ok().flatten()?;
+    let url = url::Url::parse(&found.maskinporten).ok()?;
+    let address = url.socket_addrs(|| None).ok()?.into_iter().next()?;
+    std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_millis(300)).ok()?;
+    Some(found)
+}
+
+fn endpoints_of(running: &RunningSandbox) -> Result<Endpoints, AppError> {
+    let parse = |u: &str| {
+        url::Url::parse(&format!("{}/", u.trim_end_matches('/')))
+            .map_err(|e| AppError::new(ErrorKind::Internal, format!("sandbox URL {u}: {e}")))
+    };
+    Ok(Endpoints {
+        maskinporten: parse(&running.maskinporten)?,
+        altinn: parse(&running.altinn_platform)?,
+        apps: format!("{}/", running.apps.trim_end_matches('/')),
+    })
+}
+
+/// Sends a registration to a running `sandbox serve` through its self-service API, as the
+/// portal would: the client's scopes (PUT) and its key set (POST …/jwks replaces the set).
+pub async fn push_to_running(
+    dir: &DataDir,
+    registration: &Registration,
+    transport: &dyn assistant_domain::http::Transport,
+) -> Result<(), AppError> {
+    use assistant_domain::http::HttpRequest;
+    let Some(running) = running(dir) else {
+        return Ok(());
+    };
+    let base = url::Url::parse(&running.maskinporten)
+        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    let client = base
+        .join(&format!("api/v1/clients/{}", registration.client_id))
+        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    let mut put = HttpRequest::post(
+        client.clone(),
+        "application/json",
+        serde_json::json!({ "scopes": registration.scopes })
+            .to_string()
+            .into_bytes(),
+    );
+    put.method = "PUT";
+    let jwks = HttpRequest::post(
+        client
+            .join(&format!("{}/jwks", registration.client_id))
+            .unwrap_or(client),
+        "application/json",
+        serde_json::json!({ "keys": registration.keys })
+            .to_string()
+            .into_bytes(),
+    );
+    for request in [put, jwks] {
+        let response = transport.send(request).await?;
+        if !(200..300).contains(&response.status) {
+            return Err(AppError::new(
+                ErrorKind::Server,
+                format!(
+                    "The running sandbox refused the registration (HTTP {}): {}",
+                    response.status,
+                    response.text().chars().take(300).collect::<String>()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// What the person registered on a sandbox client, as they would in Samarbeidsportalen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -221,6 +322,9 @@ impl SandboxHost {
         dir: &DataDir,
         profile: &Profile,
     ) -> Result<Endpoints, AppError> {
+        if let Some(running) = running(dir) {
+            return endpoints_of(&running);
+        }
         let mut current = self.current.lock().await;
         let key = seed_key(Some(profile));
         if current.as_ref().is_none_or(|(k, _)| *k != key) {
@@ -289,6 +393,11 @@ impl SandboxHost {
         }
     }
 
+    /// The in-process sandbox's control handle, when one runs (for approving device codes).
+    pub async fn control(&self) -> Option<assistant_sandbox::Control> {
+        Some(self.current.lock().await.as_ref()?.1.control())
+    }
+
     pub async fn shutdown(&self) {
         if let Some((_, sandbox)) = self.current.lock().await.take() {
             sandbox.shutdown().await;
@@ -354,6 +463,7 @@ pub async fn register_for_window(
     })
     .await?;
     state.sandbox.apply(&registration).await;
+    push_to_running(&state.dir, &registration, state.transport()?).await?;
     Ok(RegistrationOutcome {
         client_id: registration.client_id.clone(),
         kids: registration

@@ -2,6 +2,7 @@
 //! runs and for tests. Every subcommand takes `--json`; the exit code is 0 only on success.
 
 mod chain;
+mod instances;
 mod keys;
 pub(crate) mod output;
 mod profiles;
@@ -46,6 +47,15 @@ pub enum Command {
     Token(chain::ChainArgs),
     /// Token, then the exchange to an Altinn token: the whole chain in one call.
     Exchange(chain::ChainArgs),
+    /// App B at a glance: data types, which is the form, party types, prefill keys.
+    AppInfo(instances::Target),
+    /// Create an instance of app B (template, prefill pairs, or data files).
+    Instantiate(instances::InstantiateArgs),
+    /// Follow up an instance: show, update data, process next, receipt, delete.
+    #[command(subcommand)]
+    Instance(instances::InstanceCommand),
+    /// Create many instances from a CSV of owners, with a results CSV.
+    Bulk(instances::BulkArgs),
     /// The built-in sandbox: serve it standalone, or register a profile's key on it.
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
@@ -59,6 +69,10 @@ pub fn run(command: Command, json: bool, state: AppState) -> ExitCode {
         Command::Profile(command) => profiles::run(command, &state),
         Command::Token(args) => chain::run(args, false, &state),
         Command::Exchange(args) => chain::run(args, true, &state),
+        Command::AppInfo(target) => instances::app_info(target, &state),
+        Command::Instantiate(args) => instances::instantiate(args, &state),
+        Command::Instance(command) => instances::instance(command, &state),
+        Command::Bulk(args) => instances::run_bulk(args, json, &state),
         Command::Sandbox(command) => sandbox::run(command, json, &state),
         Command::Info => {
             let info = assistant_domain::about::app_info(&state.dir, env!("CARGO_PKG_VERSION"));

@@ -29,6 +29,13 @@ pub fn run(command: SandboxCommand, json: bool, state: &AppState) -> Result<Outp
         SandboxCommand::Register { profile } => {
             let profile = inventory::show_profile(&state.dir, &profile)?;
             let registration = crate::sandbox::register(&state.dir, &profile)?;
+            let runtime = tokio::runtime::Runtime::new()
+                .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+            runtime.block_on(crate::sandbox::push_to_running(
+                &state.dir,
+                &registration,
+                state.transport()?,
+            ))?;
             let kids: Vec<&str> = registration
                 .keys
                 .iter()
@@ -50,6 +57,7 @@ pub fn run(command: SandboxCommand, json: bool, state: &AppState) -> Result<Outp
                 .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
             runtime.block_on(async {
                 let sandbox = crate::sandbox::start(&state.dir, profile.as_ref()).await?;
+                crate::sandbox::announce_running(&state.dir, &sandbox)?;
                 let urls = sandbox.urls().clone();
                 let client = crate::sandbox::client_of(profile.as_ref());
                 let body = serde_json::json!({ "urls": urls, "clientId": client, "appB": format!("{}/{}", assistant_sandbox::defaults::APP_ORG, assistant_sandbox::defaults::APP_NAME) });
@@ -57,7 +65,7 @@ pub fn run(command: SandboxCommand, json: bool, state: &AppState) -> Result<Outp
                     serde_json::to_string(&body).unwrap_or_default()
                 } else {
                     format!(
-                        "Sandbox running (Ctrl-C stops it):\n  Maskinporten   {}\n  Altinn         {}\n  Apps (app B)   {}/{}/{}/\n  Key Vault      {}\n  Entra ID       {}\n  Request log    {}_sandbox/log\nClient id {client}.",
+                        "Sandbox running (Ctrl-C stops it):\n  Maskinporten   {}\n  Altinn         {}\n  Apps (app B)   {}/{}/{}/\n  Key Vault      {}\n  Entra ID       {}\n  Request log    {}_sandbox/log\nClient id {client}. Other commands with a sandbox profile use this sandbox while it runs.",
                         urls.maskinporten, urls.altinn_platform, urls.apps, assistant_sandbox::defaults::APP_ORG, assistant_sandbox::defaults::APP_NAME, urls.key_vault, urls.entra, urls.maskinporten
                     )
                 };
@@ -66,6 +74,7 @@ pub fn run(command: SandboxCommand, json: bool, state: &AppState) -> Result<Outp
                 let _ = stdout.flush();
                 drop(stdout);
                 let _ = tokio::signal::ctrl_c().await;
+                crate::sandbox::withdraw_running(&state.dir);
                 sandbox.shutdown().await;
                 Output::new(&serde_json::json!({ "stopped": true }), "Sandbox stopped.")
             })

@@ -1,0 +1,279 @@
+//! Instances from the command line against a running `sandbox serve`, so follow-ups in later
+//! commands find the instances made by earlier ones: app-info, instantiate (template, prefill,
+//! data file), show, update, next, receipt, delete, and bulk with its results file.
+
+mod support;
+
+use std::io::BufRead;
+use std::process::{Child, Stdio};
+
+use support::{Cli, text};
+
+struct Served {
+    cli: Cli,
+    serve: Child,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &self.serve.id().to_string()])
+            .status();
+        let _ = self.serve.wait();
+    }
+}
+
+/// A profile with a registered key, and `sandbox serve` running for it.
+fn served() -> Served {
+    let cli = Cli::new();
+    cli.json(&["profile", "create", "Tester"]);
+    cli.json(&["key", "generate", "--profile", "Tester"]);
+    cli.json(&["sandbox", "register", "--profile", "Tester"]);
+    let mut serve = cli
+        .command()
+        .args(["--json", "sandbox", "serve", "--profile", "Tester"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufReader::new(serve.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("URLs printed");
+    assert!(line.contains("maskinporten"), "{line}");
+    Served { cli, serve }
+}
+
+#[test]
+fn an_instance_is_made_filled_moved_on_receipted_and_cleaned_up_across_commands() {
+    let s = served();
+    let cli = &s.cli;
+    let info = cli.json(&["app-info", "--profile", "Tester"]);
+    assert_eq!(info["metadata"]["id"], "ttd/sandbox-app-b");
+    assert!(
+        info["prefillKeys"]
+            .as_array()
+            .is_some_and(|k| k.iter().any(|v| v == "navn")),
+        "{info}"
+    );
+
+    let made = cli.json(&[
+        "instantiate",
+        "--profile",
+        "Tester",
+        "--owner",
+        "312345676",
+        "--prefill",
+        "navn=Kari",
+        "--prefill",
+        "ukjent.felt=x",
+    ]);
+    assert_eq!(
+        made["ignoredPrefillKeys"],
+        serde_json::json!(["ukjent.felt"])
+    );
+    let id = made["instance"]["id"].as_str().expect("id").to_string();
+    assert_eq!(made["instance"]["currentTask"], "Task_1");
+    let warned = cli.run(&[
+        "instantiate",
+        "--profile",
+        "Tester",
+        "--owner",
+        "312345676",
+        "--prefill",
+        "feil=1",
+    ]);
+    assert!(
+        text(&warned.stdout)
+            .contains("warning: the app ignores prefill keys its form does not have: feil"),
+        "{}",
+        text(&warned.stdout)
+    );
+
+    let shown = cli.json(&["instance", "show", &id, "--profile", "Tester"]);
+    let element = shown["data"]
+        .as_array()
+        .and_then(|d| d.iter().find(|e| e["dataType"] == "model"))
+        .and_then(|e| e["id"].as_str())
+        .expect("form element")
+        .to_string();
+    let dir = tempfile::tempdir().expect("tmp");
+    let form = dir.path().join("form.json");
+    std::fs::write(&form, r#"{"navn":"Oppdatert"}"#).expect("write");
+    cli.json(&[
+        "instance",
+        "update",
+        &id,
+        "--profile",
+        "Tester",
+        "--element",
+        &element,
+        "--file",
+        &form.display().to_string(),
+    ]);
+    let early = cli.json_error(&[
+        "instance",
+        "receipt",
+        &id,
+        "--profile",
+        "Tester",
+        "--out",
+        &dir.path().join("early.pdf").display().to_string(),
+    ]);
+    assert!(
+        early["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("has not ended")),
+        "{early}"
+    );
+    let ended = cli.json(&["instance", "next", &id, "--profile", "Tester"]);
+    assert!(
+        ended["ended"].is_string() && ended["currentTask"].is_null(),
+        "{ended}"
+    );
+    let pdf = dir.path().join("kvittering.pdf");
+    cli.json(&[
+        "instance",
+        "receipt",
+        &id,
+        "--profile",
+        "Tester",
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    assert!(std::fs::read(&pdf).expect("saved").starts_with(b"%PDF"));
+    let again = cli.json_error(&[
+        "instance",
+        "receipt",
+        &id,
+        "--profile",
+        "Tester",
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    assert_eq!(
+        again["kind"], "confirmation_required",
+        "an existing file is not overwritten without --force"
+    );
+
+    let refused = cli.json_error(&[
+        "instance",
+        "delete",
+        "--all-made-here",
+        "--profile",
+        "Tester",
+    ]);
+    assert_eq!(refused["kind"], "confirmation_required");
+    let deleted = cli.json(&[
+        "instance",
+        "delete",
+        "--all-made-here",
+        "--profile",
+        "Tester",
+        "--yes",
+    ]);
+    assert_eq!(
+        deleted["results"].as_array().map(Vec::len),
+        Some(2),
+        "both instances made here: {deleted}"
+    );
+    assert_eq!(
+        cli.json_error(&["instance", "show", &id, "--profile", "Tester"])["kind"],
+        "not_found"
+    );
+    let history = std::fs::read_to_string(cli.data.path().join("history.jsonl")).expect("history");
+    assert!(
+        history.contains("\"action\":\"instantiate\"") && history.contains("\"action\":\"delete\""),
+        "{history}"
+    );
+    assert!(!history.contains("eyJ"), "history holds no token");
+}
+
+#[test]
+fn bad_owners_and_owner_types_the_app_refuses_are_stopped_before_anything_is_sent() {
+    let s = served();
+    let bad = s
+        .cli
+        .json_error(&["instantiate", "--profile", "Tester", "--owner", "312345677"]);
+    assert!(
+        bad["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("check digit")),
+        "{bad}"
+    );
+    let person = s.cli.json_error(&[
+        "instantiate",
+        "--profile",
+        "Tester",
+        "--owner",
+        "15058510170",
+    ]);
+    assert!(
+        person["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("does not accept person")),
+        "{person}"
+    );
+}
+
+#[test]
+fn bulk_from_a_csv_writes_a_results_file_that_cleanup_can_use() {
+    let s = served();
+    let dir = tempfile::tempdir().expect("tmp");
+    let csv = dir.path().join("owners.csv");
+    std::fs::write(
+        &csv,
+        "owner,partyId,navn\n312345676,500001,En\n312345676,500001,To\n312345676,500001,Tre\n",
+    )
+    .expect("csv");
+    let out = s.cli.json(&[
+        "bulk",
+        "--profile",
+        "Tester",
+        "--csv",
+        &csv.display().to_string(),
+        "--concurrency",
+        "2",
+    ]);
+    assert_eq!(
+        (out["created"].as_u64(), out["failed"].as_u64()),
+        (Some(3), Some(0)),
+        "{out}"
+    );
+    let results = dir.path().join("owners.results.csv");
+    let file = std::fs::read_to_string(&results).expect("results file");
+    assert_eq!(file.lines().count(), 4, "{file}");
+    assert!(
+        file.lines().skip(1).all(|l| l.contains(",created,")),
+        "{file}"
+    );
+    let deleted = s.cli.json(&[
+        "instance",
+        "delete",
+        "--from-results",
+        &results.display().to_string(),
+        "--profile",
+        "Tester",
+        "--yes",
+    ]);
+    assert_eq!(
+        deleted["results"]
+            .as_array()
+            .map(|r| r.iter().filter(|x| x["deleted"] == true).count()),
+        Some(3)
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "owner\n312345676\n12345\n").expect("csv");
+    let refused = s.cli.json_error(&[
+        "bulk",
+        "--profile",
+        "Tester",
+        "--csv",
+        &bad.display().to_string(),
+    ]);
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("line 3") && m.contains("nothing was sent")),
+        "{refused}"
+    );
+}
