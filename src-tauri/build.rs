@@ -16,6 +16,16 @@ const COMMANDS: &[&str] = &[
     "get_sandbox_info",
     "register_sandbox_key",
     "get_wire_log",
+    "get_app_overview",
+    "create_instance",
+    "show_instance",
+    "update_instance_data",
+    "advance_instance",
+    "save_receipt",
+    "delete_instances",
+    "start_bulk",
+    "steer_bulk",
+    "list_history",
 ];
 
 fn main() {

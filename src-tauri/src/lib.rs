@@ -5,6 +5,7 @@ mod cli;
 mod clipboard;
 mod commands;
 mod flows;
+mod instances;
 mod sandbox;
 mod state;
 
@@ -32,6 +33,7 @@ fn run_window(state: AppState) -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
+        .manage(instances::BulkJobs::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::get_app_info,
             commands::profiles::list_profiles,
@@ -48,6 +50,16 @@ fn run_window(state: AppState) -> ExitCode {
             commands::sandbox::get_sandbox_info,
             commands::sandbox::register_sandbox_key,
             commands::sandbox::get_wire_log,
+            commands::instances::get_app_overview,
+            commands::instances::create_instance,
+            commands::instances::show_instance,
+            commands::instances::update_instance_data,
+            commands::instances::advance_instance,
+            commands::instances::save_receipt,
+            commands::instances::delete_instances,
+            commands::instances::start_bulk,
+            commands::instances::steer_bulk,
+            commands::instances::list_history,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -5,17 +5,14 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use assistant_domain::altinn::bulk::{self, BulkControl, BulkJob, BulkProgress};
-use assistant_domain::altinn::client::AppClient;
+use assistant_domain::altinn::bulk::{self, BulkControl, BulkProgress};
 use assistant_domain::altinn::instance::{Create, DataPart, InstanceRef, InstanceSummary};
 use assistant_domain::altinn::owner::InstanceOwner;
-use assistant_domain::history::{self, HistoryEntry};
 use assistant_domain::{AppError, ErrorKind};
 use clap::{Args, Subcommand};
 
 use super::output::{Output, confirm_on_terminal};
-use crate::AppState;
-use crate::flows::{self, AppTarget};
+use crate::{AppState, instances};
 
 #[derive(Debug, Args)]
 pub struct Target {
@@ -109,28 +106,11 @@ pub struct BulkArgs {
     results: Option<PathBuf>,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
-    tokio::runtime::Runtime::new().map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))
-}
-
-/// Runs `work` with a client for the profile's app B, then stops an in-process sandbox.
-fn with_app<T>(
-    state: &AppState,
-    target: &Target,
-    work: impl AsyncFnOnce(&AppTarget, &AppClient<'_>) -> Result<T, AppError>,
-) -> Result<T, AppError> {
-    runtime()?.block_on(async {
-        let result = async {
-            let app = flows::app_target(state, &target.profile).await?;
-            let tokens = app.tokens(state)?;
-            let client = AppClient {
-                transport: state.transport()?,
-                tokens: &tokens,
-                app: app.app.clone(),
-            };
-            work(&app, &client).await
-        }
-        .await;
+/// Runs an async flow on a fresh runtime, then stops an in-process sandbox.
+fn block<T>(state: &AppState, work: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    runtime.block_on(async {
+        let result = work.await;
         state.sandbox.shutdown().await;
         result
     })
@@ -138,22 +118,13 @@ fn with_app<T>(
 
 fn describe(i: &InstanceSummary) -> String {
     let task = match (&i.current_task, &i.ended) {
-        (Some(task), _) => format!(
-            "current task {task}{}",
-            i.current_task_name
-                .as_ref()
-                .map(|n| format!(" ({n})"))
-                .unwrap_or_default()
-        ),
+        (Some(task), _) => format!("current task {task}{}", i.current_task_name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()),
         (None, Some(ended)) => format!("process ended {ended}"),
         (None, None) => "no process".into(),
     };
     let mut text = format!("Instance {}\n  {task}", i.id);
     for d in &i.data {
-        text.push_str(&format!(
-            "\n  data {} {} {} ({} bytes)",
-            d.id, d.data_type, d.content_type, d.size
-        ));
+        text.push_str(&format!("\n  data {} {} {} ({} bytes)", d.id, d.data_type, d.content_type, d.size));
     }
     if let Some(link) = &i.app_link {
         text.push_str(&format!("\n  {link}"));
@@ -161,139 +132,40 @@ fn describe(i: &InstanceSummary) -> String {
     text
 }
 
-fn entry(
-    state: &AppState,
-    app: &AppTarget,
-    action: &str,
-    instance: Option<&str>,
-    owner: Option<&InstanceOwner>,
-    outcome: &str,
-) -> HistoryEntry {
-    let mut e = HistoryEntry::new(state.clock.now(), &app.profile.name, action, outcome);
-    e.app = app.profile.app_b.clone();
-    e.instance_id = instance.map(str::to_string);
-    e.owner = owner.map(InstanceOwner::label);
-    e
-}
-
 pub fn app_info(target: Target, state: &AppState) -> Result<Output, AppError> {
-    let (meta, keys) = with_app(state, &target, async |_, client| {
-        let meta = client.metadata().await?;
-        let keys = match meta.form() {
-            Some(form) => client
-                .schema(&form.id)
-                .await?
-                .map(|s| assistant_domain::altinn::app::property_paths(&s)),
-            None => None,
-        };
-        Ok((meta, keys))
-    })?;
-    let mut text = format!(
-        "{}\n  instance owners: {}{}",
-        meta.id,
-        owners_allowed(&meta),
-        if meta.disallow_user_instantiation {
-            "\n  user instantiation disallowed: only service-owner tokens"
-        } else {
-            ""
-        }
-    );
+    let view = block(state, instances::overview(state, &target.profile))?;
+    let meta = &view.metadata;
+    let mut text = format!("{}\n  instance owners: {}{}", meta.id, owners_allowed(meta), if meta.disallow_user_instantiation { "\n  user instantiation disallowed: only service-owner tokens" } else { "" });
     for d in &meta.data_types {
-        text.push_str(&format!(
-            "\n  data type {}{}: {}",
-            d.id,
-            if d.is_form { " (form)" } else { "" },
-            if d.allowed_content_types.is_empty() {
-                "any".into()
-            } else {
-                d.allowed_content_types.join(", ")
-            }
-        ));
+        text.push_str(&format!("\n  data type {}{}: {}", d.id, if d.is_form { " (form)" } else { "" }, if d.allowed_content_types.is_empty() { "any".into() } else { d.allowed_content_types.join(", ") }));
     }
-    if let Some(keys) = &keys {
+    if let Some(keys) = &view.prefill_keys {
         text.push_str(&format!("\n  prefill keys: {}", keys.join(", ")));
     }
-    Output::new(
-        &serde_json::json!({ "metadata": meta, "prefillKeys": keys }),
-        text,
-    )
+    Output::new(&view, text)
 }
 
 fn owners_allowed(meta: &assistant_domain::altinn::app::AppMetadata) -> String {
     let p = meta.party_types_allowed;
-    let kinds: Vec<&str> = [
-        (p.organisation, "organisation"),
-        (p.sub_unit, "subunit"),
-        (p.person, "person"),
-        (p.bankruptcy_estate, "bankruptcy estate"),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, n)| *n)
-    .collect();
-    if kinds.is_empty() {
-        "any".into()
-    } else {
-        kinds.join(", ")
-    }
+    let kinds: Vec<&str> = [(p.organisation, "organisation"), (p.sub_unit, "subunit"), (p.person, "person"), (p.bankruptcy_estate, "bankruptcy estate")].iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect();
+    if kinds.is_empty() { "any".into() } else { kinds.join(", ") }
 }
 
 fn parse_pairs(pairs: &[String]) -> Result<BTreeMap<String, String>, AppError> {
-    pairs
-        .iter()
-        .map(|p| {
-            p.split_once('=')
-                .map(|(k, v)| (k.trim().to_string(), v.to_string()))
-                .ok_or_else(|| {
-                    AppError::new(ErrorKind::InvalidInput, format!("\"{p}\" is not KEY=VALUE"))
-                })
-        })
-        .collect()
+    pairs.iter().map(|p| p.split_once('=').map(|(k, v)| (k.trim().to_string(), v.to_string())).ok_or_else(|| AppError::new(ErrorKind::InvalidInput, format!("\"{p}\" is not KEY=VALUE")))).collect()
 }
 
 fn parse_data(specs: &[String]) -> Result<Vec<DataPart>, AppError> {
     specs
         .iter()
         .map(|spec| {
-            let (data_type, rest) = spec.split_once('=').ok_or_else(|| {
-                AppError::new(
-                    ErrorKind::InvalidInput,
-                    format!("\"{spec}\" is not TYPE=FILE"),
-                )
-            })?;
-            let (file, content_type) = match rest.split_once(';') {
-                Some((f, c)) => (f, c.to_string()),
-                None => (rest, guess_content_type(rest)),
-            };
-            let body = std::fs::read(file).map_err(|e| {
-                AppError::new(
-                    ErrorKind::InvalidInput,
-                    format!("Could not read {file}: {e}"),
-                )
-            })?;
-            Ok(DataPart {
-                data_type: data_type.to_string(),
-                content_type,
-                body,
-            })
+            let (data_type, rest) = spec.split_once('=').ok_or_else(|| AppError::new(ErrorKind::InvalidInput, format!("\"{spec}\" is not TYPE=FILE")))?;
+            match rest.split_once(';') {
+                Some((file, content_type)) => instances::read_part(data_type, file, Some(content_type.to_string())),
+                None => instances::read_part(data_type, rest, None),
+            }
         })
         .collect()
-}
-
-fn guess_content_type(file: &str) -> String {
-    match file
-        .rsplit('.')
-        .next()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("json") => "application/json",
-        Some("pdf") => "application/pdf",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        _ => "application/xml",
-    }
-    .to_string()
 }
 
 pub fn instantiate(args: InstantiateArgs, state: &AppState) -> Result<Output, AppError> {
@@ -305,32 +177,10 @@ pub fn instantiate(args: InstantiateArgs, state: &AppState) -> Result<Output, Ap
     } else {
         Create::Template
     };
-    let made = with_app(state, &args.target, async |app, client| {
-        let meta = client.metadata().await?;
-        let made = client.instantiate(&meta, &owner, &create).await;
-        let outcome = made
-            .as_ref()
-            .map(|_| "created".to_string())
-            .unwrap_or_else(|e| e.message.clone());
-        flows::remember(
-            state,
-            entry(
-                state,
-                app,
-                "instantiate",
-                made.as_ref().ok().map(|m| m.instance.id.as_str()),
-                Some(&owner),
-                &outcome,
-            ),
-        );
-        made
-    })?;
+    let made = block(state, instances::instantiate(state, &args.target.profile, &owner, &create))?;
     let mut text = describe(&made.instance);
     if !made.ignored_prefill_keys.is_empty() {
-        text.push_str(&format!(
-            "\nwarning: the app ignores prefill keys its form does not have: {}",
-            made.ignored_prefill_keys.join(", ")
-        ));
+        text.push_str(&format!("\nwarning: the app ignores prefill keys its form does not have: {}", made.ignored_prefill_keys.join(", ")));
     }
     Output::new(&made, text)
 }
@@ -338,296 +188,77 @@ pub fn instantiate(args: InstantiateArgs, state: &AppState) -> Result<Output, Ap
 pub fn instance(command: InstanceCommand, state: &AppState) -> Result<Output, AppError> {
     match command {
         InstanceCommand::Show { id, target } => {
-            let reference = InstanceRef::parse(&id)?;
-            let i = with_app(state, &target, async |_, c| c.show(&reference).await)?;
+            let i = block(state, instances::show(state, &target.profile, &InstanceRef::parse(&id)?))?;
             Output::new(&i, describe(&i))
         }
-        InstanceCommand::Update {
-            id,
-            target,
-            element,
-            file,
-            content_type,
-        } => {
-            let reference = InstanceRef::parse(&id)?;
-            let body = std::fs::read(&file).map_err(|e| {
-                AppError::new(
-                    ErrorKind::InvalidInput,
-                    format!("Could not read {}: {e}", file.display()),
-                )
-            })?;
-            let content_type =
-                content_type.unwrap_or_else(|| guess_content_type(&file.display().to_string()));
-            let i = with_app(state, &target, async |app, c| {
-                let done = c.update(&reference, &element, &content_type, body).await;
-                flows::remember(
-                    state,
-                    entry(
-                        state,
-                        app,
-                        "update",
-                        Some(&id),
-                        None,
-                        if done.is_ok() { "updated" } else { "failed" },
-                    ),
-                );
-                done
-            })?;
+        InstanceCommand::Update { id, target, element, file, content_type } => {
+            let body = std::fs::read(&file).map_err(|e| AppError::new(ErrorKind::InvalidInput, format!("Could not read {}: {e}", file.display())))?;
+            let content_type = content_type.unwrap_or_else(|| instances::guess_content_type(&file.display().to_string()));
+            let i = block(state, instances::update(state, &target.profile, &InstanceRef::parse(&id)?, &element, &content_type, body))?;
             Output::new(&i, describe(&i))
         }
         InstanceCommand::Next { id, target } => {
-            let reference = InstanceRef::parse(&id)?;
-            let i = with_app(state, &target, async |app, c| {
-                let done = c.next(&reference).await;
-                flows::remember(
-                    state,
-                    entry(
-                        state,
-                        app,
-                        "process-next",
-                        Some(&id),
-                        None,
-                        if done.is_ok() { "moved on" } else { "failed" },
-                    ),
-                );
-                done
-            })?;
+            let i = block(state, instances::next(state, &target.profile, &InstanceRef::parse(&id)?))?;
             Output::new(&i, describe(&i))
         }
-        InstanceCommand::Receipt {
-            id,
-            target,
-            out,
-            force,
-        } => {
-            let reference = InstanceRef::parse(&id)?;
-            if out.exists() && !force {
-                return Err(AppError::new(
-                    ErrorKind::ConfirmationRequired,
-                    format!("{} exists already; it was not overwritten.", out.display()),
-                )
-                .with_hint("Choose another file, or add --force."));
-            }
-            let (element, pdf) =
-                with_app(state, &target, async |_, c| c.receipt(&reference).await)?;
-            std::fs::write(&out, &pdf).map_err(|e| {
-                AppError::new(
-                    ErrorKind::Storage,
-                    format!("Could not write {}: {e}", out.display()),
-                )
-            })?;
-            Output::new(
-                &serde_json::json!({ "path": out, "dataElement": element }),
-                format!(
-                    "Saved the receipt ({} bytes) to {}",
-                    pdf.len(),
-                    out.display()
-                ),
-            )
+        InstanceCommand::Receipt { id, target, out, force } => {
+            let (element, path, size) = block(state, instances::save_receipt(state, &target.profile, &InstanceRef::parse(&id)?, out, force))?;
+            let text = format!("Saved the receipt ({size} bytes) to {}", path.display());
+            Output::new(&serde_json::json!({ "path": path, "dataElement": element }), text)
         }
-        InstanceCommand::Delete {
-            ids,
-            target,
-            from_results,
-            all_made_here,
-            yes,
-        } => delete(ids, target, from_results, all_made_here, yes, state),
+        InstanceCommand::Delete { ids, target, from_results, all_made_here, yes } => delete(ids, target, from_results, all_made_here, yes, state),
     }
 }
 
-fn delete(
-    mut ids: Vec<String>,
-    target: Target,
-    from_results: Option<PathBuf>,
-    all_made_here: bool,
-    yes: bool,
-    state: &AppState,
-) -> Result<Output, AppError> {
+fn delete(mut ids: Vec<String>, target: Target, from_results: Option<PathBuf>, all_made_here: bool, yes: bool, state: &AppState) -> Result<Output, AppError> {
     if let Some(file) = from_results {
-        let text = std::fs::read_to_string(&file).map_err(|e| {
-            AppError::new(
-                ErrorKind::InvalidInput,
-                format!("Could not read {}: {e}", file.display()),
-            )
-        })?;
+        let text = std::fs::read_to_string(&file).map_err(|e| AppError::new(ErrorKind::InvalidInput, format!("Could not read {}: {e}", file.display())))?;
         ids.extend(bulk::created_ids_from_results(&text)?);
     }
     if all_made_here {
-        let entries = history::load(&state.dir)?;
-        let mine = |action: &str| {
-            entries
-                .iter()
-                .filter(|e| e.profile.eq_ignore_ascii_case(&target.profile) && e.action == action)
-                .filter_map(|e| e.instance_id.clone())
-                .collect::<Vec<_>>()
-        };
-        let deleted = mine("delete");
-        ids.extend(
-            mine("instantiate")
-                .into_iter()
-                .chain(mine("bulk"))
-                .filter(|id| !deleted.contains(id)),
-        );
+        ids.extend(instances::made_here(state, &target.profile)?);
     }
     ids.sort();
     ids.dedup();
     if ids.is_empty() {
-        return Err(
-            AppError::new(ErrorKind::InvalidInput, "No instances to delete.")
-                .with_hint("Give ids, --from-results FILE or --all-made-here."),
-        );
+        return Err(AppError::new(ErrorKind::InvalidInput, "No instances to delete.").with_hint("Give ids, --from-results FILE or --all-made-here."));
     }
-    let references = ids
-        .iter()
-        .map(|id| InstanceRef::parse(id))
-        .collect::<Result<Vec<_>, _>>()?;
-    if !(yes
-        || confirm_on_terminal(&format!(
-            "Delete {} instance(s) of app B?",
-            references.len()
-        )))
-    {
-        return Err(AppError::new(
-            ErrorKind::ConfirmationRequired,
-            format!(
-                "Deleting {} instance(s) cannot be undone.",
-                references.len()
-            ),
-        )
-        .with_hint("Repeat with --yes."));
+    let references = ids.iter().map(|id| InstanceRef::parse(id)).collect::<Result<Vec<_>, _>>()?;
+    if !(yes || confirm_on_terminal(&format!("Delete {} instance(s) of app B?", references.len()))) {
+        return Err(AppError::new(ErrorKind::ConfirmationRequired, format!("Deleting {} instance(s) cannot be undone.", references.len())).with_hint("Repeat with --yes."));
     }
-    let outcomes = with_app(state, &target, async |app, c| {
-        let mut outcomes = Vec::new();
-        for r in &references {
-            let result = c.delete(r).await;
-            flows::remember(
-                state,
-                entry(
-                    state,
-                    app,
-                    "delete",
-                    Some(&r.id()),
-                    None,
-                    result
-                        .as_ref()
-                        .map(|_| "deleted".to_string())
-                        .unwrap_or_else(|e| e.message.clone())
-                        .as_str(),
-                ),
-            );
-            outcomes.push(serde_json::json!({ "id": r.id(), "deleted": result.is_ok(), "error": result.err().map(|e| e.message) }));
-        }
-        Ok(outcomes)
-    })?;
-    let failed = outcomes.iter().filter(|o| o["deleted"] == false).count();
-    let text = format!(
-        "Deleted {} of {} instance(s).",
-        outcomes.len() - failed,
-        outcomes.len()
-    );
+    let outcomes = block(state, instances::delete(state, &target.profile, &references))?;
+    let failed = outcomes.iter().filter(|o| !o.deleted).count();
+    let text = format!("Deleted {} of {} instance(s).", outcomes.len() - failed, outcomes.len());
     let json = serde_json::json!({ "results": outcomes });
     if failed > 0 {
-        return Ok(Output::failed(
-            json,
-            text,
-            AppError::new(
-                ErrorKind::Server,
-                format!("{failed} instance(s) could not be deleted."),
-            ),
-        ));
+        return Ok(Output::failed(json, text, AppError::new(ErrorKind::Server, format!("{failed} instance(s) could not be deleted."))));
     }
     Output::from_json(json, text)
 }
 
 pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, AppError> {
-    let text = std::fs::read_to_string(&args.csv).map_err(|e| {
-        AppError::new(
-            ErrorKind::InvalidInput,
-            format!("Could not read {}: {e}", args.csv.display()),
-        )
-    })?;
+    let text = std::fs::read_to_string(&args.csv).map_err(|e| AppError::new(ErrorKind::InvalidInput, format!("Could not read {}: {e}", args.csv.display())))?;
     let rows = bulk::parse_csv(&text)?;
-    if !(1..=bulk::MAX_CONCURRENCY).contains(&args.concurrency) {
-        return Err(AppError::new(
-            ErrorKind::InvalidInput,
-            format!("Concurrency must be 1 to {}.", bulk::MAX_CONCURRENCY),
-        ));
-    }
-    let results_path = args
-        .results
-        .unwrap_or_else(|| args.csv.with_extension("results.csv"));
-    let results = with_app(state, &args.target, async |app, client| {
-        let meta = client.metadata().await?;
-        for row in &rows {
-            assistant_domain::altinn::instance::check_owner(&meta, &row.owner)
-                .map_err(|e| AppError::new(e.kind, format!("line {}: {}", row.line, e.message)))?;
-        }
-        let job = BulkJob {
-            app: app.app.clone(),
-            rows,
-            concurrency: args.concurrency,
-        };
-        let bar = |p: BulkProgress| {
-            if !json {
-                eprint!("\r{}", progress_line(&p));
-                let _ = std::io::stderr().flush();
-            }
-        };
-        let results = bulk::run(
-            client.transport,
-            client.tokens,
-            &job,
-            &BulkControl::default(),
-            &bar,
-        )
-        .await;
+    let results_path = args.results.unwrap_or_else(|| args.csv.with_extension("results.csv"));
+    let bar = |p: BulkProgress| {
         if !json {
-            eprintln!();
+            eprint!("\r{}", progress_line(&p));
+            let _ = std::io::stderr().flush();
         }
-        for r in results.iter().filter(|r| r.instance_id.is_some()) {
-            let mut e = entry(
-                state,
-                app,
-                "bulk",
-                r.instance_id.as_deref(),
-                None,
-                "created",
-            );
-            e.owner = InstanceOwner::parse(&r.owner).ok().map(|o| o.label());
-            flows::remember(state, e);
-        }
-        Ok(results)
-    })?;
-    std::fs::write(&results_path, bulk::results_csv(&results)).map_err(|e| {
-        AppError::new(
-            ErrorKind::Storage,
-            format!("Could not write {}: {e}", results_path.display()),
-        )
-    })?;
+    };
+    let results = block(state, instances::run_bulk(state, &args.target.profile, rows, args.concurrency, &BulkControl::default(), &bar));
+    if !json {
+        eprintln!();
+    }
+    let results = results?;
+    std::fs::write(&results_path, bulk::results_csv(&results)).map_err(|e| AppError::new(ErrorKind::Storage, format!("Could not write {}: {e}", results_path.display())))?;
     let count = |s| results.iter().filter(|r| r.status == s).count();
-    let (created, failed, unknown) = (
-        count(bulk::RowStatus::Created),
-        count(bulk::RowStatus::Failed),
-        count(bulk::RowStatus::Unknown),
-    );
-    let text = format!(
-        "{created} created, {failed} failed, {unknown} unknown of {}. Results: {}",
-        results.len(),
-        results_path.display()
-    );
+    let (created, failed, unknown) = (count(bulk::RowStatus::Created), count(bulk::RowStatus::Failed), count(bulk::RowStatus::Unknown));
+    let text = format!("{created} created, {failed} failed, {unknown} unknown of {}. Results: {}", results.len(), results_path.display());
     let json_out = serde_json::json!({ "created": created, "failed": failed, "unknown": unknown, "resultsFile": results_path, "results": results });
     if failed + unknown > 0 {
-        return Ok(Output::failed(
-            json_out,
-            text,
-            AppError::new(
-                ErrorKind::Server,
-                format!(
-                    "{} row(s) did not create an instance; see the results file.",
-                    failed + unknown
-                ),
-            ),
-        ));
+        return Ok(Output::failed(json_out, text, AppError::new(ErrorKind::Server, format!("{} row(s) did not create an instance; see the results file.", failed + unknown))));
     }
     Output::from_json(json_out, text)
 }
@@ -635,26 +266,7 @@ pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, 
 /// `[########------------]  412/1000  41 %  38.2/s  ETA 15 s`
 pub fn progress_line(p: &BulkProgress) -> String {
     let width = 24;
-    let filled = if p.total == 0 {
-        width
-    } else {
-        p.done * width / p.total
-    };
-    let eta = p
-        .eta_seconds
-        .map(|s| format!("ETA {s} s"))
-        .unwrap_or_default();
-    format!(
-        "[{}{}] {:>5}/{}  {:>3} %  {:.1}/s  {eta}   ",
-        "#".repeat(filled),
-        "-".repeat(width - filled),
-        p.done,
-        p.total,
-        if p.total == 0 {
-            100
-        } else {
-            p.done * 100 / p.total
-        },
-        p.per_second
-    )
+    let filled = (p.done * width).checked_div(p.total).unwrap_or(width);
+    let eta = p.eta_seconds.map(|s| format!("ETA {s} s")).unwrap_or_default();
+    format!("[{}{}] {:>5}/{}  {:>3} %  {:.1}/s  {eta}   ", "#".repeat(filled), "-".repeat(width - filled), p.done, p.total, (p.done * 100).checked_div(p.total).unwrap_or(100), p.per_second)
 }

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod chain;
+pub mod instances;
 pub mod keys;
 pub mod profiles;
 pub mod sandbox;

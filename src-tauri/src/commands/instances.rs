@@ -1,0 +1,174 @@
+//! App B's instances in the window: at a glance, create, follow up, receipt, cleanup, bulk.
+
+use assistant_domain::AppError;
+use assistant_domain::altinn::bulk::{self, BulkControl, BulkProgress, RowResult, RunState};
+use assistant_domain::altinn::client::Instantiated;
+use assistant_domain::altinn::instance::{InstanceRef, InstanceSummary};
+use assistant_domain::altinn::owner::InstanceOwner;
+use assistant_domain::history::HistoryEntry;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use tauri::ipc::Channel;
+use ts_rs::TS;
+
+use crate::AppState;
+use crate::instances::{self, AppOverview, BulkJobs, CreateMode, DeleteOutcome};
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct ProfileRequest {
+    pub profile: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct CreateInstanceRequest {
+    pub profile: String,
+    /// Organisation number, national identity number / D-number, or party:ID.
+    pub owner: String,
+    pub mode: CreateMode,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct InstanceRequest {
+    pub profile: String,
+    pub id: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UpdateDataRequest {
+    pub profile: String,
+    pub id: String,
+    pub element: String,
+    pub path: String,
+    pub content_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct SaveReceiptRequest {
+    pub profile: String,
+    pub id: String,
+    /// From the save dialog, which has asked about replacing a file.
+    pub path: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeleteInstancesRequest {
+    pub profile: String,
+    pub ids: Vec<String>,
+    /// Also every instance the history shows as made with this profile.
+    pub all_made_here: bool,
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StartBulkRequest {
+    pub profile: String,
+    pub csv_path: String,
+    pub concurrency: Option<usize>,
+    /// Default: next to the CSV, `.results.csv`.
+    pub results_path: Option<String>,
+}
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BulkSummary {
+    pub created: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub results_file: String,
+    pub results: Vec<RowResult>,
+}
+
+#[tauri::command]
+pub async fn get_app_overview(state: State<'_, AppState>, request: ProfileRequest) -> Result<AppOverview, AppError> {
+    instances::overview(&state, &request.profile).await
+}
+
+#[tauri::command]
+pub async fn create_instance(state: State<'_, AppState>, request: CreateInstanceRequest) -> Result<Instantiated, AppError> {
+    let owner = InstanceOwner::parse(&request.owner)?;
+    instances::instantiate(&state, &request.profile, &owner, &request.mode.into_create()?).await
+}
+
+#[tauri::command]
+pub async fn show_instance(state: State<'_, AppState>, request: InstanceRequest) -> Result<InstanceSummary, AppError> {
+    instances::show(&state, &request.profile, &InstanceRef::parse(&request.id)?).await
+}
+
+#[tauri::command]
+pub async fn update_instance_data(state: State<'_, AppState>, request: UpdateDataRequest) -> Result<InstanceSummary, AppError> {
+    let part = instances::read_part(&request.element, &request.path, request.content_type)?;
+    instances::update(&state, &request.profile, &InstanceRef::parse(&request.id)?, &request.element, &part.content_type, part.body).await
+}
+
+#[tauri::command]
+pub async fn advance_instance(state: State<'_, AppState>, request: InstanceRequest) -> Result<InstanceSummary, AppError> {
+    instances::next(&state, &request.profile, &InstanceRef::parse(&request.id)?).await
+}
+
+#[tauri::command]
+pub async fn save_receipt(state: State<'_, AppState>, request: SaveReceiptRequest) -> Result<String, AppError> {
+    let (_, path, _) = instances::save_receipt(&state, &request.profile, &InstanceRef::parse(&request.id)?, request.path.into(), true).await?;
+    Ok(path.display().to_string())
+}
+
+#[tauri::command]
+pub async fn delete_instances(state: State<'_, AppState>, request: DeleteInstancesRequest) -> Result<Vec<DeleteOutcome>, AppError> {
+    let references = instances::deletion_targets(&state, &request.profile, &request.ids, request.all_made_here, request.confirmed)?;
+    instances::delete(&state, &request.profile, &references).await
+}
+
+#[tauri::command]
+pub async fn start_bulk(state: State<'_, AppState>, jobs: State<'_, BulkJobs>, request: StartBulkRequest, on_progress: Channel<BulkProgress>) -> Result<BulkSummary, AppError> {
+    let control = BulkControl::default();
+    *jobs.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(control.clone());
+    let report = move |p: BulkProgress| drop(on_progress.send(p));
+    instances::bulk_from_file(&state, &request.profile, &request.csv_path, request.concurrency.unwrap_or(bulk::DEFAULT_CONCURRENCY), request.results_path, &control, &report).await
+}
+
+/// Pause, resume or cancel the running bulk job.
+#[tauri::command]
+pub fn steer_bulk(jobs: State<'_, BulkJobs>, request: SteerBulkRequest) -> Result<(), AppError> {
+    instances::steer(&jobs, request.action)
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct SteerBulkRequest {
+    pub action: BulkAction,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BulkAction {
+    Pause,
+    Resume,
+    Cancel,
+}
+
+impl From<BulkAction> for RunState {
+    fn from(action: BulkAction) -> Self {
+        match action {
+            BulkAction::Pause => RunState::Paused,
+            BulkAction::Resume => RunState::Running,
+            BulkAction::Cancel => RunState::Cancelled,
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn list_history(state: State<'_, AppState>) -> Result<Vec<HistoryEntry>, AppError> {
+    let dir = state.dir.clone();
+    crate::flows::blocking(move || Ok(assistant_domain::history::load(&dir)?)).await
+}
