@@ -41,3 +41,69 @@ async fn the_window_shows_the_version_and_generates_a_key_into_the_keychain() {
     );
     app.close().await;
 }
+
+/// As a person would on a fresh machine: make a profile, use it, generate its key, do the
+/// sandbox's portal step and run the token test with the exchange, then read it in Norwegian.
+/// A screenshot per step goes to artifacts/screenshots/.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_goes_from_a_new_profile_to_an_exchanged_altinn_token_in_the_window() {
+    let app = Desktop::open().await;
+    app.wait_text("#app-version", |t| !t.is_empty()).await;
+    app.select("#lang-switch", "en").await;
+    app.click("#nav-profiles").await;
+    app.click("#new-profile").await;
+    app.type_into("#profile-name", "Rehearsal").await;
+    app.click("#save-profile").await;
+    app.wait_text("#profiles-table [data-profile='Rehearsal']", |t| {
+        t.contains("Rehearsal")
+    })
+    .await;
+    // The first profile becomes the active one by itself.
+    app.wait_text("#env-badge", |t| t.contains("Rehearsal"))
+        .await;
+    app.screenshot("01-profiles.png").await;
+
+    app.click("#nav-keys").await;
+    app.select("#generate-profile", "Rehearsal").await;
+    app.click("#generate-key").await;
+    app.wait_text("#keys-table [data-kid]", |t| t.contains("Rehearsal"))
+        .await;
+    app.screenshot("02-keys.png").await;
+
+    app.click("#nav-token").await;
+    app.click("#register-sandbox-key").await;
+    app.wait_text("#registration-outcome", |t| t.contains("5b6f1a52"))
+        .await;
+    app.click("#run-token-test").await;
+    let summary = app
+        .wait_text("#token-result-summary", |t| !t.is_empty())
+        .await;
+    let stages = app.wait_text("#chain-stages", |t| !t.is_empty()).await;
+    assert!(
+        !stages.contains("Failed"),
+        "every stage passes: {stages} / {summary}"
+    );
+    app.wait_text("#altinn-claims", |t| t.contains("312345676"))
+        .await;
+    app.screenshot("03-token-test.png").await;
+    app.wait_text("#wire-log-table", |t| {
+        t.contains("/token") && t.contains("exchange")
+    })
+    .await;
+
+    app.select("#lang-switch", "nb").await;
+    app.wait_text("#token-heading", |t| t.contains("Tokentest"))
+        .await;
+    app.scroll_to("#token-result").await;
+    app.screenshot("03-token-test-nb.png").await;
+    let history = std::fs::read_dir(app.cli.data.path())
+        .expect("data dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect::<Vec<_>>();
+    assert!(
+        history.iter().any(|f| f == "sandbox.json"),
+        "the portal step was recorded: {history:?}"
+    );
+    app.close().await;
+}

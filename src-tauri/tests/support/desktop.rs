@@ -126,21 +126,85 @@ impl Desktop {
             {
                 return text;
             }
-            assert!(started.elapsed() < PATIENCE, "timed out waiting for {css}");
+            if started.elapsed() > PATIENCE {
+                let shot = self.screenshot("failed-wait.png").await;
+                panic!("timed out waiting for {css} (see {})", shot.display());
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
+    /// Waits for the element to exist and be enabled, brings it into view, and clicks it.
     pub async fn click(&self, css: &str) {
-        self.client
+        let started = Instant::now();
+        let element = loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && element.is_enabled().await.unwrap_or(false)
+            {
+                break element;
+            }
+            if started.elapsed() > PATIENCE {
+                let shot = self.screenshot("failed-click.png").await;
+                panic!("{css} did not become clickable (see {})", shot.display());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let into_view = "arguments[0].scrollIntoView({block: 'center'});";
+        let _ = self
+            .client
+            .execute(
+                into_view,
+                vec![serde_json::to_value(&element).unwrap_or_default()],
+            )
+            .await;
+        if let Err(e) = element.click().await {
+            let shot = self.screenshot("failed-click.png").await;
+            panic!("click {css}: {e} (see {})", shot.display());
+        }
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let element = self
+            .client
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
-            .click()
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        element
+            .clear()
             .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        element
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    pub async fn scroll_to(&self, css: &str) {
+        let script =
+            format!("document.querySelector({css:?})?.scrollIntoView({{block: 'start'}});");
+        let _ = self.client.execute(&script, vec![]).await;
+    }
+
+    /// Chooses the option with this value, waiting until the option exists.
+    pub async fn select(&self, css: &str, value: &str) {
+        let option = format!("{css} option[value='{value}']");
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&option))
+            .await
+            .unwrap_or_else(|e| panic!("{option}: {e}"));
+        let element = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        element
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
     }
 
     /// Waits for the page to paint what the DOM already shows (two animation frames), then
