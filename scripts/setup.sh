@@ -3,7 +3,7 @@
 # run again. Used by run-app.sh (`setup.sh app`) and test-all.sh (`setup.sh test`).
 # Debian/Ubuntu: apt packages (WebKitGTK and friends; Xvfb, WebKitWebDriver, D-Bus, gnome-keyring
 # and Chromium for tests), the UI's npm packages, tauri-driver, cargo-deny and the Python
-# libraries the interop tests compare against.
+# libraries the interop tests compare against, and cargo-fuzz for the readers' fuzz step.
 set -euo pipefail
 mode="${1:-test}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,6 +55,10 @@ mkdir -p .tools/bin
 if [ ! -x .tools/bin/tauri-driver ]; then
   say "Installing tauri-driver 2.1.0 (pinned: 3.x is an alpha for Tauri 3)"
   cargo install --locked --quiet --root .tools tauri-driver@2.1.0
+fi
+if [ ! -x .tools/bin/cargo-fuzz ]; then
+  say "Installing cargo-fuzz (the appsettings and Program.cs readers' fuzz step; runs on stable)"
+  cargo install --locked --quiet --root .tools cargo-fuzz@0.13.2
 fi
 if [ ! -x .tools/bin/cargo-deny ]; then
   say "Installing cargo-deny"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check CI runs, in the order that fails fastest: formatting, the domain's independence
 # from Tauri, the UI build and checks, clippy, all Rust tests (keychain tests start their own
-# Secret Service; the desktop test its own Xvfb), generated bindings, the UI's browser tests,
+# Secret Service; the desktop test its own Xvfb), a bounded fuzz run of the config readers,
+# generated bindings, the UI's browser tests,
 # and the supply-chain check.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +29,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
+
+step "Fuzz the appsettings and Program.cs readers (cargo fuzz, 30 s each)"
+bash scripts/fuzz.sh 30
 
 step "Generated TypeScript bindings are up to date"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then

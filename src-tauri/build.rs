@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "start_bulk",
     "steer_bulk",
     "list_history",
+    "check_app_config",
 ];
 
 fn main() {

@@ -60,6 +60,7 @@ fn run_window(state: AppState) -> ExitCode {
             commands::instances::start_bulk,
             commands::instances::steer_bulk,
             commands::instances::list_history,
+            commands::appconfig::check_app_config,
         ])
         .run(tauri::generate_context!());
     match result {

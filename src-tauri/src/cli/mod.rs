@@ -2,6 +2,7 @@
 //! runs and for tests. Every subcommand takes `--json`; the exit code is 0 only on success.
 
 mod chain;
+mod config;
 mod instances;
 mod keys;
 pub(crate) mod output;
@@ -59,6 +60,9 @@ pub enum Command {
     /// The built-in sandbox: serve it standalone, or register a profile's key on it.
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
+    /// App configuration: which Maskinporten path an app is on, what is wrong, what to paste.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// Version, data folder and keychain namespace of this installation.
     Info,
 }
@@ -74,6 +78,7 @@ pub fn run(command: Command, json: bool, state: AppState) -> ExitCode {
         Command::Instance(command) => instances::instance(command, &state),
         Command::Bulk(args) => instances::run_bulk(args, json, &state),
         Command::Sandbox(command) => sandbox::run(command, json, &state),
+        Command::Config(command) => config::run(command, &state),
         Command::Info => {
             let info = assistant_domain::about::app_info(&state.dir, env!("CARGO_PKG_VERSION"));
             let text = format!(

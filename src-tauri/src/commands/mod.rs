@@ -2,6 +2,7 @@
 //! blocking thread (keychain and key generation block), return its result or its `AppError`.
 
 pub mod app;
+pub mod appconfig;
 pub mod chain;
 pub mod instances;
 pub mod keys;

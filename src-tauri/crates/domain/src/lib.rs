@@ -3,6 +3,7 @@
 //! functions, passing in the HTTP transport, the clock and the secret store.
 
 pub mod about;
+pub mod appconfig;
 pub mod altinn;
 pub mod chain;
 pub mod clock;

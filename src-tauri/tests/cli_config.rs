@@ -1,0 +1,208 @@
+//! `config check` and `config snippet` through the real binary: exit codes, the `--json` shape,
+//! the profile cross-check and app B, on the fixtures in tests/fixtures/appconfig.
+
+mod support;
+
+use std::path::PathBuf;
+
+use support::{Cli, text};
+
+fn fixture(case: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/appconfig")
+        .join(case)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_clean_app_exits_zero_and_reports_its_path_sections_and_snippet_as_json() {
+    let cli = Cli::new();
+    let report = cli.json(&["config", "check", &fixture("own-identity")]);
+    assert_eq!(report["path"]["path"], "own_identity");
+    assert_eq!(report["path"]["appVersion"], "8.6.2");
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        report["sections"][0]["section"],
+        "orderapp:MaskinportenSettingsExternal"
+    );
+    assert_eq!(report["sections"][0]["client"], "own_identity");
+    assert_eq!(report["sections"][0]["line"], 33);
+    assert_eq!(
+        report["snippet"]["secrets"][1]["name"],
+        "orderapp--MaskinportenSettingsExternal--EncodedJwk"
+    );
+    assert!(report.get("error").is_none(), "no error on a clean app");
+}
+
+#[test]
+fn an_error_level_finding_exits_one_and_still_prints_every_finding() {
+    let cli = Cli::new();
+    let out = cli.run(&["--json", "config", "check", &fixture("keyvault-order")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let finding = &report["findings"][0];
+    assert_eq!(finding["id"], "keyvault_order");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["file"], "App/Program.cs");
+    assert_eq!(finding["line"], 27);
+    assert!(
+        finding["message"]["en"]
+            .as_str()
+            .is_some_and(|m| m.contains("ConfigureAppWebHost"))
+    );
+    assert!(finding["fix"]["nb"].as_str().is_some_and(|m| !m.is_empty()));
+    assert_eq!(report["error"]["kind"], "invalid_input");
+
+    let plain = cli.run(&["config", "check", &fixture("keyvault-order")]);
+    assert_eq!(plain.status.code(), Some(1));
+    let stdout = text(&plain.stdout);
+    assert!(
+        stdout.contains("App/Program.cs:27  [keyvault_order]"),
+        "{stdout}"
+    );
+    assert!(
+        text(&plain.stderr).contains("1 error"),
+        "{}",
+        text(&plain.stderr)
+    );
+}
+
+#[test]
+fn warnings_alone_keep_the_exit_code_at_zero() {
+    let cli = Cli::new();
+    let report = cli.json(&["config", "check", &fixture("debug-log-key")]);
+    assert_eq!(report["findings"][0]["id"], "debug_log_key");
+    assert_eq!(report["warnings"], 1);
+}
+
+#[test]
+fn a_profile_whose_secret_names_do_not_fit_the_bound_section_is_an_error() {
+    let cli = Cli::new();
+    cli.json(&[
+        "profile",
+        "create",
+        "order",
+        "--env",
+        "test",
+        "--app-a",
+        "ttd/orderapp",
+        "--secret-prefix",
+        "otherapp",
+    ]);
+    let out = cli.run(&[
+        "--json",
+        "config",
+        "check",
+        &fixture("own-identity"),
+        "--profile",
+        "order",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["findings"][0]["id"], "profile_section");
+    assert!(
+        report["findings"][0]["message"]["en"]
+            .as_str()
+            .is_some_and(|m| m.contains("otherapp--MaskinportenSettingsExternal--ClientId")),
+        "{report}"
+    );
+    let unknown = cli.json_error(&[
+        "config",
+        "check",
+        &fixture("own-identity"),
+        "--profile",
+        "nope",
+    ]);
+    assert_eq!(unknown["kind"], "not_found");
+}
+
+#[test]
+fn app_b_is_checked_when_its_folder_is_given() {
+    let cli = Cli::new();
+    let out = cli.run(&[
+        "--json",
+        "config",
+        "check",
+        &fixture("studio-provisioned"),
+        "--app-b",
+        &fixture("appb-party-types"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["findings"][0]["id"], "appb_party_types");
+    assert_eq!(
+        report["findings"][0]["file"],
+        "App/config/applicationmetadata.json"
+    );
+    assert_eq!(report["findings"][0]["line"], 10);
+}
+
+#[test]
+fn a_missing_folder_is_a_not_found_error_not_a_crash() {
+    let cli = Cli::new();
+    let error = cli.json_error(&["config", "check", "/nonexistent/app"]);
+    assert_eq!(error["kind"], "not_found");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("/nonexistent/app"))
+    );
+}
+
+#[test]
+fn the_snippet_uses_the_profile_s_names_and_environment() {
+    let cli = Cli::new();
+    cli.json(&[
+        "profile",
+        "create",
+        "prod-order",
+        "--env",
+        "prod",
+        "--secret-prefix",
+        "orderapp",
+        "--client-id",
+        "0b5e5a7c-0000-4000-8000-000000000001",
+    ]);
+    let legacy = cli.json(&[
+        "config",
+        "snippet",
+        "--path",
+        "legacy",
+        "--profile",
+        "prod-order",
+    ]);
+    assert_eq!(legacy["section"], "orderapp:MaskinportenSettings");
+    assert_eq!(
+        legacy["secrets"][1]["name"],
+        "orderapp--MaskinportenSettings--JwkBase64"
+    );
+    assert!(
+        legacy["appsettings"]
+            .as_str()
+            .is_some_and(|a| a.contains("https://maskinporten.no/"))
+    );
+    let own = cli.run(&[
+        "config",
+        "snippet",
+        "--path",
+        "own-identity",
+        "--profile",
+        "prod-order",
+    ]);
+    assert_eq!(own.status.code(), Some(0));
+    let printed = text(&own.stdout);
+    assert!(printed.contains("\"Environment\": \"prod\""), "{printed}");
+    assert!(
+        printed.contains("GetSection(\"orderapp:MaskinportenSettingsExternal\")"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("orderapp--MaskinportenSettingsExternal--EncodedJwk"),
+        "{printed}"
+    );
+}
