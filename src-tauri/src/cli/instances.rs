@@ -107,8 +107,12 @@ pub struct BulkArgs {
 }
 
 /// Runs an async flow on a fresh runtime, then stops an in-process sandbox.
-fn block<T>(state: &AppState, work: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+fn block<T>(
+    state: &AppState,
+    work: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
     runtime.block_on(async {
         let result = work.await;
         state.sandbox.shutdown().await;
@@ -118,13 +122,22 @@ fn block<T>(state: &AppState, work: impl Future<Output = Result<T, AppError>>) -
 
 fn describe(i: &InstanceSummary) -> String {
     let task = match (&i.current_task, &i.ended) {
-        (Some(task), _) => format!("current task {task}{}", i.current_task_name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()),
+        (Some(task), _) => format!(
+            "current task {task}{}",
+            i.current_task_name
+                .as_ref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        ),
         (None, Some(ended)) => format!("process ended {ended}"),
         (None, None) => "no process".into(),
     };
     let mut text = format!("Instance {}\n  {task}", i.id);
     for d in &i.data {
-        text.push_str(&format!("\n  data {} {} {} ({} bytes)", d.id, d.data_type, d.content_type, d.size));
+        text.push_str(&format!(
+            "\n  data {} {} {} ({} bytes)",
+            d.id, d.data_type, d.content_type, d.size
+        ));
     }
     if let Some(link) = &i.app_link {
         text.push_str(&format!("\n  {link}"));
@@ -135,9 +148,27 @@ fn describe(i: &InstanceSummary) -> String {
 pub fn app_info(target: Target, state: &AppState) -> Result<Output, AppError> {
     let view = block(state, instances::overview(state, &target.profile))?;
     let meta = &view.metadata;
-    let mut text = format!("{}\n  instance owners: {}{}", meta.id, owners_allowed(meta), if meta.disallow_user_instantiation { "\n  user instantiation disallowed: only service-owner tokens" } else { "" });
+    let mut text = format!(
+        "{}\n  instance owners: {}{}",
+        meta.id,
+        owners_allowed(meta),
+        if meta.disallow_user_instantiation {
+            "\n  user instantiation disallowed: only service-owner tokens"
+        } else {
+            ""
+        }
+    );
     for d in &meta.data_types {
-        text.push_str(&format!("\n  data type {}{}: {}", d.id, if d.is_form { " (form)" } else { "" }, if d.allowed_content_types.is_empty() { "any".into() } else { d.allowed_content_types.join(", ") }));
+        text.push_str(&format!(
+            "\n  data type {}{}: {}",
+            d.id,
+            if d.is_form { " (form)" } else { "" },
+            if d.allowed_content_types.is_empty() {
+                "any".into()
+            } else {
+                d.allowed_content_types.join(", ")
+            }
+        ));
     }
     if let Some(keys) = &view.prefill_keys {
         text.push_str(&format!("\n  prefill keys: {}", keys.join(", ")));
@@ -147,21 +178,50 @@ pub fn app_info(target: Target, state: &AppState) -> Result<Output, AppError> {
 
 fn owners_allowed(meta: &assistant_domain::altinn::app::AppMetadata) -> String {
     let p = meta.party_types_allowed;
-    let kinds: Vec<&str> = [(p.organisation, "organisation"), (p.sub_unit, "subunit"), (p.person, "person"), (p.bankruptcy_estate, "bankruptcy estate")].iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect();
-    if kinds.is_empty() { "any".into() } else { kinds.join(", ") }
+    let kinds: Vec<&str> = [
+        (p.organisation, "organisation"),
+        (p.sub_unit, "subunit"),
+        (p.person, "person"),
+        (p.bankruptcy_estate, "bankruptcy estate"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, n)| *n)
+    .collect();
+    if kinds.is_empty() {
+        "any".into()
+    } else {
+        kinds.join(", ")
+    }
 }
 
 fn parse_pairs(pairs: &[String]) -> Result<BTreeMap<String, String>, AppError> {
-    pairs.iter().map(|p| p.split_once('=').map(|(k, v)| (k.trim().to_string(), v.to_string())).ok_or_else(|| AppError::new(ErrorKind::InvalidInput, format!("\"{p}\" is not KEY=VALUE")))).collect()
+    pairs
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+                .ok_or_else(|| {
+                    AppError::new(ErrorKind::InvalidInput, format!("\"{p}\" is not KEY=VALUE"))
+                })
+        })
+        .collect()
 }
 
 fn parse_data(specs: &[String]) -> Result<Vec<DataPart>, AppError> {
     specs
         .iter()
         .map(|spec| {
-            let (data_type, rest) = spec.split_once('=').ok_or_else(|| AppError::new(ErrorKind::InvalidInput, format!("\"{spec}\" is not TYPE=FILE")))?;
+            let (data_type, rest) = spec.split_once('=').ok_or_else(|| {
+                AppError::new(
+                    ErrorKind::InvalidInput,
+                    format!("\"{spec}\" is not TYPE=FILE"),
+                )
+            })?;
             match rest.split_once(';') {
-                Some((file, content_type)) => instances::read_part(data_type, file, Some(content_type.to_string())),
+                Some((file, content_type)) => {
+                    instances::read_part(data_type, file, Some(content_type.to_string()))
+                }
                 None => instances::read_part(data_type, rest, None),
             }
         })
@@ -177,10 +237,16 @@ pub fn instantiate(args: InstantiateArgs, state: &AppState) -> Result<Output, Ap
     } else {
         Create::Template
     };
-    let made = block(state, instances::instantiate(state, &args.target.profile, &owner, &create))?;
+    let made = block(
+        state,
+        instances::instantiate(state, &args.target.profile, &owner, &create),
+    )?;
     let mut text = describe(&made.instance);
     if !made.ignored_prefill_keys.is_empty() {
-        text.push_str(&format!("\nwarning: the app ignores prefill keys its form does not have: {}", made.ignored_prefill_keys.join(", ")));
+        text.push_str(&format!(
+            "\nwarning: the app ignores prefill keys its form does not have: {}",
+            made.ignored_prefill_keys.join(", ")
+        ));
     }
     Output::new(&made, text)
 }
@@ -188,31 +254,94 @@ pub fn instantiate(args: InstantiateArgs, state: &AppState) -> Result<Output, Ap
 pub fn instance(command: InstanceCommand, state: &AppState) -> Result<Output, AppError> {
     match command {
         InstanceCommand::Show { id, target } => {
-            let i = block(state, instances::show(state, &target.profile, &InstanceRef::parse(&id)?))?;
+            let i = block(
+                state,
+                instances::show(state, &target.profile, &InstanceRef::parse(&id)?),
+            )?;
             Output::new(&i, describe(&i))
         }
-        InstanceCommand::Update { id, target, element, file, content_type } => {
-            let body = std::fs::read(&file).map_err(|e| AppError::new(ErrorKind::InvalidInput, format!("Could not read {}: {e}", file.display())))?;
-            let content_type = content_type.unwrap_or_else(|| instances::guess_content_type(&file.display().to_string()));
-            let i = block(state, instances::update(state, &target.profile, &InstanceRef::parse(&id)?, &element, &content_type, body))?;
+        InstanceCommand::Update {
+            id,
+            target,
+            element,
+            file,
+            content_type,
+        } => {
+            let body = std::fs::read(&file).map_err(|e| {
+                AppError::new(
+                    ErrorKind::InvalidInput,
+                    format!("Could not read {}: {e}", file.display()),
+                )
+            })?;
+            let content_type = content_type
+                .unwrap_or_else(|| instances::guess_content_type(&file.display().to_string()));
+            let i = block(
+                state,
+                instances::update(
+                    state,
+                    &target.profile,
+                    &InstanceRef::parse(&id)?,
+                    &element,
+                    &content_type,
+                    body,
+                ),
+            )?;
             Output::new(&i, describe(&i))
         }
         InstanceCommand::Next { id, target } => {
-            let i = block(state, instances::next(state, &target.profile, &InstanceRef::parse(&id)?))?;
+            let i = block(
+                state,
+                instances::next(state, &target.profile, &InstanceRef::parse(&id)?),
+            )?;
             Output::new(&i, describe(&i))
         }
-        InstanceCommand::Receipt { id, target, out, force } => {
-            let (element, path, size) = block(state, instances::save_receipt(state, &target.profile, &InstanceRef::parse(&id)?, out, force))?;
+        InstanceCommand::Receipt {
+            id,
+            target,
+            out,
+            force,
+        } => {
+            let (element, path, size) = block(
+                state,
+                instances::save_receipt(
+                    state,
+                    &target.profile,
+                    &InstanceRef::parse(&id)?,
+                    out,
+                    force,
+                ),
+            )?;
             let text = format!("Saved the receipt ({size} bytes) to {}", path.display());
-            Output::new(&serde_json::json!({ "path": path, "dataElement": element }), text)
+            Output::new(
+                &serde_json::json!({ "path": path, "dataElement": element }),
+                text,
+            )
         }
-        InstanceCommand::Delete { ids, target, from_results, all_made_here, yes } => delete(ids, target, from_results, all_made_here, yes, state),
+        InstanceCommand::Delete {
+            ids,
+            target,
+            from_results,
+            all_made_here,
+            yes,
+        } => delete(ids, target, from_results, all_made_here, yes, state),
     }
 }
 
-fn delete(mut ids: Vec<String>, target: Target, from_results: Option<PathBuf>, all_made_here: bool, yes: bool, state: &AppState) -> Result<Output, AppError> {
+fn delete(
+    mut ids: Vec<String>,
+    target: Target,
+    from_results: Option<PathBuf>,
+    all_made_here: bool,
+    yes: bool,
+    state: &AppState,
+) -> Result<Output, AppError> {
     if let Some(file) = from_results {
-        let text = std::fs::read_to_string(&file).map_err(|e| AppError::new(ErrorKind::InvalidInput, format!("Could not read {}: {e}", file.display())))?;
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            AppError::new(
+                ErrorKind::InvalidInput,
+                format!("Could not read {}: {e}", file.display()),
+            )
+        })?;
         ids.extend(bulk::created_ids_from_results(&text)?);
     }
     if all_made_here {
@@ -221,44 +350,116 @@ fn delete(mut ids: Vec<String>, target: Target, from_results: Option<PathBuf>, a
     ids.sort();
     ids.dedup();
     if ids.is_empty() {
-        return Err(AppError::new(ErrorKind::InvalidInput, "No instances to delete.").with_hint("Give ids, --from-results FILE or --all-made-here."));
+        return Err(
+            AppError::new(ErrorKind::InvalidInput, "No instances to delete.")
+                .with_hint("Give ids, --from-results FILE or --all-made-here."),
+        );
     }
-    let references = ids.iter().map(|id| InstanceRef::parse(id)).collect::<Result<Vec<_>, _>>()?;
-    if !(yes || confirm_on_terminal(&format!("Delete {} instance(s) of app B?", references.len()))) {
-        return Err(AppError::new(ErrorKind::ConfirmationRequired, format!("Deleting {} instance(s) cannot be undone.", references.len())).with_hint("Repeat with --yes."));
+    let references = ids
+        .iter()
+        .map(|id| InstanceRef::parse(id))
+        .collect::<Result<Vec<_>, _>>()?;
+    if !(yes
+        || confirm_on_terminal(&format!(
+            "Delete {} instance(s) of app B?",
+            references.len()
+        )))
+    {
+        return Err(AppError::new(
+            ErrorKind::ConfirmationRequired,
+            format!(
+                "Deleting {} instance(s) cannot be undone.",
+                references.len()
+            ),
+        )
+        .with_hint("Repeat with --yes."));
     }
-    let outcomes = block(state, instances::delete(state, &target.profile, &references))?;
+    let outcomes = block(
+        state,
+        instances::delete(state, &target.profile, &references),
+    )?;
     let failed = outcomes.iter().filter(|o| !o.deleted).count();
-    let text = format!("Deleted {} of {} instance(s).", outcomes.len() - failed, outcomes.len());
+    let text = format!(
+        "Deleted {} of {} instance(s).",
+        outcomes.len() - failed,
+        outcomes.len()
+    );
     let json = serde_json::json!({ "results": outcomes });
     if failed > 0 {
-        return Ok(Output::failed(json, text, AppError::new(ErrorKind::Server, format!("{failed} instance(s) could not be deleted."))));
+        return Ok(Output::failed(
+            json,
+            text,
+            AppError::new(
+                ErrorKind::Server,
+                format!("{failed} instance(s) could not be deleted."),
+            ),
+        ));
     }
     Output::from_json(json, text)
 }
 
 pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, AppError> {
-    let text = std::fs::read_to_string(&args.csv).map_err(|e| AppError::new(ErrorKind::InvalidInput, format!("Could not read {}: {e}", args.csv.display())))?;
+    let text = std::fs::read_to_string(&args.csv).map_err(|e| {
+        AppError::new(
+            ErrorKind::InvalidInput,
+            format!("Could not read {}: {e}", args.csv.display()),
+        )
+    })?;
     let rows = bulk::parse_csv(&text)?;
-    let results_path = args.results.unwrap_or_else(|| args.csv.with_extension("results.csv"));
+    let results_path = args
+        .results
+        .unwrap_or_else(|| args.csv.with_extension("results.csv"));
     let bar = |p: BulkProgress| {
         if !json {
             eprint!("\r{}", progress_line(&p));
             let _ = std::io::stderr().flush();
         }
     };
-    let results = block(state, instances::run_bulk(state, &args.target.profile, rows, args.concurrency, &BulkControl::default(), &bar));
+    let results = block(
+        state,
+        instances::run_bulk(
+            state,
+            &args.target.profile,
+            rows,
+            args.concurrency,
+            &BulkControl::default(),
+            &bar,
+        ),
+    );
     if !json {
         eprintln!();
     }
     let results = results?;
-    std::fs::write(&results_path, bulk::results_csv(&results)).map_err(|e| AppError::new(ErrorKind::Storage, format!("Could not write {}: {e}", results_path.display())))?;
+    std::fs::write(&results_path, bulk::results_csv(&results)).map_err(|e| {
+        AppError::new(
+            ErrorKind::Storage,
+            format!("Could not write {}: {e}", results_path.display()),
+        )
+    })?;
     let count = |s| results.iter().filter(|r| r.status == s).count();
-    let (created, failed, unknown) = (count(bulk::RowStatus::Created), count(bulk::RowStatus::Failed), count(bulk::RowStatus::Unknown));
-    let text = format!("{created} created, {failed} failed, {unknown} unknown of {}. Results: {}", results.len(), results_path.display());
+    let (created, failed, unknown) = (
+        count(bulk::RowStatus::Created),
+        count(bulk::RowStatus::Failed),
+        count(bulk::RowStatus::Unknown),
+    );
+    let text = format!(
+        "{created} created, {failed} failed, {unknown} unknown of {}. Results: {}",
+        results.len(),
+        results_path.display()
+    );
     let json_out = serde_json::json!({ "created": created, "failed": failed, "unknown": unknown, "resultsFile": results_path, "results": results });
     if failed + unknown > 0 {
-        return Ok(Output::failed(json_out, text, AppError::new(ErrorKind::Server, format!("{} row(s) did not create an instance; see the results file.", failed + unknown))));
+        return Ok(Output::failed(
+            json_out,
+            text,
+            AppError::new(
+                ErrorKind::Server,
+                format!(
+                    "{} row(s) did not create an instance; see the results file.",
+                    failed + unknown
+                ),
+            ),
+        ));
     }
     Output::from_json(json_out, text)
 }
@@ -267,6 +468,17 @@ pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, 
 pub fn progress_line(p: &BulkProgress) -> String {
     let width = 24;
     let filled = (p.done * width).checked_div(p.total).unwrap_or(width);
-    let eta = p.eta_seconds.map(|s| format!("ETA {s} s")).unwrap_or_default();
-    format!("[{}{}] {:>5}/{}  {:>3} %  {:.1}/s  {eta}   ", "#".repeat(filled), "-".repeat(width - filled), p.done, p.total, (p.done * 100).checked_div(p.total).unwrap_or(100), p.per_second)
+    let eta = p
+        .eta_seconds
+        .map(|s| format!("ETA {s} s"))
+        .unwrap_or_default();
+    format!(
+        "[{}{}] {:>5}/{}  {:>3} %  {:.1}/s  {eta}   ",
+        "#".repeat(filled),
+        "-".repeat(width - filled),
+        p.done,
+        p.total,
+        (p.done * 100).checked_div(p.total).unwrap_or(100),
+        p.per_second
+    )
 }

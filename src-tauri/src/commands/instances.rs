@@ -90,50 +90,115 @@ pub struct BulkSummary {
 }
 
 #[tauri::command]
-pub async fn get_app_overview(state: State<'_, AppState>, request: ProfileRequest) -> Result<AppOverview, AppError> {
+pub async fn get_app_overview(
+    state: State<'_, AppState>,
+    request: ProfileRequest,
+) -> Result<AppOverview, AppError> {
     instances::overview(&state, &request.profile).await
 }
 
 #[tauri::command]
-pub async fn create_instance(state: State<'_, AppState>, request: CreateInstanceRequest) -> Result<Instantiated, AppError> {
+pub async fn create_instance(
+    state: State<'_, AppState>,
+    request: CreateInstanceRequest,
+) -> Result<Instantiated, AppError> {
     let owner = InstanceOwner::parse(&request.owner)?;
-    instances::instantiate(&state, &request.profile, &owner, &request.mode.into_create()?).await
+    instances::instantiate(
+        &state,
+        &request.profile,
+        &owner,
+        &request.mode.into_create()?,
+    )
+    .await
 }
 
 #[tauri::command]
-pub async fn show_instance(state: State<'_, AppState>, request: InstanceRequest) -> Result<InstanceSummary, AppError> {
+pub async fn show_instance(
+    state: State<'_, AppState>,
+    request: InstanceRequest,
+) -> Result<InstanceSummary, AppError> {
     instances::show(&state, &request.profile, &InstanceRef::parse(&request.id)?).await
 }
 
 #[tauri::command]
-pub async fn update_instance_data(state: State<'_, AppState>, request: UpdateDataRequest) -> Result<InstanceSummary, AppError> {
+pub async fn update_instance_data(
+    state: State<'_, AppState>,
+    request: UpdateDataRequest,
+) -> Result<InstanceSummary, AppError> {
     let part = instances::read_part(&request.element, &request.path, request.content_type)?;
-    instances::update(&state, &request.profile, &InstanceRef::parse(&request.id)?, &request.element, &part.content_type, part.body).await
+    instances::update(
+        &state,
+        &request.profile,
+        &InstanceRef::parse(&request.id)?,
+        &request.element,
+        &part.content_type,
+        part.body,
+    )
+    .await
 }
 
 #[tauri::command]
-pub async fn advance_instance(state: State<'_, AppState>, request: InstanceRequest) -> Result<InstanceSummary, AppError> {
+pub async fn advance_instance(
+    state: State<'_, AppState>,
+    request: InstanceRequest,
+) -> Result<InstanceSummary, AppError> {
     instances::next(&state, &request.profile, &InstanceRef::parse(&request.id)?).await
 }
 
 #[tauri::command]
-pub async fn save_receipt(state: State<'_, AppState>, request: SaveReceiptRequest) -> Result<String, AppError> {
-    let (_, path, _) = instances::save_receipt(&state, &request.profile, &InstanceRef::parse(&request.id)?, request.path.into(), true).await?;
+pub async fn save_receipt(
+    state: State<'_, AppState>,
+    request: SaveReceiptRequest,
+) -> Result<String, AppError> {
+    let (_, path, _) = instances::save_receipt(
+        &state,
+        &request.profile,
+        &InstanceRef::parse(&request.id)?,
+        request.path.into(),
+        true,
+    )
+    .await?;
     Ok(path.display().to_string())
 }
 
 #[tauri::command]
-pub async fn delete_instances(state: State<'_, AppState>, request: DeleteInstancesRequest) -> Result<Vec<DeleteOutcome>, AppError> {
-    let references = instances::deletion_targets(&state, &request.profile, &request.ids, request.all_made_here, request.confirmed)?;
+pub async fn delete_instances(
+    state: State<'_, AppState>,
+    request: DeleteInstancesRequest,
+) -> Result<Vec<DeleteOutcome>, AppError> {
+    let references = instances::deletion_targets(
+        &state,
+        &request.profile,
+        &request.ids,
+        request.all_made_here,
+        request.confirmed,
+    )?;
     instances::delete(&state, &request.profile, &references).await
 }
 
 #[tauri::command]
-pub async fn start_bulk(state: State<'_, AppState>, jobs: State<'_, BulkJobs>, request: StartBulkRequest, on_progress: Channel<BulkProgress>) -> Result<BulkSummary, AppError> {
+pub async fn start_bulk(
+    state: State<'_, AppState>,
+    jobs: State<'_, BulkJobs>,
+    request: StartBulkRequest,
+    on_progress: Channel<BulkProgress>,
+) -> Result<BulkSummary, AppError> {
     let control = BulkControl::default();
-    *jobs.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(control.clone());
+    *jobs
+        .current
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(control.clone());
     let report = move |p: BulkProgress| drop(on_progress.send(p));
-    instances::bulk_from_file(&state, &request.profile, &request.csv_path, request.concurrency.unwrap_or(bulk::DEFAULT_CONCURRENCY), request.results_path, &control, &report).await
+    instances::bulk_from_file(
+        &state,
+        &request.profile,
+        &request.csv_path,
+        request.concurrency.unwrap_or(bulk::DEFAULT_CONCURRENCY),
+        request.results_path,
+        &control,
+        &report,
+    )
+    .await
 }
 
 /// Pause, resume or cancel the running bulk job.

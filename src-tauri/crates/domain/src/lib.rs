@@ -3,8 +3,8 @@
 //! functions, passing in the HTTP transport, the clock and the secret store.
 
 pub mod about;
-pub mod appconfig;
 pub mod altinn;
+pub mod appconfig;
 pub mod chain;
 pub mod clock;
 pub mod datadir;
