@@ -2,6 +2,7 @@
 
 const COMMANDS: &[&str] = &[
     "get_app_info",
+    "check_app_config",
     "list_profiles",
     "save_profile",
     "delete_profile",
@@ -13,6 +14,12 @@ const COMMANDS: &[&str] = &[
     "delete_key",
     "run_token_test",
     "copy_token",
+    "start_vault_login",
+    "poll_vault_login",
+    "cancel_vault_login",
+    "probe_vault",
+    "write_vault_secrets",
+    "verify_vault_secrets",
     "get_sandbox_info",
     "register_sandbox_key",
     "get_wire_log",
@@ -26,7 +33,6 @@ const COMMANDS: &[&str] = &[
     "start_bulk",
     "steer_bulk",
     "list_history",
-    "check_app_config",
 ];
 
 fn main() {

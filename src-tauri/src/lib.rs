@@ -6,6 +6,7 @@ mod clipboard;
 mod commands;
 mod flows;
 mod instances;
+mod keyvault;
 mod sandbox;
 mod state;
 
@@ -36,6 +37,7 @@ fn run_window(state: AppState) -> ExitCode {
         .manage(instances::BulkJobs::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::get_app_info,
+            commands::appconfig::check_app_config,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
             commands::profiles::delete_profile,
@@ -47,6 +49,12 @@ fn run_window(state: AppState) -> ExitCode {
             commands::keys::delete_key,
             commands::chain::run_token_test,
             commands::chain::copy_token,
+            commands::keyvault::start_vault_login,
+            commands::keyvault::poll_vault_login,
+            commands::keyvault::cancel_vault_login,
+            commands::keyvault::probe_vault,
+            commands::keyvault::write_vault_secrets,
+            commands::keyvault::verify_vault_secrets,
             commands::sandbox::get_sandbox_info,
             commands::sandbox::register_sandbox_key,
             commands::sandbox::get_wire_log,
@@ -60,7 +68,6 @@ fn run_window(state: AppState) -> ExitCode {
             commands::instances::start_bulk,
             commands::instances::steer_bulk,
             commands::instances::list_history,
-            commands::appconfig::check_app_config,
         ])
         .run(tauri::generate_context!());
     match result {

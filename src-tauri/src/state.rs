@@ -21,6 +21,8 @@ pub struct AppState {
     pub sandbox: Arc<SandboxHost>,
     /// The tokens of the last successful token test, for the copy button (never sent to the UI).
     pub last_tokens: Arc<Mutex<Option<Tokens>>>,
+    /// The Azure sign-in for Key Vault: memory only, never sent to the UI.
+    pub vault: Arc<crate::keyvault::VaultLogin>,
     transport: Arc<OnceLock<ReqwestTransport>>,
 }
 
@@ -42,6 +44,7 @@ impl AppState {
             session: Arc::default(),
             sandbox: Arc::default(),
             last_tokens: Arc::default(),
+            vault: Arc::default(),
             transport: Arc::default(),
         }
     }

@@ -6,6 +6,7 @@ pub mod chain_support;
 pub mod entra;
 pub mod keyring;
 pub mod keyvault;
+pub mod keyvault_flow;
 pub mod maskinporten;
 
 use std::sync::OnceLock;

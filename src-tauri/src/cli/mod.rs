@@ -5,6 +5,7 @@ mod chain;
 mod config;
 mod instances;
 mod keys;
+mod keyvault;
 pub(crate) mod output;
 mod profiles;
 mod sandbox;
@@ -57,12 +58,15 @@ pub enum Command {
     Instance(instances::InstanceCommand),
     /// Create many instances from a CSV of owners, with a results CSV.
     Bulk(instances::BulkArgs),
-    /// The built-in sandbox: serve it standalone, or register a profile's key on it.
-    #[command(subcommand)]
-    Sandbox(sandbox::SandboxCommand),
+    /// Azure Key Vault: sign in, probe access, write the client id and key, read them back.
+    #[command(subcommand, name = "keyvault")]
+    KeyVault(keyvault::KeyVaultCommand),
     /// App configuration: which Maskinporten path an app is on, what is wrong, what to paste.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// The built-in sandbox: serve it standalone, or register a profile's key on it.
+    #[command(subcommand)]
+    Sandbox(sandbox::SandboxCommand),
     /// Version, data folder and keychain namespace of this installation.
     Info,
 }
@@ -77,8 +81,9 @@ pub fn run(command: Command, json: bool, state: AppState) -> ExitCode {
         Command::Instantiate(args) => instances::instantiate(args, &state),
         Command::Instance(command) => instances::instance(command, &state),
         Command::Bulk(args) => instances::run_bulk(args, json, &state),
-        Command::Sandbox(command) => sandbox::run(command, json, &state),
+        Command::KeyVault(command) => keyvault::run(command, &state),
         Command::Config(command) => config::run(command, &state),
+        Command::Sandbox(command) => sandbox::run(command, json, &state),
         Command::Info => {
             let info = assistant_domain::about::app_info(&state.dir, env!("CARGO_PKG_VERSION"));
             let text = format!(

@@ -6,6 +6,7 @@ pub mod appconfig;
 pub mod chain;
 pub mod instances;
 pub mod keys;
+pub mod keyvault;
 pub mod profiles;
 pub mod sandbox;
 

@@ -15,6 +15,7 @@ pub mod history;
 pub mod http;
 pub mod inventory;
 pub mod keys;
+pub mod keyvault;
 pub mod maskinporten;
 pub mod org;
 pub mod profile;

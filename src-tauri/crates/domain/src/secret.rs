@@ -59,6 +59,20 @@ secret_type!(
     /// Key material pasted or read for an import (a JWK, base64 JWK or PEM).
     ImportText
 );
+secret_type!(
+    /// An Entra ID access token for Key Vault (`aud` https://vault.azure.net). Kept in memory
+    /// only, for the session (config-keyvault-selfservice.md §3.3).
+    AzureToken
+);
+secret_type!(
+    /// The `device_code` of a device-code sign-in (RFC 8628 §3.2): whoever holds it can redeem
+    /// the person's approval for a token.
+    DeviceVerificationCode
+);
+secret_type!(
+    /// A secret value read back from Key Vault (it may be the private key).
+    VaultValue
+);
 
 #[cfg(test)]
 mod tests {
@@ -74,6 +88,9 @@ mod tests {
             format!("{:?}", AccessToken::new(value.clone())),
             format!("{:?}", AltinnToken::new(value.clone())),
             format!("{:?}", ImportText::new(value.clone())),
+            format!("{:?}", AzureToken::new(value.clone())),
+            format!("{:?}", DeviceVerificationCode::new(value.clone())),
+            format!("{:?}", VaultValue::new(value.clone())),
         ];
         for line in printed {
             assert!(
