@@ -44,6 +44,12 @@ pub fn copy_token<R: Runtime>(
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone();
+    // An expired token is worth nothing to the person and should not sit on the clipboard.
+    let now = state.clock.now().unix_timestamp();
+    let tokens = tokens.filter(|t| match which {
+        TokenKind::Maskinporten => t.access_expires_at > now,
+        TokenKind::Altinn => t.altinn.as_ref().is_some_and(|(_, exp)| *exp > now),
+    });
     let secret = match (which, tokens) {
         (TokenKind::Maskinporten, Some(t)) => t.access_token.expose_secret().to_string(),
         (TokenKind::Altinn, Some(t)) => match t.altinn {
@@ -58,7 +64,7 @@ pub fn copy_token<R: Runtime>(
         (_, None) => {
             return Err(AppError::new(
                 ErrorKind::NotFound,
-                "No token yet: run the token test first.",
+                "No valid token (none yet, or it has expired): run the token test first.",
             ));
         }
     };

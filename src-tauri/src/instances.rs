@@ -220,22 +220,24 @@ pub async fn delete(
 /// Instances this tool's history shows as made with the profile and not deleted since.
 pub fn made_here(state: &AppState, profile: &str) -> Result<Vec<String>, AppError> {
     let entries = assistant_domain::history::load(&state.dir)?;
-    let ids = |actions: &[&str]| -> Vec<String> {
-        entries
-            .iter()
-            .filter(|e| {
-                e.profile.eq_ignore_ascii_case(profile)
-                    && actions.contains(&e.action.as_str())
-                    && e.outcome != "failed"
-            })
-            .filter_map(|e| e.instance_id.clone())
-            .collect()
-    };
-    let deleted = ids(&["delete"]);
-    Ok(ids(&["instantiate", "bulk"])
-        .into_iter()
-        .filter(|id| !deleted.contains(id))
-        .collect())
+    let mine = |e: &&HistoryEntry| e.profile.eq_ignore_ascii_case(profile);
+    // Only a delete that succeeded removes an instance from the list; a failed one stays, so
+    // it is tried again.
+    let deleted: Vec<&str> = entries
+        .iter()
+        .filter(mine)
+        .filter(|e| e.action == "delete" && e.outcome == "deleted")
+        .filter_map(|e| e.instance_id.as_deref())
+        .collect();
+    let mut made: Vec<String> = entries
+        .iter()
+        .filter(mine)
+        .filter(|e| matches!(e.action.as_str(), "instantiate" | "bulk") && e.outcome == "created")
+        .filter_map(|e| e.instance_id.clone())
+        .filter(|id| !deleted.contains(&id.as_str()))
+        .collect();
+    made.dedup();
+    Ok(made)
 }
 
 pub async fn run_bulk(
@@ -354,6 +356,118 @@ impl CreateMode {
     }
 }
 
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BulkSummary {
+    pub created: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub results_file: String,
+    pub results: Vec<RowResult>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BulkAction {
+    Pause,
+    Resume,
+    Cancel,
+}
+
+impl From<BulkAction> for bulk::RunState {
+    fn from(action: BulkAction) -> Self {
+        match action {
+            BulkAction::Pause => bulk::RunState::Paused,
+            BulkAction::Resume => bulk::RunState::Running,
+            BulkAction::Cancel => bulk::RunState::Cancelled,
+        }
+    }
+}
+
+/// Where the results go: the path asked for (refused if it exists, unless `overwrite`), or next
+/// to the CSV as `<name>.results.csv`, numbered so an earlier run's file is never replaced (it
+/// is what cleanup reads).
+pub fn results_path(
+    csv_path: &str,
+    asked: Option<String>,
+    overwrite: bool,
+) -> Result<PathBuf, AppError> {
+    if let Some(path) = asked.map(PathBuf::from) {
+        if path.exists() && !overwrite {
+            return Err(AppError::new(
+                ErrorKind::ConfirmationRequired,
+                format!("{} exists already; it was not overwritten.", path.display()),
+            )
+            .with_hint("Choose another results file, or confirm replacing it (--force)."));
+        }
+        return Ok(path);
+    }
+    let base = PathBuf::from(csv_path);
+    let first = base.with_extension("results.csv");
+    if !first.exists() {
+        return Ok(first);
+    }
+    (2..10_000)
+        .map(|n| base.with_extension(format!("results-{n}.csv")))
+        .find(|p| !p.exists())
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorKind::Storage,
+                "Too many results files next to the CSV; give --results.",
+            )
+        })
+}
+
+/// The window's bulk run: registered so Pause/Cancel reach it, and unregistered when it ends.
+/// A results file the save dialog chose may replace an existing one (the dialog asked).
+pub async fn bulk_in_window(
+    state: &AppState,
+    jobs: &BulkJobs,
+    request: crate::commands::instances::StartBulkRequest,
+    progress: &(dyn Fn(BulkProgress) + Send + Sync),
+) -> Result<BulkSummary, AppError> {
+    let control = BulkControl::default();
+    {
+        let mut current = jobs
+            .current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if current
+            .as_ref()
+            .is_some_and(|c| c.get() != bulk::RunState::Cancelled)
+        {
+            return Err(AppError::new(
+                ErrorKind::AlreadyExists,
+                "A bulk run is already going; wait for it or cancel it first.",
+            ));
+        }
+        *current = Some(control.clone());
+    }
+    let results = results_path(&request.csv_path, request.results_path, true);
+    let outcome = match results {
+        Ok(path) => {
+            bulk_from_file(
+                state,
+                &request.profile,
+                &request.csv_path,
+                request.concurrency.unwrap_or(bulk::DEFAULT_CONCURRENCY),
+                path,
+                &control,
+                progress,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    *jobs
+        .current
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    outcome
+}
+
 /// The bulk job the window runs (one at a time), so its buttons can pause and cancel it.
 #[derive(Debug, Default)]
 pub struct BulkJobs {
@@ -391,16 +505,17 @@ pub fn deletion_targets(
     ids.iter().map(|id| InstanceRef::parse(id)).collect()
 }
 
-/// Bulk from a CSV file, writing the results file next to it (or where asked).
+/// Bulk from a CSV file; the results file is written where `results_path` chose. Ctrl-C or
+/// Cancel stops sending (in-flight rows finish), and the results file is still written.
 pub async fn bulk_from_file(
     state: &AppState,
     profile: &str,
     csv_path: &str,
     concurrency: usize,
-    results_path: Option<String>,
+    results_file: PathBuf,
     control: &BulkControl,
     progress: &(dyn Fn(BulkProgress) + Send + Sync),
-) -> Result<crate::commands::instances::BulkSummary, AppError> {
+) -> Result<BulkSummary, AppError> {
     let text = std::fs::read_to_string(csv_path).map_err(|e| {
         AppError::new(
             ErrorKind::InvalidInput,
@@ -409,29 +524,25 @@ pub async fn bulk_from_file(
     })?;
     let rows = bulk::parse_csv(&text)?;
     let results = run_bulk(state, profile, rows, concurrency, control, progress).await?;
-    let results_file = results_path
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(csv_path).with_extension("results.csv"));
-    std::fs::write(&results_file, bulk::results_csv(&results)).map_err(|e| {
-        AppError::new(
-            ErrorKind::Storage,
-            format!("Could not write {}: {e}", results_file.display()),
-        )
-    })?;
+    let dir = assistant_domain::datadir::DataDir::new(
+        results_file.parent().map(PathBuf::from).unwrap_or_default(),
+    );
+    let name = results_file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "results.csv".into());
+    dir.write_text(&name, &bulk::results_csv(&results))?;
     let count = |s| results.iter().filter(|r| r.status == s).count();
-    Ok(crate::commands::instances::BulkSummary {
+    Ok(BulkSummary {
         created: count(bulk::RowStatus::Created),
-        failed: count(bulk::RowStatus::Failed),
+        failed: count(bulk::RowStatus::Failed) + count(bulk::RowStatus::Skipped),
         unknown: count(bulk::RowStatus::Unknown),
         results_file: results_file.display().to_string(),
         results,
     })
 }
 
-pub fn steer(
-    jobs: &BulkJobs,
-    action: crate::commands::instances::BulkAction,
-) -> Result<(), AppError> {
+pub fn steer(jobs: &BulkJobs, action: BulkAction) -> Result<(), AppError> {
     match jobs
         .current
         .lock()
@@ -446,5 +557,50 @@ pub fn steer(
             ErrorKind::NotFound,
             "No bulk job is running.",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_delete_keeps_the_instance_in_the_made_here_list() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let state = AppState::new(assistant_domain::datadir::DataDir::new(tmp.path()));
+        let entry = |action: &str, id: &str, outcome: &str| {
+            let mut e = HistoryEntry::new(time::OffsetDateTime::UNIX_EPOCH, "P", action, outcome);
+            e.instance_id = Some(id.into());
+            assistant_domain::history::append(&state.dir, &e).expect("history");
+        };
+        entry("instantiate", "1/a", "created");
+        entry("bulk", "1/b", "created");
+        entry("instantiate", "1/c", "Cannot lookup party");
+        entry("delete", "1/a", "app B failed (HTTP 503)");
+        entry("delete", "1/b", "deleted");
+        assert_eq!(made_here(&state, "p").expect("list"), ["1/a"]);
+    }
+
+    #[test]
+    fn an_earlier_results_file_is_never_replaced_without_being_asked() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let csv = tmp.path().join("owners.csv");
+        let csv = csv.display().to_string();
+        let first = results_path(&csv, None, false).expect("first");
+        assert!(first.ends_with("owners.results.csv"));
+        std::fs::write(&first, "x").expect("write");
+        assert!(
+            results_path(&csv, None, false)
+                .expect("second")
+                .ends_with("owners.results-2.csv")
+        );
+        let asked = Some(first.display().to_string());
+        assert_eq!(
+            results_path(&csv, asked.clone(), false)
+                .expect_err("exists")
+                .kind,
+            ErrorKind::ConfirmationRequired
+        );
+        assert_eq!(results_path(&csv, asked, true).expect("confirmed"), first);
     }
 }

@@ -53,15 +53,11 @@ pub fn running(dir: &DataDir) -> Option<RunningSandbox> {
 }
 
 fn endpoints_of(running: &RunningSandbox) -> Result<Endpoints, AppError> {
-    let parse = |u: &str| {
-        url::Url::parse(&format!("{}/", u.trim_end_matches('/')))
-            .map_err(|e| AppError::new(ErrorKind::Internal, format!("sandbox URL {u}: {e}")))
-    };
-    Ok(Endpoints {
-        maskinporten: parse(&running.maskinporten)?,
-        altinn: parse(&running.altinn_platform)?,
-        apps: format!("{}/", running.apps.trim_end_matches('/')),
-    })
+    endpoints_from(
+        &running.maskinporten,
+        &running.altinn_platform,
+        &running.apps,
+    )
 }
 
 /// Sends a registration to a running `sandbox serve` through its self-service API, as the
@@ -152,15 +148,19 @@ fn seed_for(profile: Option<&Profile>) -> Seed {
 }
 
 pub fn endpoints(sandbox: &Sandbox) -> Result<Endpoints, AppError> {
-    let urls = sandbox.urls();
+    let u = sandbox.urls();
+    endpoints_from(&u.maskinporten, &u.altinn_platform, &u.apps)
+}
+
+fn endpoints_from(maskinporten: &str, altinn: &str, apps: &str) -> Result<Endpoints, AppError> {
     let parse = |u: &str| {
         url::Url::parse(&format!("{}/", u.trim_end_matches('/')))
             .map_err(|e| AppError::new(ErrorKind::Internal, format!("sandbox URL {u}: {e}")))
     };
     Ok(Endpoints {
-        maskinporten: parse(&urls.maskinporten)?,
-        altinn: parse(&urls.altinn_platform)?,
-        apps: format!("{}/", urls.apps.trim_end_matches('/')),
+        maskinporten: parse(maskinporten)?,
+        altinn: parse(altinn)?,
+        apps: format!("{}/", apps.trim_end_matches('/')),
     })
 }
 

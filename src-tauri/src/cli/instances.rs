@@ -101,9 +101,13 @@ pub struct BulkArgs {
     /// Parallel requests (1–32).
     #[arg(long, default_value_t = bulk::DEFAULT_CONCURRENCY)]
     concurrency: usize,
-    /// Where to write the results CSV (default: next to the input, `.results.csv`).
+    /// Where to write the results CSV (default: next to the input, `.results.csv`, numbered
+    /// when one exists, since cleanup reads it).
     #[arg(long, value_name = "FILE")]
     results: Option<PathBuf>,
+    /// Replace the --results FILE if it exists.
+    #[arg(long, requires = "results")]
+    force: bool,
 }
 
 /// Runs an async flow on a fresh runtime, then stops an in-process sandbox.
@@ -344,54 +348,45 @@ fn delete(
         })?;
         ids.extend(bulk::created_ids_from_results(&text)?);
     }
-    if all_made_here {
-        ids.extend(instances::made_here(state, &target.profile)?);
-    }
-    ids.sort();
-    ids.dedup();
-    if ids.is_empty() {
-        return Err(
-            AppError::new(ErrorKind::InvalidInput, "No instances to delete.")
-                .with_hint("Give ids, --from-results FILE or --all-made-here."),
-        );
-    }
-    let references = ids
-        .iter()
-        .map(|id| InstanceRef::parse(id))
-        .collect::<Result<Vec<_>, _>>()?;
-    if !(yes
-        || confirm_on_terminal(&format!(
-            "Delete {} instance(s) of app B?",
-            references.len()
-        )))
-    {
-        return Err(AppError::new(
-            ErrorKind::ConfirmationRequired,
-            format!(
-                "Deleting {} instance(s) cannot be undone.",
-                references.len()
-            ),
-        )
-        .with_hint("Repeat with --yes."));
-    }
+    // Ask the shared rules first (they count and refuse without consent), then the person.
+    let references =
+        match instances::deletion_targets(state, &target.profile, &ids, all_made_here, yes) {
+            Err(e)
+                if e.kind == ErrorKind::ConfirmationRequired
+                    && confirm_on_terminal(&format!("{} Delete?", e.message)) =>
+            {
+                instances::deletion_targets(state, &target.profile, &ids, all_made_here, true)?
+            }
+            Err(e) if e.kind == ErrorKind::ConfirmationRequired => {
+                return Err(e.with_hint("Repeat with --yes."));
+            }
+            other => other?,
+        };
     let outcomes = block(
         state,
         instances::delete(state, &target.profile, &references),
     )?;
-    let failed = outcomes.iter().filter(|o| !o.deleted).count();
-    let text = format!(
+    let failed: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.deleted)
+        .map(|o| format!("{}: {}", o.id, o.error.clone().unwrap_or_default()))
+        .collect();
+    let mut text = format!(
         "Deleted {} of {} instance(s).",
-        outcomes.len() - failed,
+        outcomes.len() - failed.len(),
         outcomes.len()
     );
+    for line in &failed {
+        text.push_str(&format!("\n  not deleted {line}"));
+    }
     let json = serde_json::json!({ "results": outcomes });
-    if failed > 0 {
+    if !failed.is_empty() {
         return Ok(Output::failed(
             json,
             text,
             AppError::new(
                 ErrorKind::Server,
-                format!("{failed} instance(s) could not be deleted."),
+                format!("{} instance(s) could not be deleted.", failed.len()),
             ),
         ));
     }
@@ -399,65 +394,62 @@ fn delete(
 }
 
 pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, AppError> {
-    let text = std::fs::read_to_string(&args.csv).map_err(|e| {
-        AppError::new(
-            ErrorKind::InvalidInput,
-            format!("Could not read {}: {e}", args.csv.display()),
-        )
-    })?;
-    let rows = bulk::parse_csv(&text)?;
-    let results_path = args
-        .results
-        .unwrap_or_else(|| args.csv.with_extension("results.csv"));
+    let csv = args.csv.display().to_string();
+    let results_file = instances::results_path(
+        &csv,
+        args.results.map(|p| p.display().to_string()),
+        args.force,
+    )?;
     let bar = |p: BulkProgress| {
         if !json {
             eprint!("\r{}", progress_line(&p));
             let _ = std::io::stderr().flush();
         }
     };
-    let results = block(
-        state,
-        instances::run_bulk(
+    let control = BulkControl::default();
+    let summary = block(state, async {
+        // Ctrl-C stops sending; rows in flight finish and the results file is still written.
+        let stop = control.clone();
+        let watcher = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                stop.set(bulk::RunState::Cancelled);
+            }
+        });
+        let summary = instances::bulk_from_file(
             state,
             &args.target.profile,
-            rows,
+            &csv,
             args.concurrency,
-            &BulkControl::default(),
+            results_file,
+            &control,
             &bar,
-        ),
-    );
+        )
+        .await;
+        watcher.abort();
+        summary
+    });
     if !json {
         eprintln!();
     }
-    let results = results?;
-    std::fs::write(&results_path, bulk::results_csv(&results)).map_err(|e| {
-        AppError::new(
-            ErrorKind::Storage,
-            format!("Could not write {}: {e}", results_path.display()),
-        )
-    })?;
-    let count = |s| results.iter().filter(|r| r.status == s).count();
-    let (created, failed, unknown) = (
-        count(bulk::RowStatus::Created),
-        count(bulk::RowStatus::Failed),
-        count(bulk::RowStatus::Unknown),
-    );
+    let summary = summary?;
     let text = format!(
-        "{created} created, {failed} failed, {unknown} unknown of {}. Results: {}",
-        results.len(),
-        results_path.display()
+        "{} created, {} failed, {} unknown of {}. Results: {}",
+        summary.created,
+        summary.failed,
+        summary.unknown,
+        summary.results.len(),
+        summary.results_file
     );
-    let json_out = serde_json::json!({ "created": created, "failed": failed, "unknown": unknown, "resultsFile": results_path, "results": results });
-    if failed + unknown > 0 {
+    let failed = summary.failed + summary.unknown;
+    let json_out = serde_json::to_value(&summary)
+        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    if failed > 0 {
         return Ok(Output::failed(
             json_out,
             text,
             AppError::new(
                 ErrorKind::Server,
-                format!(
-                    "{} row(s) did not create an instance; see the results file.",
-                    failed + unknown
-                ),
+                format!("{failed} row(s) did not create an instance; see the results file."),
             ),
         ));
     }

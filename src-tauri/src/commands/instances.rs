@@ -1,18 +1,20 @@
 //! App B's instances in the window: at a glance, create, follow up, receipt, cleanup, bulk.
 
 use assistant_domain::AppError;
-use assistant_domain::altinn::bulk::{self, BulkControl, BulkProgress, RowResult, RunState};
+use assistant_domain::altinn::bulk::BulkProgress;
 use assistant_domain::altinn::client::Instantiated;
 use assistant_domain::altinn::instance::{InstanceRef, InstanceSummary};
 use assistant_domain::altinn::owner::InstanceOwner;
 use assistant_domain::history::HistoryEntry;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tauri::State;
 use tauri::ipc::Channel;
 use ts_rs::TS;
 
 use crate::AppState;
-use crate::instances::{self, AppOverview, BulkJobs, CreateMode, DeleteOutcome};
+use crate::instances::{
+    self, AppOverview, BulkAction, BulkJobs, BulkSummary, CreateMode, DeleteOutcome,
+};
 
 #[derive(Debug, Deserialize, TS)]
 #[ts(export)]
@@ -76,17 +78,6 @@ pub struct StartBulkRequest {
     pub concurrency: Option<usize>,
     /// Default: next to the CSV, `.results.csv`.
     pub results_path: Option<String>,
-}
-
-#[derive(Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BulkSummary {
-    pub created: usize,
-    pub failed: usize,
-    pub unknown: usize,
-    pub results_file: String,
-    pub results: Vec<RowResult>,
 }
 
 #[tauri::command]
@@ -183,22 +174,8 @@ pub async fn start_bulk(
     request: StartBulkRequest,
     on_progress: Channel<BulkProgress>,
 ) -> Result<BulkSummary, AppError> {
-    let control = BulkControl::default();
-    *jobs
-        .current
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(control.clone());
     let report = move |p: BulkProgress| drop(on_progress.send(p));
-    instances::bulk_from_file(
-        &state,
-        &request.profile,
-        &request.csv_path,
-        request.concurrency.unwrap_or(bulk::DEFAULT_CONCURRENCY),
-        request.results_path,
-        &control,
-        &report,
-    )
-    .await
+    instances::bulk_in_window(&state, &jobs, request, &report).await
 }
 
 /// Pause, resume or cancel the running bulk job.
@@ -211,25 +188,6 @@ pub fn steer_bulk(jobs: State<'_, BulkJobs>, request: SteerBulkRequest) -> Resul
 #[ts(export)]
 pub struct SteerBulkRequest {
     pub action: BulkAction,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum BulkAction {
-    Pause,
-    Resume,
-    Cancel,
-}
-
-impl From<BulkAction> for RunState {
-    fn from(action: BulkAction) -> Self {
-        match action {
-            BulkAction::Pause => RunState::Paused,
-            BulkAction::Resume => RunState::Running,
-            BulkAction::Cancel => RunState::Cancelled,
-        }
-    }
 }
 
 #[tauri::command]

@@ -10,21 +10,6 @@ pub mod keyvault;
 pub mod profiles;
 pub mod sandbox;
 
-use assistant_domain::{AppError, ErrorKind};
-
-/// Runs blocking domain work off the async runtime (keyring must not run on it, see
-/// shared/reference/toolchain.md §5).
-pub(crate) async fn blocking<T, F>(work: F) -> Result<T, AppError>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, AppError> + Send + 'static,
-{
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|e| {
-            AppError::new(
-                ErrorKind::Internal,
-                format!("a background task failed: {e}"),
-            )
-        })?
-}
+/// Blocking domain work (keychain, key generation) runs off the async runtime: keyring must
+/// not run on it (shared/reference/toolchain.md §5).
+pub(crate) use crate::flows::blocking;

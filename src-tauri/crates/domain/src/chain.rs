@@ -142,6 +142,16 @@ fn cache_key(endpoints: &Endpoints, request: &ChainRequest) -> CacheKey {
 }
 
 impl Session {
+    /// Drops cached tokens for this request (the app refused them).
+    pub fn forget_tokens(&self, endpoints: &Endpoints, request: &ChainRequest) {
+        lock(&self.tokens).remove(&cache_key(endpoints, request));
+    }
+
+    /// Drops the cached metadata and signing keys of a Maskinporten (its keys rotated).
+    pub fn forget_metadata(&self, endpoints: &Endpoints) {
+        lock(&self.metadata).remove(endpoints.maskinporten.as_str());
+    }
+
     /// Tokens still valid for at least the margins, if this session has them.
     pub fn cached_tokens(
         &self,
@@ -353,12 +363,27 @@ async fn run_stages(
     run.report.expires_in = Some(issued.expires_in);
     run.stage(Stage::Token, StageStatus::Ok);
 
-    let info = match access_token::verify(
+    let mut verified = access_token::verify(
         &issued.access_token,
         &keys,
         &metadata.issuer,
         run.clock.now(),
-    ) {
+    );
+    // Maskinporten rotates its signing keys (DD-wk): a kid we do not know means our cached set
+    // is old, so fetch it again once.
+    if matches!(&verified, Err(MaskinportenError::AccessTokenInvalid(why)) if why.starts_with("no signing key"))
+    {
+        session.forget_metadata(endpoints);
+        if let Ok((_, fresh)) = metadata_and_keys(run, session, endpoints).await {
+            verified = access_token::verify(
+                &issued.access_token,
+                &fresh,
+                &metadata.issuer,
+                run.clock.now(),
+            );
+        }
+    }
+    let info = match verified {
         Ok(info) => info,
         Err(e) => {
             run.fail_mp(Stage::Verify, &e);
@@ -601,6 +626,10 @@ impl std::fmt::Debug for ChainTokenSource<'_> {
 }
 
 impl crate::altinn::bulk::TokenSource for ChainTokenSource<'_> {
+    fn invalidate(&self) {
+        self.session.forget_tokens(&self.endpoints, &self.request);
+    }
+
     fn altinn_token(&self) -> crate::http::BoxFuture<'_, Result<AltinnToken, crate::AppError>> {
         Box::pin(async move {
             let cached = |now| {

@@ -47,7 +47,7 @@ impl From<DataDirError> for AppError {
         let hint = match &error {
             DataDirError::NoHome => "Pass --data-dir DIR or set the environment variable.",
             DataDirError::Corrupt { .. } => {
-                "Fix the file by hand or move it aside (the app then starts with an empty list)."
+                "Fix the file by hand or move it aside (the app then starts with an empty list; keys stay in the OS keychain under jwk:<kid> and can be imported again)."
             }
             DataDirError::Read { .. } | DataDirError::Write { .. } => {
                 "Check that the folder exists and that you may write to it."
@@ -100,17 +100,34 @@ impl DataDir {
 
     /// Writes a JSON document atomically: a crash leaves the old file or the new one, never half.
     pub fn write_json<T: Serialize>(&self, name: &str, value: &T) -> Result<(), DataDirError> {
+        let mut body = serde_json::to_vec_pretty(value).map_err(|e| DataDirError::Write {
+            path: self.file(name),
+            source: e.into(),
+        })?;
+        body.push(b'\n');
+        self.write_bytes(name, &body)
+    }
+
+    /// Writes a text file atomically (temp file + rename).
+    pub fn write_text(&self, name: &str, text: &str) -> Result<(), DataDirError> {
+        self.write_bytes(name, text.as_bytes())
+    }
+
+    fn write_bytes(&self, name: &str, body: &[u8]) -> Result<(), DataDirError> {
         let path = self.file(name);
         let write_err = |source| DataDirError::Write {
             path: path.clone(),
             source,
         };
         fs::create_dir_all(&self.root).map_err(write_err)?;
-        let mut body = serde_json::to_vec_pretty(value).map_err(|e| write_err(e.into()))?;
-        body.push(b'\n');
-        let tmp = self.file(&format!(".{name}.tmp"));
+        // A unique temp name: the window and the CLI may write at the same time.
+        let tmp = self.file(&format!(
+            ".{name}.{}.{}.tmp",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
         let mut file = fs::File::create(&tmp).map_err(write_err)?;
-        file.write_all(&body).map_err(write_err)?;
+        file.write_all(body).map_err(write_err)?;
         file.sync_all().map_err(write_err)?;
         fs::rename(&tmp, &path).map_err(write_err)
     }

@@ -91,12 +91,22 @@ pub struct SavePublicKeyRequest {
     pub path: String,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+/// Its Debug never shows pasted text: that is a private key.
+#[derive(Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
 pub enum ImportKeySource {
     Text { text: String },
     File { path: String },
+}
+
+impl std::fmt::Debug for ImportKeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Text { .. } => f.write_str("Text([redacted])"),
+            Self::File { path } => f.debug_struct("File").field("path", path).finish(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -209,7 +219,8 @@ pub fn generate_key(
     let now = clock.now();
     let records = index::load(dir)?;
     let prefix = target
-        .and_then(|p| profiles.get(p))
+        .as_deref()
+        .and_then(|name| profile::find(&profiles, name))
         .map(|p| p.org_number.clone().unwrap_or_else(|| p.name.clone()))
         .unwrap_or_default();
     let kid = loop {
@@ -233,6 +244,15 @@ pub fn import_key(
     request: &ImportKeyRequest,
 ) -> Result<KeySummary, AppError> {
     let text = match &request.source {
+        ImportKeySource::Text { text } if text.len() as u64 > MAX_IMPORT_BYTES => {
+            return Err(AppError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "That is {} bytes; a key is a few kilobytes. Paste the key itself.",
+                    text.len()
+                ),
+            ));
+        }
         ImportKeySource::Text { text } => ImportText::new(text.clone()),
         ImportKeySource::File { path } => read_import_file(path)?,
     };
@@ -309,11 +329,20 @@ fn store_key(
     kid: &str,
     source: KeySource,
     now: time::OffsetDateTime,
-    attach_to: Option<usize>,
+    attach_to: Option<String>,
 ) -> Result<KeySummary, AppError> {
     let public = jwk::PublicJwk::from_key(key, kid);
     let private = jwk::private_jwk(key, kid);
     let account = index::account(kid);
+    // The keychain namespace is per build, not per data folder: another set-up (another
+    // --data-dir) may hold a key under this kid. Never overwrite it.
+    if store.get(&account)?.is_some() {
+        return Err(AppError::new(
+            ErrorKind::AlreadyExists,
+            format!("The OS keychain already holds a key under kid \"{kid}\" (from another data folder, or one whose index was moved aside); nothing was changed."),
+        )
+        .with_hint("Import it with another kid, or delete the old entry in the keychain first."));
+    }
     store.put(&account, private.expose_secret())?;
     let record = KeyRecord {
         kid: kid.to_string(),
@@ -324,34 +353,50 @@ fn store_key(
         e: public.e.clone(),
         source,
     };
-    let saved = (|| {
-        let mut records = index::load(dir)?;
+    let indexed = index::load(dir).and_then(|mut records| {
         records.push(record.clone());
-        index::save(dir, &records)?;
-        let mut profiles = profile::load(dir)?;
-        if let Some(p) = attach_to.and_then(|i| profiles.get_mut(i)) {
-            p.key_id = Some(kid.to_string());
-            profile::save(dir, &profiles)?;
-        }
-        Ok::<_, crate::datadir::DataDirError>(profiles)
-    })();
-    match saved {
-        Ok(profiles) => Ok(summary(&record, &profiles)),
-        Err(e) => {
-            // Best effort: the error that matters is the index one.
-            let _ = store.delete(&account);
-            Err(e.into())
-        }
+        index::save(dir, &records)
+    });
+    if let Err(e) = indexed {
+        // Best effort: the error that matters is the index one; the keychain must not keep a
+        // key the index does not list.
+        let _ = store.delete(&account);
+        return Err(e.into());
     }
+    // The key is stored and listed; attaching it to a profile is a separate, later step whose
+    // failure must not lose the key. The profile is found again by name: the list may have
+    // changed while a large key was being generated.
+    let mut profiles = profile::load(dir)?;
+    if let Some(name) = attach_to {
+        let Some(p) = profiles
+            .iter_mut()
+            .find(|p| p.name.eq_ignore_ascii_case(&name))
+        else {
+            return Err(AppError::new(
+                ErrorKind::NotFound,
+                format!(
+                    "Key {kid} was stored, but profile \"{name}\" is gone, so it was not attached."
+                ),
+            ));
+        };
+        p.key_id = Some(kid.to_string());
+        profile::save(dir, &profiles).map_err(|e| {
+            AppError::new(
+                ErrorKind::Storage,
+                format!("Key {kid} was stored, but the profile could not be updated: {e}"),
+            )
+        })?;
+    }
+    Ok(summary(&record, &profiles))
 }
 
-fn attach_target(profiles: &[Profile], name: Option<&str>) -> Result<Option<usize>, AppError> {
+fn attach_target(profiles: &[Profile], name: Option<&str>) -> Result<Option<String>, AppError> {
     match name.map(str::trim).filter(|n| !n.is_empty()) {
         None => Ok(None),
         Some(name) => profiles
             .iter()
-            .position(|p| p.name.eq_ignore_ascii_case(name))
-            .map(Some)
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .map(|p| Some(p.name.clone()))
             .ok_or_else(|| not_found_profile(name)),
     }
 }
@@ -504,12 +549,14 @@ pub fn delete_key(
         return Err(AppError::new(ErrorKind::ConfirmationRequired, format!("Deleting key \"{}\" removes its private part from the keychain for good.{used}", record.kid))
             .with_hint("Confirm to delete. A client that still has this public key registered cannot get tokens from this machine afterwards."));
     }
-    store.delete(&index::account(&record.kid))?;
     let records: Vec<KeyRecord> = index::load(dir)?
         .into_iter()
         .filter(|r| r.kid != record.kid)
         .collect();
+    // Index first: a failure after it leaves an unlisted keychain entry, never a listed key
+    // whose private part is gone.
     index::save(dir, &records)?;
+    store.delete(&index::account(&record.kid))?;
     if !users.is_empty() {
         for p in profiles
             .iter_mut()

@@ -138,7 +138,8 @@ pub fn normalize(mut profile: Profile) -> Result<Profile, ProfileError> {
         .flat_map(|s| s.split_whitespace())
         .map(str::to_string)
         .collect();
-    profile.scopes.dedup();
+    let mut seen = std::collections::HashSet::new();
+    profile.scopes.retain(|s| seen.insert(s.clone()));
     if let Some(bad) = profile
         .scopes
         .iter()

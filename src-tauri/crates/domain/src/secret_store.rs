@@ -97,10 +97,19 @@ impl SecretStore for KeychainStore {
     }
 }
 
-/// An in-memory store for tests (and nothing else: it forgets everything at exit).
-#[derive(Debug, Default)]
+/// An in-memory store for tests (and nothing else: it forgets everything at exit). Its Debug
+/// shows how many entries it has, never what they are.
+#[derive(Default)]
 pub struct MemoryStore {
     entries: Mutex<HashMap<String, String>>,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("entries", &self.len())
+            .finish()
+    }
 }
 
 impl MemoryStore {

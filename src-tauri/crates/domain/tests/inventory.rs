@@ -523,3 +523,35 @@ fn the_data_folder_never_holds_private_key_material_after_generate_and_import() 
         "the generated key's d is on disk"
     );
 }
+
+#[test]
+fn a_key_in_the_keychain_from_another_data_folder_is_never_overwritten_by_an_import() {
+    let f = fixture();
+    f.store
+        .put("jwk:shared-kid", "the other set-up's private key")
+        .expect("seed");
+    let pem = rsa_key(2048).to_pkcs8_pem(LineEnding::LF).expect("pem");
+    let error = import_text(&f, &pem, Some("shared-kid")).expect_err("kid taken in the keychain");
+    assert_eq!(error.kind, ErrorKind::AlreadyExists, "{error:?}");
+    assert_eq!(
+        f.store.get("jwk:shared-kid").expect("get").as_deref(),
+        Some("the other set-up's private key")
+    );
+    assert!(list_keys(&f.dir).expect("list").is_empty());
+}
+
+#[test]
+fn debug_of_an_import_request_does_not_show_the_pasted_key() {
+    let request = ImportKeyRequest {
+        source: ImportKeySource::Text {
+            text: "-----BEGIN PRIVATE KEY-----secret".into(),
+        },
+        kid: None,
+        profile: None,
+    };
+    let printed = format!("{request:?}");
+    assert!(
+        !printed.contains("secret") && printed.contains("[redacted]"),
+        "{printed}"
+    );
+}

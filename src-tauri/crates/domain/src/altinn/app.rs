@@ -70,7 +70,26 @@ pub struct AppMetadata {
 
 impl AppMetadata {
     pub fn form(&self) -> Option<&DataTypeInfo> {
-        self.data_types.iter().find(|d| d.is_form)
+        self.prefill_targets()
+            .first()
+            .copied()
+            .or_else(|| self.data_types.iter().find(|d| d.is_form))
+    }
+
+    /// The form data types prefill can reach: `appLogic.autoCreate` with a data model
+    /// (APPLIB `PrefillSI`, `ProcessTaskInitializer`: auto-created data of the first task).
+    pub fn prefill_targets(&self) -> Vec<&DataTypeInfo> {
+        let first_task = self
+            .data_types
+            .iter()
+            .filter(|d| d.is_form && d.auto_create)
+            .find_map(|d| d.task_id.clone());
+        self.data_types
+            .iter()
+            .filter(|d| {
+                d.is_form && d.auto_create && (d.task_id.is_none() || d.task_id == first_task)
+            })
+            .collect()
     }
 
     pub fn data_type(&self, id: &str) -> Option<&DataTypeInfo> {
@@ -153,35 +172,51 @@ pub fn parse_schema(response: &HttpResponse) -> Result<Option<serde_json::Value>
     super::json_body(response).map(Some)
 }
 
-/// Every property path of a schema, dot-separated (`skjema.navn`), following local `$ref`s.
+/// Every property path of a schema, dot-separated (`skjema.navn`), following local `$ref`s. A
+/// `$ref` already being expanded on the current path is not followed again (recursive models
+/// from XSD), and the output is capped.
 pub fn property_paths(schema: &serde_json::Value) -> Vec<String> {
     let mut out = Vec::new();
-    walk(schema, schema, "", &mut out, 0);
+    walk(schema, schema, "", &mut out, &mut Vec::new());
     out
 }
 
-fn walk(
-    root: &serde_json::Value,
-    node: &serde_json::Value,
+/// At most this many paths: enough for any real form, and a bound for schemas from a server.
+const MAX_PATHS: usize = 5000;
+
+fn walk<'a>(
+    root: &'a serde_json::Value,
+    node: &'a serde_json::Value,
     prefix: &str,
     out: &mut Vec<String>,
-    depth: usize,
+    refs: &mut Vec<&'a str>,
 ) {
-    if depth > 16 {
-        return; // recursive schemas: deep enough for any real form
+    let reference = node.get("$ref").and_then(|r| r.as_str());
+    if let Some(r) = reference {
+        if refs.contains(&r) || refs.len() > 32 {
+            return;
+        }
+        refs.push(r);
     }
-    let node = resolve(root, node);
-    let Some(properties) = node.get("properties").and_then(|p| p.as_object()) else {
-        return;
-    };
-    for (name, child) in properties {
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}.{name}")
-        };
-        out.push(path.clone());
-        walk(root, child, &path, out, depth + 1);
+    if let Some(properties) = resolve(root, node)
+        .get("properties")
+        .and_then(|p| p.as_object())
+    {
+        for (name, child) in properties {
+            if out.len() >= MAX_PATHS {
+                break;
+            }
+            let path = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            out.push(path.clone());
+            walk(root, child, &path, out, refs);
+        }
+    }
+    if reference.is_some() {
+        refs.pop();
     }
 }
 
@@ -221,6 +256,50 @@ mod tests {
         paths.sort();
         assert_eq!(paths, ["skjema", "skjema.alder", "skjema.navn"]);
         assert!(prefill_key_matches("Skjema.Na-vn", "skjema.navn"));
+    }
+
+    #[test]
+    fn a_recursive_schema_ends_instead_of_exploding() {
+        let schema = serde_json::json!({"$ref": "#/$defs/Node", "$defs": {"Node": {"properties": {
+            "a": {"$ref": "#/$defs/Node"}, "b": {"$ref": "#/$defs/Node"}, "c": {"$ref": "#/$defs/Node"}, "navn": {"type": "string"}}}}});
+        let paths = property_paths(&schema);
+        assert!(
+            paths.contains(&"navn".to_string()) && paths.len() < 100,
+            "{}",
+            paths.len()
+        );
+    }
+
+    #[test]
+    fn prefill_reaches_only_auto_created_forms_of_the_first_task() {
+        let dt = |id: &str, form: bool, auto: bool, task: &str| DataTypeInfo {
+            id: id.into(),
+            allowed_content_types: vec![],
+            is_form: form,
+            auto_create: auto,
+            task_id: Some(task.into()),
+            max_count: 1,
+            max_size: None,
+        };
+        let meta = AppMetadata {
+            id: "o/a".into(),
+            org: "o".into(),
+            data_types: vec![
+                dt("later", true, false, "Task_2"),
+                dt("model", true, true, "Task_1"),
+                dt("vedlegg", false, false, "Task_1"),
+            ],
+            party_types_allowed: PartyTypesAllowed::default(),
+            disallow_user_instantiation: false,
+        };
+        assert_eq!(
+            meta.prefill_targets()
+                .iter()
+                .map(|d| d.id.as_str())
+                .collect::<Vec<_>>(),
+            ["model"]
+        );
+        assert_eq!(meta.form().map(|d| d.id.as_str()), Some("model"));
     }
 
     #[test]

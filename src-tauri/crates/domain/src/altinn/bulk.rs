@@ -24,12 +24,16 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 pub const MAX_CONCURRENCY: usize = 32;
 /// Passes over rows whose POST was confirmed not to have created anything.
 const MAX_PASSES: usize = 3;
+/// How many 429s one row waits out before it is reported as failed (not created).
+const MAX_THROTTLED: u32 = 10;
 /// A Retry-After longer than this is capped (a misconfigured server must not stall a run).
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Where the Altinn token comes from: cached per lifetime, refreshed before expiry.
 pub trait TokenSource: Send + Sync {
     fn altinn_token(&self) -> crate::http::BoxFuture<'_, Result<AltinnToken, AppError>>;
+    /// Forgets the cached token (after a 401), so the next call fetches a new one.
+    fn invalidate(&self) {}
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +99,14 @@ pub fn parse_csv(text: &str) -> Result<Vec<BulkRow>, AppError> {
             .and_then(|i| record.get(i))
             .filter(|v| !v.is_empty())
             .map(str::to_string);
+        // It goes into a URL path: digits only.
+        if party_id
+            .as_deref()
+            .is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit()))
+        {
+            problems.push(format!("line {line}: partyId must be digits"));
+            continue;
+        }
         rows.push(BulkRow {
             line,
             owner,
@@ -262,6 +274,7 @@ impl Shared<'_> {
             Create::Prefill(row.prefill.clone())
         };
         let mut token_refreshed = false;
+        let mut throttled = 0;
         loop {
             if !self.control.proceed().await {
                 return Attempt::Skipped;
@@ -286,16 +299,25 @@ impl Shared<'_> {
             };
             match instance::parse_instance(&response) {
                 Ok(created) => return Attempt::Created(created.id),
-                // 429: not processed; wait as told and send again (RFC 6585).
+                // 429: not processed; wait as told and send again (RFC 6585), a bounded number of times.
+                Err(AppCallError::Throttled { .. }) if throttled >= MAX_THROTTLED => {
+                    return Attempt::Failed(format!(
+                        "still throttled (429) after {MAX_THROTTLED} waits; nothing was created"
+                    ));
+                }
                 Err(AppCallError::Throttled {
                     retry_after_seconds,
                 }) => {
+                    throttled += 1;
                     let wait =
                         Duration::from_secs(retry_after_seconds.unwrap_or(1)).min(MAX_RETRY_AFTER);
                     tokio::time::sleep(wait).await;
                 }
                 // 401 is decided before the app runs: refresh the token once and send again.
-                Err(AppCallError::Unauthorized) if !token_refreshed => token_refreshed = true,
+                Err(AppCallError::Unauthorized) if !token_refreshed => {
+                    token_refreshed = true;
+                    self.tokens.invalidate();
+                }
                 Err(e @ (AppCallError::Server { .. } | AppCallError::Unparseable { .. })) => {
                     return Attempt::Unclear(e.to_string());
                 }
@@ -615,6 +637,13 @@ mod tests {
             error.message
         );
         assert!(parse_csv("name\nx\n").is_err(), "no owner column");
+        let bad_party =
+            parse_csv("owner,partyId\n310987654,../1\n").expect_err("party id in a path");
+        assert!(
+            bad_party.message.contains("partyId must be digits"),
+            "{}",
+            bad_party.message
+        );
     }
 
     #[test]

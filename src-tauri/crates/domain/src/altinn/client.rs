@@ -67,11 +67,25 @@ impl AppClient<'_> {
         match create {
             Create::Multipart(parts) => instance::check_parts(metadata, parts)?,
             Create::Prefill(prefill) => {
-                if let Some(form) = metadata.form()
-                    && let Some(schema) = self.schema(&form.id).await?
-                {
-                    ignored_prefill_keys =
-                        instance::unknown_prefill_keys(&app::property_paths(&schema), prefill);
+                // Prefill reaches only auto-created form data of the first task (APPLIB PrefillSI).
+                let forms = metadata.prefill_targets();
+                if forms.is_empty() {
+                    ignored_prefill_keys = prefill.keys().cloned().collect();
+                } else {
+                    let mut paths = Vec::new();
+                    for form in forms {
+                        match self.schema(&form.id).await? {
+                            Some(schema) => paths.extend(app::property_paths(&schema)),
+                            // A form without a served schema: its keys cannot be checked.
+                            None => {
+                                paths.clear();
+                                break;
+                            }
+                        }
+                    }
+                    if !paths.is_empty() {
+                        ignored_prefill_keys = instance::unknown_prefill_keys(&paths, prefill);
+                    }
                 }
             }
             Create::Template => {}
@@ -102,6 +116,7 @@ impl AppClient<'_> {
         content_type: &str,
         body: Vec<u8>,
     ) -> Result<InstanceSummary, AppError> {
+        instance::check_data_id(data_id)?;
         let token = self.tokens.altinn_token().await?;
         let response = self
             .send(instance::update_data_request(

@@ -92,9 +92,19 @@ impl InstanceSummary {
     /// The receipt: the PDF data element that appears when the process has ended (protocols.md
     /// §4.3: its data type name is app-specific, so it is found by content type).
     pub fn receipt(&self) -> Option<&DataElementSummary> {
-        self.data
+        // The receipt exists only once the process has ended (protocols.md §4.3). Its data type
+        // is app-specific (`ref-data-as-pdf` in Altinn's examples): prefer that, else the last
+        // PDF element, which the app appends after any PDF attachments the person uploaded.
+        self.ended.as_ref()?;
+        let pdfs: Vec<&DataElementSummary> = self
+            .data
             .iter()
-            .find(|d| d.content_type.starts_with("application/pdf"))
+            .filter(|d| d.content_type.starts_with("application/pdf"))
+            .collect();
+        pdfs.iter()
+            .find(|d| d.data_type == "ref-data-as-pdf")
+            .or(pdfs.last())
+            .copied()
     }
 }
 
@@ -275,6 +285,19 @@ pub fn active_request(app: &Url, token: &AltinnToken, party_id: &str) -> HttpReq
             .header("Accept", "application/json"),
         token,
     )
+}
+
+/// A data element id goes into a URL path: only a GUID is accepted, so `..` or `/` can never
+/// steer a request carrying the token elsewhere on the app host.
+pub fn check_data_id(id: &str) -> Result<(), AppError> {
+    uuid::Uuid::parse_str(id).map(|_| ()).map_err(|_| {
+        AppError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "\"{id}\" is not a data element id (a GUID, see the instance's data elements)."
+            ),
+        )
+    })
 }
 
 /// JSON or XML form data; the app treats a body without content type as XML (protocols.md §4.1).
@@ -479,6 +502,56 @@ mod tests {
         assert!(instance_at < model_at);
         assert!(body.ends_with(&format!("--{boundary}--\r\n")));
         assert!(body.contains("{\"instanceOwner\":{\"organisationNumber\":\"310987654\"}}"));
+    }
+
+    fn pdf(id: &str, data_type: &str) -> DataElementSummary {
+        DataElementSummary {
+            id: id.into(),
+            data_type: data_type.into(),
+            content_type: "application/pdf".into(),
+            size: 1,
+            filename: None,
+        }
+    }
+
+    #[test]
+    fn the_receipt_is_the_apps_pdf_after_the_end_never_an_uploaded_attachment() {
+        let mut i = InstanceSummary {
+            id: "1/x".into(),
+            app_id: String::new(),
+            owner_party_id: "1".into(),
+            current_task: Some("Task_1".into()),
+            current_task_name: None,
+            ended: None,
+            data: vec![pdf("a", "attachment")],
+            app_link: None,
+            created: None,
+            last_changed: None,
+        };
+        assert_eq!(i.receipt(), None, "no receipt before the process ends");
+        i.ended = Some("2026-11-21T10:00:00Z".into());
+        i.data.push(pdf("r", "ref-data-as-pdf"));
+        i.data.push(pdf("b", "attachment"));
+        assert_eq!(
+            i.receipt().map(|d| d.id.as_str()),
+            Some("r"),
+            "ref-data-as-pdf wins"
+        );
+        i.data.retain(|d| d.data_type != "ref-data-as-pdf");
+        i.data.push(pdf("k", "kvittering"));
+        assert_eq!(
+            i.receipt().map(|d| d.id.as_str()),
+            Some("k"),
+            "else the last PDF"
+        );
+    }
+
+    #[test]
+    fn data_element_ids_must_be_guids_so_paths_cannot_be_steered() {
+        assert!(check_data_id("5d9e906b-83ed-44df-85a7-2f104c640bff").is_ok());
+        for bad in ["../../other", "a/b", ""] {
+            assert!(check_data_id(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -17,12 +17,24 @@ use super::jwk::{ALG, USE, crt};
 /// Maskinporten's minimum key size (protocols.md §1.6).
 pub const MIN_BITS: usize = 2048;
 
-/// What an import yields: the key and the kid found in the input, if any.
-#[derive(Debug)]
+/// What an import yields: the key and the kid found in the input, if any. Its Debug shows the
+/// kid only (`RsaPrivateKey`'s own Debug would print the private exponent).
 pub struct ImportedKey {
     pub key: RsaPrivateKey,
     pub kid: Option<String>,
 }
+
+impl std::fmt::Debug for ImportedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportedKey")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Larger keys than this are refused: Maskinporten does not need them and they make the
+/// consistency check slow enough to look like a hang.
+pub const MAX_BITS: usize = 8192;
 
 pub fn parse_private_key(text: &str) -> Result<ImportedKey, KeyError> {
     let text = text.trim().trim_start_matches('\u{feff}');
@@ -183,6 +195,11 @@ fn check_key(key: &RsaPrivateKey) -> Result<(), KeyError> {
     let bits = key.n().bits();
     if bits < MIN_BITS {
         return Err(KeyError::TooSmall(bits));
+    }
+    if bits > MAX_BITS {
+        return Err(KeyError::Malformed(format!(
+            "a {bits}-bit key; at most {MAX_BITS} bits are accepted"
+        )));
     }
     if key.primes().len() != 2 {
         return Err(KeyError::Inconsistent(

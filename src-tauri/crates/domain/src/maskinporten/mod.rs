@@ -39,23 +39,28 @@ pub enum MaskinportenError {
     AccessTokenInvalid(String),
 }
 
-/// Error bodies are kept for the person to read, but never anything shaped like a JWT: a server
-/// (or a proxy) that echoes the request must not get a token or assertion into a log.
+/// Error bodies are kept for the person to read, but never anything shaped like a JWT or a
+/// base64 JSON document (`eyJ…`, the start of `{"` encoded): a server or proxy that echoes the
+/// request must not get a token, an assertion or an EncodedJwk into a message. Found anywhere
+/// in the text, not only at word starts.
 pub fn scrub(raw: &str) -> String {
+    let token_char =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=');
     let mut out = String::with_capacity(raw.len().min(2000));
-    for word in raw.split_inclusive(|c: char| {
-        c.is_whitespace() || c == '"' || c == '\'' || c == '=' || c == '&'
-    }) {
-        let trimmed = word.trim_end_matches(|c: char| {
-            c.is_whitespace() || c == '"' || c == '\'' || c == '=' || c == '&'
-        });
-        if trimmed.starts_with("eyJ") && trimmed.matches('.').count() >= 1 {
+    let mut rest = raw;
+    while let Some(at) = rest.find("eyJ") {
+        out.push_str(&rest[..at]);
+        let run = rest[at..]
+            .find(|c: char| !token_char(c))
+            .unwrap_or(rest.len() - at);
+        if run >= 16 {
             out.push_str("[redacted]");
-            out.push_str(&word[trimmed.len()..]);
         } else {
-            out.push_str(word);
+            out.push_str(&rest[at..at + run]);
         }
+        rest = &rest[at + run..];
     }
+    out.push_str(rest);
     out.chars().take(2000).collect()
 }
 
@@ -64,13 +69,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scrub_removes_jwt_shaped_words_and_keeps_the_rest() {
-        let raw = r#"{"error":"invalid_grant","echo":"eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.sig"} assertion=eyJa.b.c&x=1"#;
-        let clean = scrub(raw);
-        assert!(!clean.contains("eyJ"), "{clean}");
-        assert!(
-            clean.contains("invalid_grant") && clean.contains("x=1"),
-            "{clean}"
+    fn scrub_removes_jwt_shaped_and_base64_json_runs_wherever_they_start() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln";
+        let encoded_jwk = "eyJrdHkiOiJSU0EiLCJuIjoiMHZ4N2Fnb2ViR2NRU3V1UGlMSlhacHQifQ==";
+        for raw in [
+            format!(r#"{{"error":"invalid_grant","echo":"{jwt}"}} x=1"#),
+            format!("<td>{jwt}</td> x=1"),
+            format!("Bearer%20{jwt} x=1"),
+            format!("token:{jwt} x=1"),
+            format!("({encoded_jwk}) x=1"),
+        ] {
+            let clean = scrub(&raw);
+            assert!(!clean.contains("eyJ"), "{clean}");
+            assert!(
+                clean.contains("[redacted]") && clean.contains("x=1"),
+                "{clean}"
+            );
+        }
+        assert_eq!(
+            scrub("keyJ is a word"),
+            "keyJ is a word",
+            "short runs are not tokens"
         );
     }
 }

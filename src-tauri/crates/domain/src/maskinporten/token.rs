@@ -153,7 +153,11 @@ mod tests {
 
     #[test]
     fn a_body_that_is_neither_is_kept_raw_and_scrubbed() {
-        let err = parse(&respond(502, "<html>Bad gateway eyJa.b.c</html>")).expect_err("garbage");
+        let err = parse(&respond(
+            502,
+            "<html>Bad gateway eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln</html>",
+        ))
+        .expect_err("garbage");
         match err {
             MaskinportenError::TokenUnparseable { status, raw } => {
                 assert_eq!(status, 502);
