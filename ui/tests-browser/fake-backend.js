@@ -2,6 +2,8 @@
 // Tests seed it through window.__seed and read window.__fake (calls, clipboard) afterwards.
 // The token test answers with a success built from the profile unless `nextReport` is set; a
 // sandbox profile's runs are appended to the wire log as the real sandbox would record them.
+// App B is the sandbox's ttd/sandbox-app-b; instances live in `instances`, actions go to
+// `history` as Rust records them, and a bulk run walks `bulkRows` one row per `bulkStepMs`.
 (() => {
   const seed = window.__seed ?? {};
   const fake = (window.__fake = {
@@ -22,6 +24,15 @@
     /** Which token is "in the session" after a run; the UI must never see the token itself. */
     tokens: null,
     copiedToken: null,
+    overview: seed.overview ?? null,
+    /** id → InstanceSummary. */
+    instances: {},
+    history: seed.history ?? [],
+    /** Rows of the next bulk run: { owner, status: created|failed|unknown, error? }. */
+    bulkRows: seed.bulkRows ?? null,
+    bulkStepMs: seed.bulkStepMs ?? 120,
+    /** The running bulk job's state: running | paused | cancelled; null when none runs. */
+    bulkState: null,
   });
 
   // The app reads the active profile from localStorage at start; a test can choose it.
@@ -122,6 +133,108 @@
     };
   }
 
+  const APP_B = {
+    metadata: {
+      id: "ttd/sandbox-app-b", org: "ttd",
+      dataTypes: [
+        { id: "model", allowedContentTypes: ["application/xml", "application/json"], isForm: true, autoCreate: true, taskId: "Task_1", maxCount: 1, maxSize: 25 },
+        { id: "attachment", allowedContentTypes: ["application/pdf"], isForm: false, autoCreate: false, taskId: "Task_1", maxCount: 3, maxSize: 25 },
+        { id: "ref-data-as-pdf", allowedContentTypes: ["application/pdf"], isForm: false, autoCreate: false, taskId: null, maxCount: 0, maxSize: 25 },
+      ],
+      partyTypesAllowed: { bankruptcyEstate: false, organisation: true, person: false, subUnit: false },
+      disallowUserInstantiation: false,
+    },
+    prefillKeys: ["organisasjonsnummer", "navn", "beskrivelse", "antall", "bekreftet", "kontakt.epost", "kontakt.telefon"],
+  };
+  const overview = () => fake.overview ?? APP_B;
+
+  const DEFAULT_BULK = [
+    { owner: "313725138", status: "created" },
+    { owner: "310987654", status: "created" },
+    { owner: "312345676", status: "failed", error: "403 Forbidden: the policy does not let 312345676 instantiate ttd/sandbox-app-b." },
+    { owner: "311111116", status: "created" },
+    { owner: "310000019", status: "unknown", error: "502 Bad Gateway after sending, and no partyId to check the owner's instances." },
+    { owner: "313725138", status: "created" },
+  ];
+
+  /** The same words as Rust's InstanceOwner::label: never a whole national identity number. */
+  function ownerLabel(owner) {
+    if (owner.startsWith("party:")) return `party ${owner.slice(6)}`;
+    return owner.length === 11 ? `person ${owner.slice(0, 5)}******` : `organisation ${owner}`;
+  }
+
+  function remember(profile, action, instanceId, owner, outcome) {
+    fake.history.push({ at: new Date().toISOString(), profile, action, app: "ttd/sandbox-app-b", instanceId, owner, outcome });
+  }
+
+  function contentTypeOf(path) {
+    const ext = path.split(".").pop().toLowerCase();
+    return { json: "application/json", pdf: "application/pdf", png: "image/png" }[ext] ?? "application/xml";
+  }
+
+  function newInstance(owner, files) {
+    const n = ++fake.counter;
+    const party = owner.startsWith("party:") ? owner.slice(6) : String(50001000 + n);
+    const guid = `6f1c2d3e-0000-4a5b-8c9d-${String(n).padStart(12, "0")}`;
+    const now = new Date().toISOString();
+    const element = (dataType, contentType, size, filename) => ({ id: `e${n}-${dataType}-${Math.random().toString(16).slice(2, 6)}`, dataType, contentType, size, filename });
+    const data = files.length > 0
+      ? files.map((f) => element(f.dataType, f.contentType ?? contentTypeOf(f.path), 2048, f.path.split("/").pop()))
+      : [element("model", "application/xml", 412, null)];
+    const instance = {
+      id: `${party}/${guid}`, appId: "ttd/sandbox-app-b", ownerPartyId: party, currentTask: "Task_1", currentTaskName: "Utfylling",
+      ended: null, data, appLink: `${SANDBOX.apps}/ttd/sandbox-app-b/instances/${party}/${guid}`, created: now, lastChanged: now,
+    };
+    fake.instances[instance.id] = instance;
+    return instance;
+  }
+
+  function findInstance(id) {
+    const instance = fake.instances[id];
+    if (!instance) throw appError("not_found", `Instance ${id} was not found in ttd/sandbox-app-b.`, "It may have been deleted.");
+    return instance;
+  }
+
+  function madeHere(profile) {
+    const of = (actions) => fake.history.filter((e) => e.profile === profile && actions.includes(e.action) && e.outcome !== "failed" && e.instanceId).map((e) => e.instanceId);
+    const deleted = of(["delete"]);
+    return of(["instantiate", "bulk"]).filter((id) => !deleted.includes(id));
+  }
+
+  async function runBulk(profile, channel) {
+    const emit = emitter(channel);
+    const rows = fake.bulkRows ?? DEFAULT_BULK;
+    const started = Date.now();
+    const tally = { done: 0, created: 0, failed: 0 };
+    const progress = () => {
+      const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+      const perSecond = tally.done / seconds;
+      const left = rows.length - tally.done;
+      return { total: rows.length, ...tally, perSecond, etaSeconds: tally.done > 0 ? Math.ceil(left / perSecond) : null, paused: fake.bulkState === "paused" };
+    };
+    const results = [];
+    emit(progress());
+    for (const [i, row] of rows.entries()) {
+      if (fake.bulkState === "paused") {
+        emit(progress());
+        while (fake.bulkState === "paused") await sleep(20);
+      }
+      if (fake.bulkState === "cancelled") {
+        results.push({ line: i + 2, owner: row.owner, instanceId: null, status: "skipped", error: null, attempts: 0 });
+        continue;
+      }
+      await sleep(fake.bulkStepMs);
+      const instance = row.status === "created" ? newInstance(row.owner, []) : null;
+      if (instance) remember(profile, "bulk", instance.id, ownerLabel(row.owner), "created");
+      results.push({ line: i + 2, owner: row.owner, instanceId: instance?.id ?? null, status: row.status, error: row.error ?? null, attempts: row.status === "unknown" ? 2 : 1 });
+      tally.done += 1;
+      if (row.status === "created") tally.created += 1;
+      if (row.status === "failed") tally.failed += 1;
+      emit(progress());
+    }
+    return results;
+  }
+
   function logWire(service, method, path, status, outcome) {
     fake.wireLog.push({ at: new Date().toISOString(), service, method, path, status, durationMs: 3, outcome });
   }
@@ -209,6 +322,77 @@
       return { profile, clientId: profile.clientId, kids: [profile.keyId], scopes: profile.scopes };
     },
     get_wire_log: () => fake.wireLog,
+    get_app_overview: ({ request: { profile: name } }) => {
+      const profile = findProfile(name);
+      if (!profile.appB) throw appError("invalid_input", `Profile "${name}" names no app B (org/app).`, "Set app B in the profile.");
+      return overview();
+    },
+    create_instance: ({ request: { profile, owner, mode } }) => {
+      findProfile(profile);
+      if (owner.length === 11 && !overview().metadata.partyTypesAllowed.person) {
+        throw appError("invalid_input", `ttd/sandbox-app-b does not accept ${ownerLabel(owner)} as instance owner; nothing was sent.`, "See partyTypesAllowed in the app's metadata (App B at a glance).");
+      }
+      const instance = newInstance(owner, mode.kind === "multipart" ? mode.files : []);
+      remember(profile, "instantiate", instance.id, ownerLabel(owner), "created");
+      const keys = mode.kind === "prefill" ? Object.keys(mode.pairs) : [];
+      return { instance, ignoredPrefillKeys: keys.filter((k) => !overview().prefillKeys?.includes(k)) };
+    },
+    show_instance: ({ request: { id } }) => findInstance(id),
+    update_instance_data: ({ request: { profile, id, element, path, contentType } }) => {
+      const instance = findInstance(id);
+      const target = instance.data.find((d) => d.id === element);
+      if (!target) throw appError("not_found", `Instance ${id} has no data element ${element}.`);
+      target.contentType = contentType ?? contentTypeOf(path);
+      target.size = 777;
+      instance.lastChanged = new Date().toISOString();
+      remember(profile, "update", id, null, "updated");
+      return instance;
+    },
+    advance_instance: ({ request: { profile, id } }) => {
+      const instance = findInstance(id);
+      if (instance.ended) throw appError("invalid_input", `Instance ${id} has ended already.`);
+      instance.currentTask = null;
+      instance.currentTaskName = null;
+      instance.ended = new Date().toISOString();
+      instance.data.push({ id: `receipt-${fake.counter}`, dataType: "ref-data-as-pdf", contentType: "application/pdf", size: 1530, filename: "receipt.pdf" });
+      remember(profile, "process-next", id, null, "moved on");
+      return instance;
+    },
+    save_receipt: ({ request: { id, path } }) => {
+      const instance = findInstance(id);
+      if (!instance.ended) throw appError("not_found", `Instance ${id} has no receipt: its process has not ended yet: move it on with process next.`);
+      return path;
+    },
+    delete_instances: ({ request: { profile, ids, allMadeHere, confirmed } }) => {
+      const targets = [...new Set([...ids, ...(allMadeHere ? madeHere(profile) : [])])].sort();
+      if (targets.length === 0) throw appError("invalid_input", "No instances to delete.");
+      if (!confirmed) throw appError("confirmation_required", `Deleting ${targets.length} instance(s) cannot be undone.`, "Confirm to delete.");
+      return targets.map((id) => {
+        const known = id in fake.instances;
+        delete fake.instances[id];
+        remember(profile, "delete", id, null, known ? "deleted" : `Instance ${id} was not found.`);
+        return { id, deleted: known, error: known ? null : `Instance ${id} was not found.` };
+      });
+    },
+    start_bulk: async ({ request: { profile, csvPath, concurrency, resultsPath }, onProgress }) => {
+      findProfile(profile);
+      if (!csvPath.endsWith(".csv")) throw appError("invalid_input", "The CSV has no \"owner\" column.", "The first line names the columns: owner (required), partyId (optional), then prefill keys.");
+      if (concurrency < 1 || concurrency > 32) throw appError("invalid_input", "Concurrency must be 1 to 32.");
+      fake.bulkState = "running";
+      try {
+        const results = await runBulk(profile, onProgress);
+        const count = (status) => results.filter((r) => r.status === status).length;
+        return { created: count("created"), failed: count("failed"), unknown: count("unknown"), resultsFile: resultsPath ?? csvPath.replace(/\.csv$/, ".results.csv"), results };
+      } finally {
+        fake.bulkState = null;
+      }
+    },
+    steer_bulk: ({ request: { action } }) => {
+      if (!fake.bulkState) throw appError("not_found", "No bulk job is running.");
+      fake.bulkState = { pause: "paused", resume: "running", cancel: "cancelled" }[action];
+      return null;
+    },
+    list_history: () => fake.history,
     "plugin:clipboard-manager|write_text": ({ text }) => {
       fake.clipboard = text;
       return null;
@@ -216,6 +400,12 @@
     "plugin:dialog|save": () => fake.savePath,
     "plugin:dialog|open": () => fake.openPath,
   };
+
+  // fake-keyvault.js and fake-appconfig.js run first and leave a function each here; every one
+  // gets the shared state and helpers and returns its commands' handlers.
+  for (const extend of window.__fakeExtensions ?? []) {
+    Object.assign(handlers, extend({ fake, seed, sleep, appError, clone, findProfile }));
+  }
 
   window.__tauriMocks.mockIPC(async (cmd, args) => {
     // JSON keeps what crosses the IPC boundary: a Channel becomes "__CHANNEL__:<id>".

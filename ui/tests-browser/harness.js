@@ -15,6 +15,9 @@ const distDir = join(uiDir, "dist");
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
+/** Parts of the fake backend in files of their own, each pushing onto window.__fakeExtensions. */
+const FAKE_EXTENSIONS = ["fake-keyvault.js", "fake-appconfig.js"];
+
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json" };
 
 function startServer() {
@@ -46,11 +49,13 @@ export async function startHarness() {
   await stat(join(distDir, "index.html")).catch(() => {
     throw new Error("ui/dist is missing: run `npm run build` before `npm run test:browser`");
   });
-  const [server, browser, mocks, fake] = await Promise.all([
+  const [server, browser, mocks, fake, ...extensions] = await Promise.all([
     startServer(),
     chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
     mocksInitScript(),
     readFile(join(here, "fake-backend.js"), "utf8"),
+    // Steps that keep their part of the fake in a file of its own; fake-backend.js merges them in.
+    ...FAKE_EXTENSIONS.map((file) => readFile(join(here, file), "utf8")),
   ]);
   const { port } = server.address();
   const baseUrl = `http://127.0.0.1:${port}/`;
@@ -69,6 +74,7 @@ export async function startHarness() {
       if (mock) {
         await page.addInitScript((s) => (window.__seed = s), seed);
         await page.addInitScript({ content: mocks });
+        for (const content of extensions) await page.addInitScript({ content });
         await page.addInitScript({ content: fake });
       }
       await page.goto(baseUrl + hash);

@@ -5,6 +5,7 @@ import { AppError } from "./backend";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { ChainReport } from "../bindings/ChainReport";
 import type { KeySummary } from "../bindings/KeySummary";
+import type { InstanceSummary } from "../bindings/InstanceSummary";
 import type { Profile } from "../bindings/Profile";
 import type { MessageKey, Params } from "./i18n";
 
@@ -34,6 +35,12 @@ class AppState {
    * Only the last one: copy_token copies the backend's last tokens, which are this run's.
    */
   lastTokenTest = $state<{ profile: string; report: ChainReport } | null>(null);
+
+  /**
+   * The instance last shown in the Instances step, with what its creation reported, so it is
+   * still there after visiting another step. Never shown for another profile.
+   */
+  lastInstance = $state<{ profile: string; instance: InstanceSummary; ignoredPrefillKeys: string[]; receiptPath: string | null } | null>(null);
 
   activeProfile = $derived(this.profiles.find((p) => p.name === this.activeProfileName) ?? null);
 

@@ -77,6 +77,70 @@ describe("commands", () => {
     ]);
   });
 
+  it("send app B's instance commands under their Rust names, each with a `request`", async () => {
+    const log = record();
+    mockIPC((cmd, args) => {
+      log.push(cmd, args);
+      return cmd === "list_history" || cmd === "delete_instances" ? [] : null;
+    });
+    const p = "p";
+    const id = "50001001/guid";
+    await backend.getAppOverview({ profile: p });
+    await backend.createInstance({ profile: p, owner: "313725138", mode: { kind: "prefill", pairs: { navn: "A" } } });
+    await backend.showInstance({ profile: p, id });
+    await backend.updateInstanceData({ profile: p, id, element: "e1", path: "/tmp/a.json", contentType: null });
+    await backend.advanceInstance({ profile: p, id });
+    await backend.saveReceipt({ profile: p, id, path: "/tmp/kvittering.pdf" });
+    await backend.deleteInstances({ profile: p, ids: [id], allMadeHere: false, confirmed: true });
+    await backend.steerBulk({ action: "pause" });
+    await backend.listHistory();
+    expect(log.calls).toEqual([
+      { cmd: "get_app_overview", args: { request: { profile: p } } },
+      { cmd: "create_instance", args: { request: { profile: p, owner: "313725138", mode: { kind: "prefill", pairs: { navn: "A" } } } } },
+      { cmd: "show_instance", args: { request: { profile: p, id } } },
+      { cmd: "update_instance_data", args: { request: { profile: p, id, element: "e1", path: "/tmp/a.json", contentType: null } } },
+      { cmd: "advance_instance", args: { request: { profile: p, id } } },
+      { cmd: "save_receipt", args: { request: { profile: p, id, path: "/tmp/kvittering.pdf" } } },
+      { cmd: "delete_instances", args: { request: { profile: p, ids: [id], allMadeHere: false, confirmed: true } } },
+      { cmd: "steer_bulk", args: { request: { action: "pause" } } },
+      { cmd: "list_history", args: {} },
+    ]);
+  });
+
+  it("deliver start_bulk progress from the channel before the summary", async () => {
+    const internals = () => (globalThis as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, m: unknown) => void } }).__TAURI_INTERNALS__;
+    const summary = { created: 2, failed: 0, unknown: 0, resultsFile: "/tmp/o.results.csv", results: [] };
+    mockIPC((cmd, args) => {
+      expect(cmd).toBe("start_bulk");
+      const { request, onProgress } = args as { request: unknown; onProgress: { id: number } };
+      expect(request).toEqual({ profile: "p", csvPath: "/tmp/o.csv", concurrency: 4, resultsPath: null });
+      for (const [index, done] of [0, 1, 2].entries()) {
+        const message = { total: 2, done, created: done, failed: 0, perSecond: done, etaSeconds: done === 2 ? 0 : null, paused: false };
+        internals().runCallback(onProgress.id, { index, message });
+      }
+      return summary;
+    });
+    const seen: number[] = [];
+    const result = await backend.startBulk({ profile: "p", csvPath: "/tmp/o.csv", concurrency: 4, resultsPath: null }, (p) => seen.push(p.done));
+    expect(seen).toEqual([0, 1, 2]);
+    expect(result).toEqual(summary);
+  });
+
+  it("filter the open dialog to CSV for a bulk run, and to the data type's extensions for a data file", async () => {
+    const log = record();
+    mockIPC((cmd, args) => {
+      log.push(cmd, args);
+      return "/tmp/picked";
+    });
+    expect(await backend.chooseCsvFile()).toBe("/tmp/picked");
+    await backend.chooseDataFile(["xml", "json"]);
+    await backend.chooseDataFile([]);
+    expect(log.calls.map((c) => c.cmd)).toEqual(["plugin:dialog|open", "plugin:dialog|open", "plugin:dialog|open"]);
+    expect(log.calls[0].args).toMatchObject({ options: { multiple: false, directory: false, filters: [{ name: "CSV", extensions: ["csv"] }] } });
+    expect(log.calls[1].args).toMatchObject({ options: { filters: [{ name: "Data", extensions: ["xml", "json"] }] } });
+    expect((log.calls[2].args as { options: { filters?: unknown } }).options.filters).toBeUndefined();
+  });
+
   it("reject with an AppError that keeps kind, message and hint", async () => {
     mockIPC(() => {
       throw { kind: "already_exists", message: "A profile named x exists.", hint: "Pick another name." };

@@ -5,19 +5,30 @@ import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AppError as AppErrorShape } from "../bindings/AppError";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AppOverview } from "../bindings/AppOverview";
+import type { BulkProgress } from "../bindings/BulkProgress";
+import type { BulkSummary } from "../bindings/BulkSummary";
 import type { ChainReport } from "../bindings/ChainReport";
 import type { CopyTokenOutcome } from "../bindings/CopyTokenOutcome";
 import type { CopyTokenRequest } from "../bindings/CopyTokenRequest";
+import type { CreateInstanceRequest } from "../bindings/CreateInstanceRequest";
+import type { DeleteInstancesRequest } from "../bindings/DeleteInstancesRequest";
 import type { DeleteKeyOutcome } from "../bindings/DeleteKeyOutcome";
 import type { DeleteKeyRequest } from "../bindings/DeleteKeyRequest";
+import type { DeleteOutcome } from "../bindings/DeleteOutcome";
 import type { DeleteProfileRequest } from "../bindings/DeleteProfileRequest";
 import type { ErrorKind } from "../bindings/ErrorKind";
 import type { ExportPublicKeyRequest } from "../bindings/ExportPublicKeyRequest";
 import type { GenerateKeyRequest } from "../bindings/GenerateKeyRequest";
+import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { ImportKeyRequest } from "../bindings/ImportKeyRequest";
+import type { InstanceRequest } from "../bindings/InstanceRequest";
+import type { InstanceSummary } from "../bindings/InstanceSummary";
+import type { Instantiated } from "../bindings/Instantiated";
 import type { KeySummary } from "../bindings/KeySummary";
 import type { KeygenProgress } from "../bindings/KeygenProgress";
 import type { Profile } from "../bindings/Profile";
+import type { ProfileRequest } from "../bindings/ProfileRequest";
 import type { PublicKeyExport } from "../bindings/PublicKeyExport";
 import type { RegisterRequest } from "../bindings/RegisterRequest";
 import type { RegistrationOutcome } from "../bindings/RegistrationOutcome";
@@ -25,8 +36,23 @@ import type { SandboxInfo } from "../bindings/SandboxInfo";
 import type { SandboxInfoRequest } from "../bindings/SandboxInfoRequest";
 import type { SaveProfileRequest } from "../bindings/SaveProfileRequest";
 import type { SavePublicKeyRequest } from "../bindings/SavePublicKeyRequest";
+import type { SaveReceiptRequest } from "../bindings/SaveReceiptRequest";
+import type { StartBulkRequest } from "../bindings/StartBulkRequest";
+import type { SteerBulkRequest } from "../bindings/SteerBulkRequest";
 import type { TokenTestRequest } from "../bindings/TokenTestRequest";
+import type { UpdateDataRequest } from "../bindings/UpdateDataRequest";
 import type { WireLine } from "../bindings/WireLine";
+// Key Vault and the app configuration check.
+import type { AppConfigReport } from "../bindings/AppConfigReport";
+import type { CheckAppConfigRequest } from "../bindings/CheckAppConfigRequest";
+import type { SignInSummary } from "../bindings/SignInSummary";
+import type { StartVaultLoginRequest } from "../bindings/StartVaultLoginRequest";
+import type { VaultLoginStart } from "../bindings/VaultLoginStart";
+import type { VaultProbeReport } from "../bindings/VaultProbeReport";
+import type { VaultRequest } from "../bindings/VaultRequest";
+import type { VaultVerifyReport } from "../bindings/VaultVerifyReport";
+import type { VaultWriteReport } from "../bindings/VaultWriteReport";
+import type { WriteVaultRequest } from "../bindings/WriteVaultRequest";
 
 // A record, not a list, so the compiler fails here when the generated ErrorKind gains or loses a kind.
 const ERROR_KINDS: Record<ErrorKind, true> = {
@@ -162,6 +188,48 @@ export const registerSandboxKey = (request: RegisterRequest): Promise<Registrati
 /** Every request the sandbox served, oldest first. Nothing secret is logged. */
 export const getWireLog = (): Promise<WireLine[]> => call("get_wire_log");
 
+/** App B at a glance: its metadata, and the form's prefill keys when the app serves its schema. */
+export const getAppOverview = (request: ProfileRequest): Promise<AppOverview> =>
+  call("get_app_overview", { request });
+
+/** Rust checks the owner (and that app B accepts its kind) again before anything is sent. */
+export const createInstance = (request: CreateInstanceRequest): Promise<Instantiated> =>
+  call("create_instance", { request });
+
+export const showInstance = (request: InstanceRequest): Promise<InstanceSummary> =>
+  call("show_instance", { request });
+
+/** Replaces one data element with a JSON or XML file the person picked. */
+export const updateInstanceData = (request: UpdateDataRequest): Promise<InstanceSummary> =>
+  call("update_instance_data", { request });
+
+/** process/next: moves the instance to its next task, or to the end. */
+export const advanceInstance = (request: InstanceRequest): Promise<InstanceSummary> =>
+  call("advance_instance", { request });
+
+/** Resolves to the path the backend wrote the receipt PDF to. */
+export const saveReceipt = (request: SaveReceiptRequest): Promise<string> =>
+  call("save_receipt", { request });
+
+/** Rejects with confirmation_required unless `confirmed` is true: ask the person first. */
+export const deleteInstances = (request: DeleteInstancesRequest): Promise<DeleteOutcome[]> =>
+  call("delete_instances", { request });
+
+/** A bulk run takes minutes; progress arrives over a Channel until the summary resolves. */
+export function startBulk(request: StartBulkRequest, onProgress: (progress: BulkProgress) => void): Promise<BulkSummary> {
+  return guarded(() => {
+    const channel = new Channel<BulkProgress>();
+    channel.onmessage = onProgress;
+    return invoke<BulkSummary>("start_bulk", { request, onProgress: channel });
+  });
+}
+
+/** Pause, resume or cancel the running bulk job. */
+export const steerBulk = (request: SteerBulkRequest): Promise<null> => call("steer_bulk", { request });
+
+/** This tool's secret-free history of actions, oldest first as stored. */
+export const listHistory = (): Promise<HistoryEntry[]> => call("list_history");
+
 /** Only public material (public keys, thumbprints, sandbox URLs) is ever copied by the UI itself. */
 export const copyText = (text: string): Promise<void> => guarded(() => writeText(text));
 
@@ -179,5 +247,58 @@ export const chooseKeyFile = (): Promise<string | null> =>
       directory: false,
       filters: [{ name: "Key", extensions: ["json", "jwk", "pem", "txt", "key"] }],
     });
+    return typeof picked === "string" ? picked : null;
+  });
+
+/** Native "Open" dialog for one file; no filter when `extensions` is empty. Null when cancelled. */
+async function chooseOpenPath(name: string, extensions: readonly string[]): Promise<string | null> {
+  const picked = await open({
+    multiple: false,
+    directory: false,
+    filters: extensions.length > 0 ? [{ name, extensions: [...extensions] }] : undefined,
+  });
+  return typeof picked === "string" ? picked : null;
+}
+
+/** A data file for an instance (JSON, XML, PDF…), filtered to the extensions the data type takes. */
+export const chooseDataFile = (extensions: readonly string[]): Promise<string | null> =>
+  guarded(() => chooseOpenPath("Data", extensions));
+
+/** The CSV of instance owners for a bulk run. */
+export const chooseCsvFile = (): Promise<string | null> => guarded(() => chooseOpenPath("CSV", ["csv"]));
+
+// ── Key Vault. The Azure token stays in Rust; the window only ever gets summaries. ──
+
+/** Starts a sign-in for the profile's vault: a device code to show, or (Azure CLI) signed in already. */
+export const startVaultLogin = (request: StartVaultLoginRequest): Promise<VaultLoginStart> =>
+  call("start_vault_login", { request });
+
+/** Resolves once the person approved the device code; rejects when declined, expired or cancelled. */
+export const pollVaultLogin = (): Promise<SignInSummary> => call("poll_vault_login");
+
+/** Ends a waiting sign-in: the pending poll_vault_login then rejects with "cancelled". */
+export const cancelVaultLogin = (): Promise<null> => call("cancel_vault_login");
+
+/** Lists one secret and reads the target names; never writes. */
+export const probeVault = (request: VaultRequest): Promise<VaultProbeReport> => call("probe_vault", { request });
+
+/** Without `confirmed`, nothing that exists is changed: the report then says what is there. */
+export const writeVaultSecrets = (request: WriteVaultRequest): Promise<VaultWriteReport> =>
+  call("write_vault_secrets", { request });
+
+/** Reads both secrets back and compares them with the profile and the keychain key. */
+export const verifyVaultSecrets = (request: VaultRequest): Promise<VaultVerifyReport> =>
+  call("verify_vault_secrets", { request });
+
+// ── The app configuration check. ──
+
+/** Reads app A's repository (and app B's, when given): its path, findings with file and line, snippets. */
+export const checkAppConfig = (request: CheckAppConfigRequest): Promise<AppConfigReport> =>
+  call("check_app_config", { request });
+
+/** Native "Open folder" dialog; null when the person cancels. */
+export const chooseFolder = (): Promise<string | null> =>
+  guarded(async () => {
+    const picked = await open({ multiple: false, directory: true });
     return typeof picked === "string" ? picked : null;
   });
