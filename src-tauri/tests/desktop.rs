@@ -91,6 +91,31 @@ async fn a_person_goes_from_a_new_profile_to_an_exchanged_altinn_token_in_the_wi
     })
     .await;
 
+    // Issue 5 in the window: an instance of app B for the organisation itself, moved on to the end.
+    app.click("#nav-instances").await;
+    app.wait_text("[data-testid='glance-app-id']", |t| {
+        t.contains("ttd/sandbox-app-b")
+    })
+    .await;
+    app.type_into("#instance-owner", "312345676").await;
+    app.click("#create-instance").await;
+    let id = app
+        .wait_text("[data-testid='instance-id']", |t| t.contains("500001/"))
+        .await;
+    app.click("#advance-instance").await;
+    app.wait_text("#instance-result[data-state='ended']", |t| {
+        !t.trim().is_empty()
+    })
+    .await;
+    app.screenshot("04-instances.png").await;
+    let made = std::fs::read_to_string(app.cli.data.path().join("history.jsonl")).expect("history");
+    assert!(
+        made.contains(id.trim().trim_start_matches(|c: char| !c.is_ascii_digit()))
+            && !made.contains("eyJ"),
+        "a secret-free history line for {id}: {made}"
+    );
+
+    app.click("#nav-token").await;
     app.select("#lang-switch", "nb").await;
     app.wait_text("#token-heading", |t| t.contains("Tokentest"))
         .await;
