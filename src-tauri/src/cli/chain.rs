@@ -141,10 +141,15 @@ fn render(report: &ChainReport) -> String {
                 .to_string()
         };
         out.push_str(&format!(
-            "Altinn token: org {}, orgNumber {}, expires at {}\n",
+            "Altinn token: org {}, orgNumber {}, expires {}\n",
             claim("urn:altinn:org"),
             claim("urn:altinn:orgNumber"),
-            altinn.expires_at
+            time::OffsetDateTime::from_unix_timestamp(altinn.expires_at)
+                .ok()
+                .and_then(|t| t
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .ok())
+                .unwrap_or_else(|| altinn.expires_at.to_string())
         ));
     }
     if let Some(d) = &report.diagnosis {
