@@ -75,14 +75,13 @@ pub fn run(args: ChainArgs, exchange: bool, state: &AppState) -> Result<Output, 
         }
     }
     if !report.ok {
-        let diagnosis = report.diagnosis.as_ref();
-        let mut error = AppError::new(
+        // The report above already says what happened and what to do; the error line is the
+        // short title (the full diagnosis is in the report, also under --json).
+        let title = report.diagnosis.as_ref().map(|d| d.title.en.clone());
+        let error = AppError::new(
             ErrorKind::Server,
-            diagnosis
-                .map(|d| d.explanation.en.clone())
-                .unwrap_or_else(|| "The token chain failed.".into()),
+            title.unwrap_or_else(|| "The token chain failed.".into()),
         );
-        error.hint = diagnosis.map(|d| d.fix.en.clone());
         return Ok(Output::failed(json, text, error));
     }
     Output::from_json(json, text)
