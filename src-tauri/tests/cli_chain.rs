@@ -130,7 +130,7 @@ fn sandbox_serve_prints_base_urls_that_answer_and_stops_cleanly_on_ctrl_c() {
     let cli = Cli::new();
     let mut child = cli
         .command()
-        .args(["--json", "sandbox", "serve"])
+        .args(["--json", "sandbox"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("serve");

@@ -65,8 +65,7 @@ pub enum Command {
     #[command(subcommand)]
     Config(config::ConfigCommand),
     /// The built-in sandbox: serve it standalone, or register a profile's key on it.
-    #[command(subcommand)]
-    Sandbox(sandbox::SandboxCommand),
+    Sandbox(sandbox::SandboxArgs),
     /// Version, data folder and keychain namespace of this installation.
     Info,
 }

@@ -4,10 +4,21 @@
 use std::io::Write;
 
 use assistant_domain::{AppError, ErrorKind, inventory};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use super::output::Output;
 use crate::AppState;
+
+/// `sandbox` alone serves, as `sandbox serve` does.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SandboxArgs {
+    #[command(subcommand)]
+    command: Option<SandboxCommand>,
+    /// Seed a client for this profile's organisation and client id (when serving).
+    #[arg(long)]
+    profile: Option<String>,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
@@ -24,7 +35,10 @@ pub enum SandboxCommand {
     },
 }
 
-pub fn run(command: SandboxCommand, json: bool, state: &AppState) -> Result<Output, AppError> {
+pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, AppError> {
+    let command = args.command.unwrap_or(SandboxCommand::Serve {
+        profile: args.profile,
+    });
     match command {
         SandboxCommand::Register { profile } => {
             let profile = inventory::show_profile(&state.dir, &profile)?;
