@@ -28,6 +28,31 @@ pub async fn endpoints(state: &AppState, profile: &Profile) -> Result<Endpoints,
     }
 }
 
+/// What a chain run for a profile needs: the profile, the request built from it and the
+/// options, and its signing key from the keychain (read on a blocking thread).
+async fn prepare(
+    state: &AppState,
+    profile: &str,
+    options: ChainOptions,
+) -> Result<
+    (
+        Profile,
+        chain::ChainRequest,
+        assistant_domain::diagnosis::Context,
+        rsa::RsaPrivateKey,
+    ),
+    AppError,
+> {
+    let (dir, store, name) = (state.dir.clone(), state.store.clone(), profile.to_string());
+    blocking(move || {
+        let profile = inventory::show_profile(&dir, &name)?;
+        let (request, context) = chain::request_for_profile(&profile, &options)?;
+        let key = inventory::signing_key(&dir, &*store, &request.kid)?;
+        Ok((profile, request, context, key))
+    })
+    .await
+}
+
 /// The token chain for a profile: key from the keychain, endpoints for its environment (the
 /// sandbox started when needed), then `chain::run`. Successful tokens are kept in the session.
 pub async fn token_test(
@@ -35,14 +60,7 @@ pub async fn token_test(
     profile: &str,
     options: ChainOptions,
 ) -> Result<(ChainReport, Option<Tokens>), AppError> {
-    let (dir, store, name) = (state.dir.clone(), state.store.clone(), profile.to_string());
-    let (profile, request, context, key) = blocking(move || {
-        let profile = inventory::show_profile(&dir, &name)?;
-        let (request, context) = chain::request_for_profile(&profile, &options)?;
-        let key = inventory::signing_key(&dir, &*store, &request.kid)?;
-        Ok((profile, request, context, key))
-    })
-    .await?;
+    let (profile, request, context, key) = prepare(state, profile, options).await?;
     let endpoints = endpoints(state, &profile).await?;
     let transport = state.transport()?;
     let result = chain::run(
@@ -104,18 +122,11 @@ impl AppTarget {
 
 /// Resolves a profile's app B (`org/app`) and everything needed to call it.
 pub async fn app_target(state: &AppState, profile: &str) -> Result<AppTarget, AppError> {
-    let (dir, store, name) = (state.dir.clone(), state.store.clone(), profile.to_string());
     let options = ChainOptions {
         exchange: true,
         ..ChainOptions::default()
     };
-    let (profile, request, context, key) = blocking(move || {
-        let profile = inventory::show_profile(&dir, &name)?;
-        let (request, context) = chain::request_for_profile(&profile, &options)?;
-        let key = inventory::signing_key(&dir, &*store, &request.kid)?;
-        Ok((profile, request, context, key))
-    })
-    .await?;
+    let (profile, request, context, key) = prepare(state, profile, options).await?;
     let app_b = profile.app_b.clone().ok_or_else(|| {
         AppError::new(
             ErrorKind::InvalidInput,
