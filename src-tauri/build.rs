@@ -33,6 +33,10 @@ const COMMANDS: &[&str] = &[
     "start_bulk",
     "steer_bulk",
     "list_history",
+    "get_checklist",
+    "mark_step",
+    "list_activity",
+    "save_report",
 ];
 
 fn main() {

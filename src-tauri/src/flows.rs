@@ -73,6 +73,7 @@ pub async fn token_test(
         context,
     )
     .await;
+    crate::checklist::token_tested(state, &profile.name, request.exchange, &result.0);
     if let Some(tokens) = &result.1 {
         *state
             .last_tokens
@@ -102,6 +103,11 @@ impl std::fmt::Debug for AppTarget {
 }
 
 impl AppTarget {
+    /// The kid the calls are signed with, for the checklist's history lines.
+    pub fn kid(&self) -> &str {
+        &self.request.kid
+    }
+
     /// Altinn tokens from the session's cache, refreshed by a chain run when they run out.
     pub fn tokens<'a>(
         &'a self,

@@ -12,6 +12,7 @@ use assistant_domain::altinn::instance::{
     Create, DataElementSummary, InstanceRef, InstanceSummary, check_owner,
 };
 use assistant_domain::altinn::owner::InstanceOwner;
+use assistant_domain::checklist::{StepId, StepState};
 use assistant_domain::history::HistoryEntry;
 use assistant_domain::{AppError, ErrorKind};
 use serde::{Deserialize, Serialize};
@@ -91,14 +92,25 @@ pub async fn instantiate(
     with_app(state, profile, async |app, client| {
         let metadata = client.metadata().await?;
         let made = client.instantiate(&metadata, owner, create).await;
-        remember(
-            state,
-            app,
+        let mut e = HistoryEntry::new(
+            state.clock.now(),
+            &app.profile.name,
             "instantiate",
-            made.as_ref().ok().map(|m| m.instance.id.as_str()),
-            Some(owner.label()),
-            &outcome(&made, "created"),
-        );
+            outcome(&made, "created"),
+        )
+        .for_step(
+            StepId::Instance,
+            if made.is_ok() {
+                StepState::Verified
+            } else {
+                StepState::Failed
+            },
+        )
+        .with_kid(app.kid());
+        e.app = app.profile.app_b.clone();
+        e.instance_id = made.as_ref().ok().map(|m| m.instance.id.clone());
+        e.owner = Some(owner.label());
+        flows::remember(state, e);
         made
     })
     .await

@@ -1,6 +1,7 @@
 //! Wiring only: the state, the plugins and the command list. Commands live in `commands/`, the
 //! CLI in `cli/`, and every decision in the domain crate.
 
+mod checklist;
 mod cli;
 mod clipboard;
 mod commands;
@@ -68,6 +69,10 @@ fn run_window(state: AppState) -> ExitCode {
             commands::instances::start_bulk,
             commands::instances::steer_bulk,
             commands::instances::list_history,
+            commands::checklist::get_checklist,
+            commands::checklist::mark_step,
+            commands::checklist::list_activity,
+            commands::checklist::save_report,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -61,6 +61,7 @@ pub fn run(command: ConfigCommand, state: &AppState) -> Result<Output, AppError>
                 app_b: app_b.map(|p| p.display().to_string()),
             };
             let report = appconfig::check_app_config(&state.dir, &request)?;
+            crate::checklist::config_checked(state, &request, &report);
             let text = render(&report);
             if !report.has_errors() {
                 return Output::new(&report, text);

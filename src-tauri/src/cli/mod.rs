@@ -2,6 +2,7 @@
 //! runs and for tests. Every subcommand takes `--json`; the exit code is 0 only on success.
 
 mod chain;
+mod checklist;
 mod config;
 mod instances;
 mod keys;
@@ -66,6 +67,10 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// The built-in sandbox: serve it standalone, or register a profile's key on it.
     Sandbox(sandbox::SandboxArgs),
+    /// The guided checklist: each step's state for a profile; mark steps done outside the tool.
+    Checklist(checklist::ChecklistArgs),
+    /// Save the shareable HTML report: steps, kid and thumbprint, decoded claims, instance ids.
+    Report(checklist::ReportArgs),
     /// Version, data folder and keychain namespace of this installation.
     Info,
 }
@@ -83,6 +88,8 @@ pub fn run(command: Command, json: bool, state: AppState) -> ExitCode {
         Command::KeyVault(command) => keyvault::run(command, &state),
         Command::Config(command) => config::run(command, &state),
         Command::Sandbox(command) => sandbox::run(command, json, &state),
+        Command::Checklist(args) => checklist::run(args, &state),
+        Command::Report(args) => checklist::report(args, &state),
         Command::Info => {
             let info = assistant_domain::about::app_info(&state.dir, env!("CARGO_PKG_VERSION"));
             let text = format!(

@@ -50,6 +50,13 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
                 &registration,
                 state.transport()?,
             ))?;
+            let profile = inventory::show_profile(&state.dir, &profile.name)?;
+            crate::checklist::client_registered(
+                state,
+                &profile.name,
+                &registration.client_id,
+                profile.key_id.as_deref(),
+            );
             let kids: Vec<&str> = registration
                 .keys
                 .iter()

@@ -14,5 +14,10 @@ pub async fn check_app_config(
     request: CheckAppConfigRequest,
 ) -> Result<AppConfigReport, AppError> {
     let state = state.inner().clone();
-    blocking(move || appconfig::check_app_config(&state.dir, &request)).await
+    blocking(move || {
+        let report = appconfig::check_app_config(&state.dir, &request)?;
+        crate::checklist::config_checked(&state, &request, &report);
+        Ok(report)
+    })
+    .await
 }

@@ -312,7 +312,7 @@ pub async fn probe_with(
     let session = session(state, challenge)?;
     let (names, warnings) = names_for(&target.profile, key_field)?;
     let env = &target.profile.environment;
-    Ok(probe::probe(
+    let report = probe::probe(
         state.transport()?,
         &target.vault,
         &session.token,
@@ -320,7 +320,9 @@ pub async fn probe_with(
         warnings,
         env,
     )
-    .await)
+    .await;
+    crate::checklist::vault_probed(state, &target.profile.name, &report);
+    Ok(report)
 }
 
 async fn load_material(
@@ -351,9 +353,11 @@ pub async fn write_with(
         deleted_action: request.deleted_action,
         created_by,
     };
-    write::write(state.transport()?, &TokioPause(None), write)
+    let report = write::write(state.transport()?, &TokioPause(None), write)
         .await
-        .map_err(|e| explain::to_app_error(&e, &target.profile.environment))
+        .map_err(|e| explain::to_app_error(&e, &target.profile.environment))?;
+    crate::checklist::vault_written(state, &target.profile.name, &report);
+    Ok(report)
 }
 
 pub async fn verify_with(
@@ -365,7 +369,7 @@ pub async fn verify_with(
     let session = session(state, challenge)?;
     let (names, _) = names_for(&target.profile, key_field)?;
     let material = load_material(state, &target.profile).await?;
-    verify::verify(
+    let report = verify::verify(
         state.transport()?,
         &target.vault,
         &session.token,
@@ -373,7 +377,9 @@ pub async fn verify_with(
         &material,
     )
     .await
-    .map_err(|e| explain::to_app_error(&e, &target.profile.environment))
+    .map_err(|e| explain::to_app_error(&e, &target.profile.environment))?;
+    crate::checklist::vault_verified(state, &target.profile.name, &report);
+    Ok(report)
 }
 
 /// The window's `probe_vault`, `write_vault_secrets` and `verify_vault_secrets`.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
+use crate::checklist::{StepId, StepState};
 use crate::datadir::{DataDir, DataDirError};
 
 pub const FILE: &str = "history.jsonl";
@@ -26,6 +27,22 @@ pub struct HistoryEntry {
     /// Owner as a label (`organisation 310987654`, `person 15058******`).
     pub owner: Option<String>,
     pub outcome: String,
+    /// The checklist step this line proves or changes (see `checklist`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub step: Option<StepId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub state: Option<StepState>,
+    /// The key the action used: a proof made with an older key does not count for the new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub kid: Option<String>,
+    /// Secret-free facts for the report: decoded claims (never a signature or a whole token),
+    /// the path found, the folder checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "unknown")]
+    pub detail: Option<serde_json::Value>,
 }
 
 impl HistoryEntry {
@@ -45,7 +62,28 @@ impl HistoryEntry {
             instance_id: None,
             owner: None,
             outcome: outcome.into(),
+            step: None,
+            state: None,
+            kid: None,
+            detail: None,
         }
+    }
+
+    /// Marks the line as the outcome of a checklist step.
+    pub fn for_step(mut self, step: StepId, state: StepState) -> Self {
+        self.step = Some(step);
+        self.state = Some(state);
+        self
+    }
+
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = Some(detail);
+        self
     }
 }
 

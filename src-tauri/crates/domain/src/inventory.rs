@@ -380,12 +380,25 @@ fn store_key(
             ));
         };
         p.key_id = Some(kid.to_string());
+        let profile_name = p.name.clone();
         profile::save(dir, &profiles).map_err(|e| {
             AppError::new(
                 ErrorKind::Storage,
                 format!("Key {kid} was stored, but the profile could not be updated: {e}"),
             )
         })?;
+        // The checklist's activity log; losing this line never loses the key.
+        let made = match source {
+            KeySource::Generated => "key generated into the keychain",
+            KeySource::Imported => "key imported into the keychain",
+        };
+        let line = crate::history::HistoryEntry::new(now, &profile_name, "key", made)
+            .for_step(
+                crate::checklist::StepId::Key,
+                crate::checklist::StepState::Done,
+            )
+            .with_kid(kid);
+        let _ = crate::history::append(dir, &line);
     }
     Ok(summary(&record, &profiles))
 }

@@ -6,6 +6,7 @@ pub mod about;
 pub mod altinn;
 pub mod appconfig;
 pub mod chain;
+pub mod checklist;
 pub mod clock;
 pub mod datadir;
 pub mod diagnosis;
@@ -19,6 +20,7 @@ pub mod keyvault;
 pub mod maskinporten;
 pub mod org;
 pub mod profile;
+pub mod report;
 pub mod secret;
 pub mod secret_store;
 

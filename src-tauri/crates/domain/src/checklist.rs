@@ -1,0 +1,447 @@
+//! The guided checklist (issue 8): ten steps from "which path is the app on?" to "app B got an
+//! instance". A step's state is not stored on its own: it is folded from the history lines the
+//! actions write (the window and the CLI alike) and from the profile's facts. So it survives a
+//! restart, and a step can only say "verified" when something really proved it.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::appconfig::ConfigPath;
+use crate::diagnosis::Localized;
+use crate::history::HistoryEntry;
+use crate::inventory::KeySummary;
+use crate::profile::Profile;
+
+/// The steps, in the order a person takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StepId {
+    /// Which way app A gets its credentials (config-keyvault-selfservice.md §0.1, §2.7).
+    Path,
+    /// A role on the organisation's Key Vault that can list, read and write secrets.
+    VaultAccess,
+    /// A Maskinporten client in Samarbeidsportalen, its id pasted back into the profile.
+    Client,
+    /// The RSA key, generated into the keychain; its public half uploaded to the client.
+    Key,
+    /// Client id and private JWK in Key Vault under the names app A's configuration binds.
+    VaultWrite,
+    /// App A's configuration read and checked.
+    Config,
+    /// A Maskinporten token with the client and key.
+    Token,
+    /// The Maskinporten token exchanged for an Altinn token.
+    Exchange,
+    /// A sample instance of app B.
+    Instance,
+    /// App A redeployed so it reads the new secrets.
+    Redeploy,
+}
+
+pub const STEPS: [StepId; 10] = [
+    StepId::Path,
+    StepId::VaultAccess,
+    StepId::Client,
+    StepId::Key,
+    StepId::VaultWrite,
+    StepId::Config,
+    StepId::Token,
+    StepId::Exchange,
+    StepId::Instance,
+    StepId::Redeploy,
+];
+
+impl StepId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepId::Path => "path",
+            StepId::VaultAccess => "vault_access",
+            StepId::Client => "client",
+            StepId::Key => "key",
+            StepId::VaultWrite => "vault_write",
+            StepId::Config => "config",
+            StepId::Token => "token",
+            StepId::Exchange => "exchange",
+            StepId::Instance => "instance",
+            StepId::Redeploy => "redeploy",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<StepId> {
+        STEPS.into_iter().find(|s| s.as_str() == value)
+    }
+
+    pub fn title(self) -> Localized {
+        let (en, nb) = match self {
+            StepId::Path => ("Which path is the app on?", "Hvilken vei er appen på?"),
+            StepId::VaultAccess => ("Access to Key Vault", "Tilgang til Key Vault"),
+            StepId::Client => (
+                "Maskinporten client in Samarbeidsportalen",
+                "Maskinporten-klient i Samarbeidsportalen",
+            ),
+            StepId::Key => ("Key in the keychain", "Nøkkel i nøkkelringen"),
+            StepId::VaultWrite => (
+                "Secret names and Key Vault write",
+                "Hemmelighetsnavn og skriving til Key Vault",
+            ),
+            StepId::Config => ("App configuration check", "Sjekk av appens konfigurasjon"),
+            StepId::Token => ("Token test", "Tokentest"),
+            StepId::Exchange => ("Exchange test", "Veksling til Altinn-token"),
+            StepId::Instance => ("Sample instance of app B", "Prøveinstans av app B"),
+            StepId::Redeploy => ("Redeploy and done", "Deploy på nytt, og ferdig"),
+        };
+        l(en, nb)
+    }
+
+    /// Steps whose proof depends on the profile's key: a proof made with another key is stale.
+    fn depends_on_key(self) -> bool {
+        matches!(
+            self,
+            StepId::Client
+                | StepId::Key
+                | StepId::VaultWrite
+                | StepId::Token
+                | StepId::Exchange
+                | StepId::Instance
+        )
+    }
+
+    /// Steps a person does outside the tool, which they may mark as done themselves.
+    pub fn can_be_marked_done(self) -> bool {
+        matches!(
+            self,
+            StepId::Path | StepId::VaultAccess | StepId::Client | StepId::Redeploy
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StepState {
+    Todo,
+    /// Done by the person (or the key exists), not proven by the tool.
+    Done,
+    /// Proven by the tool: a check, a token, an instance.
+    Verified,
+    Failed,
+    /// The app's path does not need this step (the reason is in the note).
+    NotNeeded,
+}
+
+impl StepState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepState::Todo => "todo",
+            StepState::Done => "done",
+            StepState::Verified => "verified",
+            StepState::Failed => "failed",
+            StepState::NotNeeded => "not_needed",
+        }
+    }
+
+    /// Finished: nothing left to do on this step.
+    pub fn is_settled(self) -> bool {
+        matches!(
+            self,
+            StepState::Done | StepState::Verified | StepState::NotNeeded
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StepStatus {
+    pub id: StepId,
+    pub state: StepState,
+    /// When the state was last set (RFC 3339); `None` for states that come from facts or the path.
+    pub at: Option<String>,
+    /// The history line's outcome, e.g. the error of a failed run.
+    pub outcome: Option<String>,
+    /// Why a step is not needed, or what a fact says (e.g. "the profile has no client id").
+    pub note: Option<Localized>,
+    /// The secret-free facts of the line that set the state (claims, instance id, path).
+    #[ts(type = "unknown")]
+    pub detail: Option<serde_json::Value>,
+}
+
+/// Maskinporten accepts a key for at most a year; warn this many days before it ends.
+pub const KEY_WARNING_DAYS: i64 = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExpiryLevel {
+    Ok,
+    /// Fewer than `KEY_WARNING_DAYS` days left: order the new key now.
+    Soon,
+    Expired,
+}
+
+/// The profile's key against the 1-year limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyWatch {
+    pub kid: String,
+    pub thumbprint: String,
+    pub created: String,
+    pub expires: String,
+    /// Whole days since it was made.
+    pub age_days: i64,
+    /// Whole days until the year is up (negative once it is).
+    pub days_left: i64,
+    pub level: ExpiryLevel,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Checklist {
+    pub profile: String,
+    pub environment: String,
+    /// The path found by the last check (or chosen by the person).
+    pub path: Option<ConfigPath>,
+    /// App A's folder as last checked, so the check can run again.
+    pub app_folder: Option<String>,
+    pub steps: Vec<StepStatus>,
+    /// The first step still to do or failed.
+    pub next: Option<StepId>,
+    pub key: Option<KeyWatch>,
+    /// Every step done, verified or not needed.
+    pub complete: bool,
+}
+
+impl Checklist {
+    pub fn step(&self, id: StepId) -> &StepStatus {
+        // `build` always yields all of STEPS, in order.
+        &self.steps[STEPS.iter().position(|s| *s == id).unwrap_or_default()]
+    }
+}
+
+fn l(en: &str, nb: &str) -> Localized {
+    Localized {
+        en: en.into(),
+        nb: nb.into(),
+    }
+}
+
+fn parse_time(value: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
+}
+
+pub fn key_watch(key: &KeySummary, now: OffsetDateTime) -> KeyWatch {
+    let created = parse_time(&key.created).unwrap_or(now);
+    let expires = parse_time(&key.expires).unwrap_or(now);
+    let days_left = (expires - now).whole_days();
+    let level = if expires <= now {
+        ExpiryLevel::Expired
+    } else if days_left < KEY_WARNING_DAYS {
+        ExpiryLevel::Soon
+    } else {
+        ExpiryLevel::Ok
+    };
+    KeyWatch {
+        kid: key.kid.clone(),
+        thumbprint: key.thumbprint.clone(),
+        created: key.created.clone(),
+        expires: key.expires.clone(),
+        age_days: (now - created).whole_days(),
+        days_left,
+        level,
+    }
+}
+
+/// Why the path makes a step unnecessary, if it does.
+fn not_needed(path: ConfigPath, step: StepId) -> Option<Localized> {
+    let provisioned = matches!(path, ConfigPath::StudioProvisioned | ConfigPath::V9Preview);
+    if !provisioned {
+        return None;
+    }
+    // config-keyvault-selfservice.md §0.1: on App 8.3+ (and v9) Studio's operator creates the
+    // client and its keys on deploy and mounts maskinporten-settings.json into the app.
+    match step {
+        StepId::VaultAccess | StepId::Client | StepId::Key | StepId::VaultWrite => Some(l(
+            "Not needed: Altinn Studio creates this app's Maskinporten client and key when it is deployed, and mounts them into the app. Nothing goes into Key Vault. Add the scopes in Studio under Settings → Maskinporten.",
+            "Ikke nødvendig: Altinn Studio lager Maskinporten-klienten og nøkkelen til denne appen når den deployes, og monterer dem i appen. Ingenting skal i Key Vault. Legg til scopene i Studio under Innstillinger → Maskinporten.",
+        )),
+        StepId::Token | StepId::Exchange | StepId::Instance => Some(l(
+            "Not needed: the provisioned key never leaves the app, so no tool can sign with it; the app proves it when it runs. You can still run this step with a test client of your own.",
+            "Ikke nødvendig: den provisjonerte nøkkelen forlater aldri appen, så ingen verktøy kan signere med den; appen beviser den når den kjører. Du kan likevel kjøre steget med en egen testklient.",
+        )),
+        StepId::Path | StepId::Config | StepId::Redeploy => None,
+    }
+}
+
+/// The path recorded by a `path` history line (`detail.path`).
+fn path_of(entry: &HistoryEntry) -> Option<ConfigPath> {
+    let value = entry.detail.as_ref()?.get("path")?.clone();
+    serde_json::from_value(value).ok()
+}
+
+/// Folds a profile's history and facts into its checklist. `history` is oldest first and may
+/// hold other profiles' lines.
+pub fn build(
+    profile: &Profile,
+    key: Option<&KeySummary>,
+    history: &[HistoryEntry],
+    now: OffsetDateTime,
+) -> Checklist {
+    let current_kid = key.map(|k| k.kid.as_str());
+    let mine: Vec<&HistoryEntry> = history
+        .iter()
+        .filter(|e| e.profile == profile.name && e.step.is_some() && e.state.is_some())
+        .collect();
+    let latest = |step: StepId| {
+        mine.iter().rev().copied().find(|e| {
+            e.step == Some(step)
+                && (!step.depends_on_key()
+                    || e.kid.is_none()
+                    || e.kid.as_deref() == current_kid && current_kid.is_some())
+        })
+    };
+
+    let path_line = latest(StepId::Path).filter(|e| e.state != Some(StepState::Todo));
+    let path = path_line.and_then(path_of);
+    let app_folder = path_line.and_then(|e| {
+        e.detail
+            .as_ref()?
+            .get("folder")?
+            .as_str()
+            .map(str::to_string)
+    });
+
+    let steps: Vec<StepStatus> = STEPS
+        .into_iter()
+        .map(|id| {
+            let line = latest(id);
+            let mut status = StepStatus {
+                id,
+                state: StepState::Todo,
+                at: None,
+                outcome: None,
+                note: None,
+                detail: None,
+            };
+            if let Some(e) = line {
+                status.state = e.state.unwrap_or(StepState::Todo);
+                status.at = Some(e.at.clone());
+                status.outcome = Some(e.outcome.clone());
+                status.detail = e.detail.clone();
+            }
+            // Facts the history cannot overrule.
+            match id {
+                StepId::Key if key.is_none() => {
+                    status = StepStatus {
+                        note: Some(l(
+                            "The profile has no key yet.",
+                            "Profilen har ingen nøkkel ennå.",
+                        )),
+                        ..fact(id, StepState::Todo)
+                    };
+                }
+                StepId::Key if status.state == StepState::Todo => {
+                    status.state = StepState::Done;
+                    status.note = Some(l(
+                        "The key is in the keychain; a token test proves Maskinporten knows it.",
+                        "Nøkkelen ligger i nøkkelringen; en tokentest beviser at Maskinporten kjenner den.",
+                    ));
+                }
+                StepId::Client if profile.client_id.is_none() => {
+                    status = StepStatus {
+                        note: Some(l(
+                            "The profile has no client id yet.",
+                            "Profilen har ingen klient-ID ennå.",
+                        )),
+                        ..fact(id, StepState::Todo)
+                    };
+                }
+                _ => {}
+            }
+            if let Some(reason) = path.and_then(|p| not_needed(p, id))
+                && status.state != StepState::Verified
+            {
+                status.state = StepState::NotNeeded;
+                status.note = Some(reason);
+            }
+            status
+        })
+        .collect();
+
+    let next = steps
+        .iter()
+        .find(|s| matches!(s.state, StepState::Todo | StepState::Failed))
+        .map(|s| s.id);
+    Checklist {
+        profile: profile.name.clone(),
+        environment: profile.environment.name().to_string(),
+        path,
+        app_folder,
+        complete: steps.iter().all(|s| s.state.is_settled()),
+        steps,
+        next,
+        key: key.map(|k| key_watch(k, now)),
+    }
+}
+
+fn fact(id: StepId, state: StepState) -> StepStatus {
+    StepStatus {
+        id,
+        state,
+        at: None,
+        outcome: None,
+        note: None,
+        detail: None,
+    }
+}
+
+/// The history line a person's own mark writes ("I have done this", or "start this step over").
+pub fn mark_line(
+    now: OffsetDateTime,
+    profile: &Profile,
+    step: StepId,
+    state: StepState,
+    path: Option<ConfigPath>,
+) -> Result<HistoryEntry, crate::AppError> {
+    use crate::error::ErrorKind;
+    match state {
+        StepState::Todo => {}
+        StepState::Done if step.can_be_marked_done() => {}
+        _ => {
+            return Err(crate::AppError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "The step \"{}\" cannot be marked {} by hand: the tool proves it by running it.",
+                    step.title().en,
+                    state.as_str()
+                ),
+            )
+            .with_hint("Use the step's own button (check, test or create)."));
+        }
+    }
+    if step == StepId::Client && state == StepState::Done && profile.client_id.is_none() {
+        return Err(crate::AppError::new(
+            ErrorKind::InvalidInput,
+            "Paste the client id from Samarbeidsportalen first; the step is done when the profile has it.",
+        ));
+    }
+    let outcome = match state {
+        StepState::Todo => "marked to do",
+        _ => "marked done",
+    };
+    let mut line =
+        HistoryEntry::new(now, &profile.name, "checklist", outcome).for_step(step, state);
+    if step == StepId::Path && state == StepState::Done {
+        let path = path.ok_or_else(|| {
+            crate::AppError::new(ErrorKind::InvalidInput, "Choose which path the app is on.")
+        })?;
+        line = line.with_detail(serde_json::json!({ "path": path, "manual": true }));
+    }
+    Ok(line)
+}
+
+#[cfg(test)]
+mod tests;

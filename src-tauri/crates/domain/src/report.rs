@@ -1,0 +1,478 @@
+//! The shareable report (issue 8): one self-contained HTML file a person can send to the team
+//! instead of a secret. It holds the profile, the environment, each step's outcome, the key's
+//! kid and thumbprint, decoded token claims (never a signature or a whole token), instance ids
+//! and the activity log. No script, no external resource; it prints to PDF from any browser.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::checklist::{Checklist, ExpiryLevel, StepId, StepState};
+use crate::diagnosis::Localized;
+use crate::history::HistoryEntry;
+use crate::profile::Profile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Nb,
+}
+
+impl Lang {
+    pub fn parse(value: &str) -> Lang {
+        if value.starts_with("nb") || value.starts_with("no") {
+            Lang::Nb
+        } else {
+            Lang::En
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Nb => "nb",
+        }
+    }
+
+    fn pick(self, en: &'static str, nb: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::Nb => nb,
+        }
+    }
+
+    fn text(self, value: &Localized) -> &str {
+        match self {
+            Lang::En => &value.en,
+            Lang::Nb => &value.nb,
+        }
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn state_label(lang: Lang, state: StepState) -> &'static str {
+    match state {
+        StepState::Todo => lang.pick("To do", "Gjenstår"),
+        StepState::Done => lang.pick("Done", "Gjort"),
+        StepState::Verified => lang.pick("Verified", "Bekreftet"),
+        StepState::Failed => lang.pick("Failed", "Feilet"),
+        StepState::NotNeeded => lang.pick("Not needed", "Ikke nødvendig"),
+    }
+}
+
+fn path_label(lang: Lang, path: Option<crate::appconfig::ConfigPath>) -> &'static str {
+    use crate::appconfig::ConfigPath as P;
+    match path {
+        None => lang.pick("not found yet", "ikke funnet ennå"),
+        Some(P::StudioProvisioned) => lang.pick(
+            "Studio-provisioned credentials (App 8.3+)",
+            "Studio-provisjonert klient (App 8.3+)",
+        ),
+        Some(P::OwnIdentity) => lang.pick(
+            "own identity (Altinn.ApiClients.Maskinporten + Key Vault)",
+            "egen identitet (Altinn.ApiClients.Maskinporten + Key Vault)",
+        ),
+        Some(P::LegacyBuiltIn) => lang.pick(
+            "legacy built-in client (manual secrets in Key Vault)",
+            "eldre innebygd klient (manuelle hemmeligheter i Key Vault)",
+        ),
+        Some(P::V9Preview) => lang.pick("Altinn App v9 preview", "Altinn App v9 forhåndsversjon"),
+        Some(P::Unknown) => lang.pick("unknown", "ukjent"),
+    }
+}
+
+/// Claims as a two-column table; nested values as compact JSON.
+fn claims_table(out: &mut String, claims: &Value) {
+    let Some(map) = claims.as_object() else {
+        return;
+    };
+    out.push_str("<table class=\"claims\"><tbody>");
+    for (name, value) in map {
+        let shown = match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td><code>{}</code></td></tr>",
+            escape(name),
+            escape(&shown)
+        );
+    }
+    out.push_str("</tbody></table>");
+}
+
+fn row(out: &mut String, label: &str, value: &str) {
+    let _ = write!(
+        out,
+        "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+        escape(label),
+        escape(value)
+    );
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;color:#1a1a1a;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}\
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #767676}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;border-bottom:1px solid #d0d0d0}\
+code{font-family:ui-monospace,monospace;word-break:break-all}\
+.state-verified{color:#0b6b2e;font-weight:600}.state-failed{color:#a4161a;font-weight:600}.state-done{color:#1d4f91}.state-not_needed{color:#595959}.state-todo{color:#595959}\
+.warn{background:#fff4ce;border-left:4px solid #8a6d00;padding:.5rem .75rem}\
+@media print{body{margin:0}h2{break-after:avoid}}";
+
+/// Renders the report. `history` is oldest first and may hold other profiles' lines.
+pub fn render(
+    lang: Lang,
+    profile: &Profile,
+    checklist: &Checklist,
+    history: &[HistoryEntry],
+    now: OffsetDateTime,
+) -> String {
+    let mine: Vec<&HistoryEntry> = history
+        .iter()
+        .filter(|e| e.profile == profile.name)
+        .collect();
+    let generated = now
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let mut out = String::new();
+    let title = format!(
+        "{} — {}",
+        lang.pick(
+            "Maskinporten Assistant report",
+            "Rapport fra Maskinporten-assistenten"
+        ),
+        profile.name
+    );
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{}</title><style>{STYLE}</style></head><body><main>\n<h1>{}</h1>\n",
+        lang.code(),
+        escape(&title),
+        escape(&title)
+    );
+    let _ = writeln!(
+        out,
+        "<p>{} <time datetime=\"{generated}\">{generated}</time>. {}</p>",
+        lang.pick("Made", "Laget"),
+        lang.pick(
+            "This report holds no private key, no assertion and no token: only decoded claims and ids.",
+            "Rapporten inneholder ingen privat nøkkel, ingen assertion og ingen token: bare dekodede claims og ID-er."
+        )
+    );
+
+    out.push_str(&format!(
+        "<h2>{}</h2><table><tbody>",
+        lang.pick("Profile", "Profil")
+    ));
+    let none = lang.pick("(not set)", "(ikke satt)");
+    row(&mut out, lang.pick("Profile", "Profil"), &profile.name);
+    row(
+        &mut out,
+        lang.pick("Environment", "Miljø"),
+        &checklist.environment,
+    );
+    let org = profile.org_number.as_deref().unwrap_or(none);
+    row(
+        &mut out,
+        lang.pick("Organisation number", "Organisasjonsnummer"),
+        org,
+    );
+    row(
+        &mut out,
+        lang.pick("Client id", "Klient-ID"),
+        profile.client_id.as_deref().unwrap_or(none),
+    );
+    row(
+        &mut out,
+        lang.pick("Scopes", "Scopes"),
+        &profile.scopes.join(" "),
+    );
+    row(&mut out, "App A", profile.app_a.as_deref().unwrap_or(none));
+    row(&mut out, "App B", profile.app_b.as_deref().unwrap_or(none));
+    row(
+        &mut out,
+        lang.pick("Path", "Vei"),
+        path_label(lang, checklist.path),
+    );
+    if let Some(folder) = &checklist.app_folder {
+        row(
+            &mut out,
+            lang.pick("App A's folder", "Mappen til app A"),
+            folder,
+        );
+    }
+    out.push_str("</tbody></table>\n");
+
+    out.push_str(&format!("<h2>{}</h2>", lang.pick("Key", "Nøkkel")));
+    match &checklist.key {
+        Some(key) => {
+            out.push_str("<table><tbody>");
+            row(&mut out, "kid", &key.kid);
+            row(
+                &mut out,
+                lang.pick("Thumbprint (RFC 7638)", "Tommelavtrykk (RFC 7638)"),
+                &key.thumbprint,
+            );
+            row(&mut out, lang.pick("Created", "Laget"), &key.created);
+            row(
+                &mut out,
+                lang.pick("Expires (1-year limit)", "Utløper (grense på 1 år)"),
+                &key.expires,
+            );
+            row(
+                &mut out,
+                lang.pick("Days left", "Dager igjen"),
+                &key.days_left.to_string(),
+            );
+            out.push_str("</tbody></table>");
+            if key.level != ExpiryLevel::Ok {
+                let _ = write!(
+                    out,
+                    "<p class=\"warn\">{}</p>",
+                    lang.pick(
+                        "The key expires soon (or has): make a new one, upload its public key and write it to Key Vault before the old one ends.",
+                        "Nøkkelen utløper snart (eller har utløpt): lag en ny, last opp den offentlige nøkkelen og skriv den til Key Vault før den gamle går ut."
+                    )
+                );
+            }
+        }
+        None => {
+            let _ = write!(
+                out,
+                "<p>{}</p>",
+                lang.pick("The profile has no key.", "Profilen har ingen nøkkel.")
+            );
+        }
+    }
+
+    let _ = write!(
+        out,
+        "\n<h2>{}</h2><table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        lang.pick("Steps", "Steg"),
+        lang.pick("Step", "Steg"),
+        lang.pick("State", "Status"),
+        lang.pick("When", "Når"),
+        lang.pick("Outcome", "Utfall")
+    );
+    for (i, step) in checklist.steps.iter().enumerate() {
+        let said = match (&step.note, &step.outcome) {
+            (Some(note), _) if step.state == StepState::NotNeeded => lang.text(note).to_string(),
+            (_, Some(outcome)) => outcome.clone(),
+            (Some(note), None) => lang.text(note).to_string(),
+            (None, None) => String::new(),
+        };
+        let _ = write!(
+            out,
+            "<tr id=\"step-{}\"><td>{}</td><td>{}</td><td class=\"state-{}\">{}</td><td>{}</td><td>{}</td></tr>",
+            step.id.as_str(),
+            i + 1,
+            escape(lang.text(&step.id.title())),
+            step.state.as_str(),
+            state_label(lang, step.state),
+            escape(step.at.as_deref().unwrap_or("")),
+            escape(&said)
+        );
+    }
+    out.push_str("</tbody></table>\n");
+
+    // Decoded claims of the last token and exchange runs (ChainReport: claims, no signatures).
+    for (id, heading) in [
+        (
+            StepId::Token,
+            lang.pick(
+                "Maskinporten token (decoded claims)",
+                "Maskinporten-token (dekodede claims)",
+            ),
+        ),
+        (
+            StepId::Exchange,
+            lang.pick(
+                "Altinn token (decoded claims)",
+                "Altinn-token (dekodede claims)",
+            ),
+        ),
+    ] {
+        let field = if id == StepId::Token {
+            "maskinporten"
+        } else {
+            "altinn"
+        };
+        let step = checklist.step(id);
+        let Some(claims) = step
+            .detail
+            .as_ref()
+            .and_then(|d| d.get(field))
+            .and_then(|t| t.get("claims"))
+        else {
+            continue;
+        };
+        let _ = write!(out, "<h2>{}</h2>", escape(heading));
+        claims_table(&mut out, claims);
+    }
+    if let Some(grant) = checklist
+        .step(StepId::Token)
+        .detail
+        .as_ref()
+        .and_then(|d| d.get("grant"))
+    {
+        let _ = write!(
+            out,
+            "<h2>{}</h2>",
+            lang.pick(
+                "The JWT grant's claims (signature not kept)",
+                "Claims i JWT-granten (signaturen er ikke tatt vare på)"
+            )
+        );
+        claims_table(&mut out, grant);
+    }
+
+    let instances: Vec<&&HistoryEntry> = mine.iter().filter(|e| e.instance_id.is_some()).collect();
+    let _ = write!(out, "\n<h2>{}</h2>", lang.pick("Instances", "Instanser"));
+    if instances.is_empty() {
+        let _ = write!(
+            out,
+            "<p>{}</p>",
+            lang.pick(
+                "None made from this profile.",
+                "Ingen laget fra denne profilen."
+            )
+        );
+    } else {
+        let _ = write!(
+            out,
+            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">App</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            lang.pick("When", "Når"),
+            lang.pick("Instance id", "Instans-ID"),
+            lang.pick("Owner", "Eier"),
+            lang.pick("Outcome", "Utfall")
+        );
+        for e in instances {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                escape(&e.at),
+                escape(e.app.as_deref().unwrap_or("")),
+                escape(e.instance_id.as_deref().unwrap_or("")),
+                escape(e.owner.as_deref().unwrap_or("")),
+                escape(&e.outcome)
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+
+    let _ = write!(
+        out,
+        "\n<h2>{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        lang.pick("Activity log", "Aktivitetslogg"),
+        lang.pick("When", "Når"),
+        lang.pick("What", "Hva"),
+        lang.pick("Step", "Steg"),
+        lang.pick("Outcome", "Utfall")
+    );
+    for e in mine.iter().rev() {
+        let step = e
+            .step
+            .map(|s| {
+                format!(
+                    "{} — {}",
+                    lang.text(&s.title()),
+                    e.state.map(|st| state_label(lang, st)).unwrap_or("")
+                )
+            })
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&e.at),
+            escape(&e.action),
+            escape(&step),
+            escape(&e.outcome)
+        );
+    }
+    out.push_str("</tbody></table>\n</main></body></html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist;
+
+    #[test]
+    fn text_from_the_history_is_escaped() {
+        let profile = Profile {
+            name: "<script>alert(1)</script>".into(),
+            ..Profile::default()
+        };
+        let line = HistoryEntry::new(
+            OffsetDateTime::UNIX_EPOCH,
+            &profile.name,
+            "x\"y",
+            "<b>bold</b>",
+        );
+        let list = checklist::build(
+            &profile,
+            None,
+            std::slice::from_ref(&line),
+            OffsetDateTime::UNIX_EPOCH,
+        );
+        let html = render(
+            Lang::En,
+            &profile,
+            &list,
+            &[line],
+            OffsetDateTime::UNIX_EPOCH,
+        );
+        assert!(!html.contains("<script>"));
+        assert!(!html.contains("<b>bold"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("x&quot;y"));
+    }
+
+    #[test]
+    fn the_report_speaks_the_chosen_language() {
+        let profile = Profile {
+            name: "P".into(),
+            ..Profile::default()
+        };
+        let list = checklist::build(&profile, None, &[], OffsetDateTime::UNIX_EPOCH);
+        let nb = render(Lang::Nb, &profile, &list, &[], OffsetDateTime::UNIX_EPOCH);
+        assert!(
+            nb.contains("<html lang=\"nb\">")
+                && nb.contains("Aktivitetslogg")
+                && nb.contains("Gjenstår")
+        );
+        let en = render(
+            Lang::parse("en-US"),
+            &profile,
+            &list,
+            &[],
+            OffsetDateTime::UNIX_EPOCH,
+        );
+        assert!(
+            en.contains("<html lang=\"en\">")
+                && en.contains("Activity log")
+                && en.contains("To do")
+        );
+        assert_eq!(Lang::parse("nb-NO"), Lang::Nb);
+    }
+}

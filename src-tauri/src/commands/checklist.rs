@@ -1,0 +1,48 @@
+//! The guided checklist: its steps for a profile, a person's own marks, the activity log and the
+//! shareable report.
+
+use assistant_domain::AppError;
+use assistant_domain::checklist::Checklist;
+use assistant_domain::history::HistoryEntry;
+use tauri::State;
+
+use super::blocking;
+use crate::AppState;
+use crate::checklist::{self, ChecklistRequest, MarkStepRequest, ReportRequest, SavedReport};
+
+#[tauri::command]
+pub async fn get_checklist(
+    state: State<'_, AppState>,
+    request: ChecklistRequest,
+) -> Result<Checklist, AppError> {
+    let state = state.inner().clone();
+    blocking(move || checklist::get(&state, &request.profile)).await
+}
+
+#[tauri::command]
+pub async fn mark_step(
+    state: State<'_, AppState>,
+    request: MarkStepRequest,
+) -> Result<Checklist, AppError> {
+    let state = state.inner().clone();
+    blocking(move || checklist::mark(&state, &request)).await
+}
+
+#[tauri::command]
+pub async fn list_activity(
+    state: State<'_, AppState>,
+    request: ChecklistRequest,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    let state = state.inner().clone();
+    blocking(move || checklist::activity(&state, &request.profile)).await
+}
+
+/// A given path comes from the save dialog, which has already asked about replacing a file.
+#[tauri::command]
+pub async fn save_report(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+) -> Result<SavedReport, AppError> {
+    let state = state.inner().clone();
+    blocking(move || checklist::save_report(&state, &request)).await
+}
