@@ -116,8 +116,11 @@ if (cd "$src/src-tauri" && nice -n 19 "$tauri" bundle "${tauri_args[@]}" --bundl
     appimage_reason="the bundler reported success but wrote no .AppImage"
   fi
 else
-  # The bundler's own error lines, without colour codes.
-  appimage_reason="$(sed 's/\x1b\[[0-9;]*m//g' "$appimage_log" | grep -iE 'error|failed' | tail -n 3 | tr -s ' \n' ' ')"
+  # The bundler's first error line and the last download it tried, without colour codes.
+  plain="$(sed 's/\x1b\[[0-9;]*m//g' "$appimage_log")"
+  appimage_reason="$(grep -m 1 -iE 'error|failed' <<<"$plain" | sed 's/^ *//' || true)"
+  url="$(grep -oE 'Downloading [^ ]+' <<<"$plain" | tail -n 1 | cut -d ' ' -f 2 || true)"
+  [ -z "$url" ] || appimage_reason="could not download $url: $appimage_reason"
   appimage_reason="${appimage_reason:-tauri bundle exited non-zero} (full log: ${appimage_log#"$root"/})"
 fi
 
