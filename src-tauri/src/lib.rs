@@ -34,6 +34,7 @@ fn run_window(state: AppState) -> ExitCode {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .manage(instances::BulkJobs::default())
         .invoke_handler(tauri::generate_handler![

@@ -308,10 +308,13 @@ pub struct WireLine {
     pub outcome: String,
 }
 
+/// Which seed a profile needs. An unset organisation means the default one, as in `seed_for`:
+/// filling in the defaults (the portal step does) must not restart the sandbox, which would end
+/// a Key Vault sign-in and empty the vault.
 fn seed_key(profile: Option<&Profile>) -> String {
     let org = profile
-        .and_then(|p| p.org_number.clone())
-        .unwrap_or_default();
+        .and_then(|p| p.org_number.as_deref())
+        .unwrap_or(defaults::ORG_NUMBER);
     format!("{org}/{}", client_of(profile))
 }
 
@@ -480,4 +483,28 @@ pub async fn register_for_window(
         scopes: registration.scopes.clone(),
         profile,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filling_in_the_default_organisation_and_client_keeps_the_same_sandbox() {
+        let bare = Profile {
+            name: "P".into(),
+            ..Profile::default()
+        };
+        let filled = Profile {
+            org_number: Some(defaults::ORG_NUMBER.into()),
+            client_id: Some(defaults::CLIENT_ID.into()),
+            ..bare.clone()
+        };
+        assert_eq!(seed_key(Some(&bare)), seed_key(Some(&filled)));
+        let other = Profile {
+            org_number: Some("310987654".into()),
+            ..bare.clone()
+        };
+        assert_ne!(seed_key(Some(&bare)), seed_key(Some(&other)));
+    }
 }

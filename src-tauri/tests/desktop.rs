@@ -132,3 +132,230 @@ async fn a_person_goes_from_a_new_profile_to_an_exchanged_altinn_token_in_the_wi
     );
     app.close().await;
 }
+
+/// The fixture app A on the own-identity path, configured for a sandbox profile named Rehearsal.
+fn fixture_app_a() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/wizard/app-a")
+        .canonicalize()
+        .expect("fixture")
+        .display()
+        .to_string()
+}
+
+/// What a person does on the sandbox's /devicelogin page in their browser: enter the code and
+/// sign in as the account with a role on the vault.
+async fn approve_device_code(uri: &str, code: &str, account: &str) {
+    let http = reqwest::Client::new();
+    let page = http
+        .get(uri)
+        .send()
+        .await
+        .expect("sign-in page")
+        .text()
+        .await
+        .expect("page");
+    let identity = page
+        .split("<label>")
+        .find(|l| l.contains(account))
+        .and_then(|l| l.split("value=\"").nth(1))
+        .and_then(|v| v.split('"').next())
+        .unwrap_or_else(|| panic!("{account} on the sign-in page: {page}"))
+        .to_string();
+    let answer = http
+        .post(uri)
+        .form(&[
+            ("user_code", code),
+            ("identity", identity.as_str()),
+            ("decision", "approve"),
+        ])
+        .send()
+        .await
+        .expect("approve");
+    assert!(answer.status().is_success(), "approve: {}", answer.status());
+}
+
+/// Issue 8, as a person would: a new profile, then the checklist from "which path?" to a created
+/// instance of app B, every step driven from its own card on the sandbox, a screenshot per step,
+/// the report saved and scanned for secrets, and the checklist in Norwegian.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_walks_the_whole_checklist_to_an_instance_of_app_b() {
+    let app = Desktop::open().await;
+    app.wait_text("#app-version", |t| !t.is_empty()).await;
+    app.select("#lang-switch", "en").await;
+    // A fresh machine opens on the checklist, which asks for a profile first.
+    app.wait_text("#guide-no-profile", |t| t.contains("profile"))
+        .await;
+    app.click("#nav-profiles").await;
+    app.click("#new-profile").await;
+    app.type_into("#profile-name", "Rehearsal").await;
+    app.click("#save-profile").await;
+    app.wait_text("#env-badge", |t| t.contains("Rehearsal"))
+        .await;
+
+    app.click("#nav-guide").await;
+    app.wait_text("#guide-summary", |t| t.contains("0 of 10"))
+        .await;
+    app.screenshot("guide-00-start.png").await;
+    let verified = |step: &str| format!("#guide-step-{step}[data-state='verified']");
+
+    // 1. The path, from app A's repository.
+    app.type_into("#guide-app-folder", &fixture_app_a()).await;
+    app.click("#guide-path-check").await;
+    app.wait_text(&verified("path"), |t| t.contains("Verified"))
+        .await;
+    app.wait_text("#guide-path-found", |t| t.contains("Own identity"))
+        .await;
+    app.screenshot("guide-01-path.png").await;
+
+    // 2. Key Vault access: sign in with the device code, approved on the sandbox's page.
+    app.click("#guide-next-path").await;
+    app.click("#vault-login").await;
+    let uri = app
+        .wait_text("#vault-verification-uri", |t| t.contains("/devicelogin"))
+        .await;
+    let code = app
+        .wait_text("#vault-user-code", |t| !t.trim().is_empty())
+        .await;
+    approve_device_code(uri.trim(), code.trim(), "admin@sandbox.example").await;
+    app.wait_text("[data-testid='vault-account']", |t| {
+        t.contains("admin@sandbox.example")
+    })
+    .await;
+    app.click("#guide-vault-probe").await;
+    app.wait_text(&verified("vault_access"), |t| t.contains("Verified"))
+        .await;
+    app.screenshot("guide-02-vault-access.png").await;
+    app.click("#guide-next-vault_access").await;
+
+    // 3 and 4. The client needs the key's public half: the step says so and leads to the key.
+    app.wait_text("#guide-client-nokey", |t| t.contains("no key"))
+        .await;
+    app.screenshot("guide-03-client-needs-key.png").await;
+    app.click("#guide-client-nokey button").await;
+    app.click("#guide-key-generate").await;
+    app.wait_text("#guide-step-key[data-state='done']", |t| t.contains("Done"))
+        .await;
+    app.wait_text("#watch-key", |t| t.contains("days left"))
+        .await;
+    app.screenshot("guide-04-key.png").await;
+    app.click("#guide-next-key").await;
+    app.click("#guide-client-register").await;
+    app.wait_text(&verified("client"), |t| t.contains("Verified"))
+        .await;
+    app.screenshot("guide-05-client.png").await;
+
+    // 5. The secrets written to the sandbox's Key Vault and read back.
+    app.click("#guide-next-client").await;
+    app.click("#vault-write").await;
+    app.wait_text(&verified("vault_write"), |t| t.contains("Verified"))
+        .await;
+    app.screenshot("guide-06-vault-write.png").await;
+
+    // 6. The configuration check, against the profile as it is now.
+    app.click("#guide-toggle-config").await;
+    app.click("#guide-config-check").await;
+    app.wait_text(&verified("config"), |t| t.contains("Verified"))
+        .await;
+    app.wait_text("#guide-config-result", |t| t.contains("Errors: 0"))
+        .await;
+    app.screenshot("guide-07-config.png").await;
+
+    // 7 to 9. Token, exchange, and an instance of app B.
+    app.click("#guide-toggle-token").await;
+    app.click("#guide-token-run").await;
+    app.wait_text(&verified("token"), |t| t.contains("Verified"))
+        .await;
+    app.wait_text("#guide-token-ok", |t| t.contains("312345676"))
+        .await;
+    app.screenshot("guide-08-token.png").await;
+    app.click("#guide-toggle-exchange").await;
+    app.click("#guide-exchange-run").await;
+    app.wait_text(&verified("exchange"), |t| t.contains("Verified"))
+        .await;
+    app.wait_text("#guide-exchange-ok", |t| t.contains("312345676"))
+        .await;
+    app.screenshot("guide-09-exchange.png").await;
+    app.click("#guide-toggle-instance").await;
+    app.click("#guide-instance-create").await;
+    app.wait_text(&verified("instance"), |t| t.contains("Verified"))
+        .await;
+    let made = app
+        .wait_text("#guide-instance-made", |t| t.contains("500001/"))
+        .await;
+    app.screenshot("guide-10-instance.png").await;
+
+    // 10. The redeploy is the person's to tick; then every step is settled and the picture green.
+    app.click("#guide-toggle-redeploy").await;
+    app.click("#guide-redeploy-done").await;
+    app.wait_text("#guide-complete", |t| t.contains("Every step is done"))
+        .await;
+    for part in ["appA", "keyvault", "maskinporten", "altinn", "appB"] {
+        app.wait_text(&format!("#flow-{part}[data-state='ok']"), |t| {
+            t.contains("verified")
+        })
+        .await;
+    }
+    app.scroll_to("#guide-title").await;
+    app.screenshot("guide-11-done.png").await;
+
+    // The report, saved from the window, holds the ids and no secret.
+    app.click("#guide-report-save").await;
+    let path = app
+        .wait_text("#guide-report-path", |t| t.ends_with(".html"))
+        .await;
+    let html = std::fs::read_to_string(path.trim()).expect("report");
+    let id = made
+        .split_whitespace()
+        .find(|w| w.starts_with("500001/"))
+        .expect("id");
+    assert!(
+        html.contains(id) && html.contains("Verified") && html.contains("urn:altinn:orgNumber")
+    );
+    let watch = app.wait_text("#watch-key", |t| t.starts_with("Key ")).await;
+    let kid = watch
+        .split_whitespace()
+        .nth(1)
+        .expect("kid")
+        .trim_end_matches(':');
+    let out = app
+        .cli
+        .run(&["--json", "key", "encoded-jwk", kid, "--print-secret"]);
+    let encoded: serde_json::Value = serde_json::from_slice(&out.stdout).expect("encoded jwk");
+    let encoded = encoded["encodedJwk"].as_str().expect("encodedJwk");
+    use base64::Engine as _;
+    let jwk: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .expect("base64"),
+    )
+    .expect("jwk");
+    let everything = support::all_text_under(app.cli.data.path());
+    for part in ["d", "p", "q", "dp", "dq", "qi"] {
+        let secret = jwk[part].as_str().expect("private part");
+        assert!(
+            !html.contains(secret) && !everything.contains(secret),
+            "the key's {part} reached a file"
+        );
+    }
+    assert!(
+        !everything.contains(encoded) && !everything.contains("eyJ"),
+        "no encoded key or token in the data folder"
+    );
+    std::fs::copy(
+        path.trim(),
+        support::desktop::artifacts().join("guide-report.html"),
+    )
+    .expect("keep the report");
+
+    // The same checklist in Norwegian.
+    app.select("#lang-switch", "nb").await;
+    app.wait_text("#guide-title", |t| t.contains("Sjekkliste"))
+        .await;
+    app.wait_text("#guide-step-token [data-testid='step-state']", |t| {
+        t.contains("Bekreftet")
+    })
+    .await;
+    app.screenshot("guide-12-done-nb.png").await;
+    app.close().await;
+}

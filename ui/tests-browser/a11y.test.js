@@ -106,6 +106,63 @@ async function startBulk(page) {
   await page.click("#start-bulk");
 }
 
+const guideSeed = (fields = {}) => ({ ...vaultSeed({}), ...fields });
+const guideLine = (step) => ({ at: "2026-11-20T10:00:00Z", profile: "Sandkasse", action: "x", app: null, instanceId: step === "instance" ? "50001001/aaaa" : null, owner: null, outcome: "ok", step, state: "verified", kid: "sandbox-key-1", ...(step === "path" ? { detail: { path: "own_identity", folder: "/src/app-a" } } : {}) });
+const GUIDE_DONE = ["path", "vault_access", "client", "key", "vault_write", "config", "token", "exchange", "instance", "redeploy"].map(guideLine);
+
+async function openGuideStep(page, step) {
+  await page.waitForSelector("#guide-summary");
+  if ((await page.getAttribute(`#guide-toggle-${step}`, "aria-expanded")) !== "true") await page.click(`#guide-toggle-${step}`);
+  await page.waitForSelector(`#guide-body-${step}`);
+}
+
+/** Each step of the checklist, and what to do in it so it shows its result. */
+const GUIDE_STEPS = [
+  ["path", async (page) => {
+    await page.fill("#guide-app-folder", "/src/app-a");
+    await page.click("#guide-path-check");
+    await page.waitForSelector("#guide-path-found");
+  }],
+  ["vault_access", async (page) => {
+    await signIn(page);
+    await page.click("#guide-vault-probe");
+    await page.waitForSelector("#guide-vault-result");
+  }],
+  ["client", async (page) => {
+    await page.fill("#guide-client-id", "not-a-uuid");
+    await page.click("#guide-client-save");
+    await page.waitForSelector("#guide-client-id-error");
+    await page.click("#guide-client-showkey");
+    await page.waitForSelector("#public-key-panel");
+  }],
+  ["key", null],
+  ["vault_write", async (page) => {
+    await signIn(page);
+    await page.click("#vault-write");
+    await page.waitForSelector('#vault-write-result[data-outcome="written"]');
+  }],
+  ["config", async (page) => {
+    await openGuideStep(page, "path");
+    await page.fill("#guide-app-folder", "/src/app-a");
+    await openGuideStep(page, "config");
+    await page.click("#guide-config-check");
+    await page.waitForSelector("#guide-config-result");
+  }],
+  ["token", async (page) => {
+    await page.click("#guide-token-run");
+    await page.waitForSelector("#guide-token-ok");
+  }],
+  ["exchange", async (page) => {
+    await page.click("#guide-exchange-run");
+    await page.waitForSelector("#guide-exchange-ok");
+  }],
+  ["instance", async (page) => {
+    await page.click("#guide-instance-create");
+    await page.waitForSelector("#guide-instance-made");
+  }],
+  ["redeploy", null],
+];
+
 // ---- The states: one row each, run in both languages ----
 
 /** @type {{ name: string, hash: string, seed?: object, prepare?: (page: import("playwright-core").Page) => Promise<void> }[]} */
@@ -406,6 +463,30 @@ const STATES = [
     await signIn(page);
     await page.click("#vault-verify");
     await page.waitForSelector("#vault-compare");
+  } },
+  // 7 The guided checklist: every step open, after its action where it has a result to show.
+  { name: "guide: no profile yet", hash: "#/guide", seed: {} },
+  ...GUIDE_STEPS.map(([step, act]) => ({ name: `guide: step ${step} open`, hash: "#/guide", seed: guideSeed(), prepare: async (page) => {
+    await openGuideStep(page, step);
+    await act?.(page);
+  } })),
+  { name: "guide: Studio-provisioned path, steps not needed", hash: "#/guide", seed: guideSeed(), prepare: async (page) => {
+    await page.click("#guide-path-manual summary");
+    await page.selectOption("#guide-path-choice", "studio_provisioned");
+    await page.click("#guide-path-use");
+    await page.waitForSelector("#guide-step-vault_write[data-state='not_needed']");
+    await openGuideStep(page, "vault_write");
+  } },
+  { name: "guide: a failed token run with its diagnosis, the picture red", hash: "#/guide", seed: guideSeed({ nextReport: unknownKid }), prepare: async (page) => {
+    await openGuideStep(page, "token");
+    await page.click("#guide-token-run");
+    await page.waitForSelector("#guide-step-token[data-state='failed']");
+  } },
+  { name: "guide: every step settled, report saved, key expiring soon", hash: "#/guide", seed: guideSeed({ keys: [key("sandbox-key-1", 20)], history: GUIDE_DONE }), prepare: async (page) => {
+    await page.waitForSelector("#guide-complete");
+    await page.click("#guide-report-save");
+    await page.waitForSelector("#guide-report-path");
+    await page.waitForSelector("#watch-warning");
   } },
 ];
 

@@ -417,6 +417,9 @@
     }
     const handler = handlers[cmd];
     if (!handler) throw `command ${cmd} not found`;
-    return clone(await handler(args ?? {}));
+    const result = await handler(args ?? {});
+    // What the action proved goes to the history, as Rust records it (fake-guide.js).
+    fake.afterCall?.(cmd, args ?? {}, result);
+    return clone(result);
   });
 })();

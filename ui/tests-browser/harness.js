@@ -16,7 +16,7 @@ const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Parts of the fake backend in files of their own, each pushing onto window.__fakeExtensions. */
-const FAKE_EXTENSIONS = ["fake-keyvault.js", "fake-appconfig.js"];
+const FAKE_EXTENSIONS = ["fake-keyvault.js", "fake-appconfig.js", "fake-guide.js"];
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json" };
 

@@ -47,9 +47,9 @@ async function screenshot(page, path) {
   await page.screenshot({ path });
 }
 
-test("the step is the fourth, and app B at a glance shows data types, owners, user instantiation and prefill keys", async () => {
+test("the step is the fifth (after the checklist), and app B at a glance shows data types, owners, user instantiation and prefill keys", async () => {
   const { page, calls, context, errors } = await openStep();
-  assert.match(await page.textContent("#nav-instances"), /4\s*Instances/);
+  assert.match(await page.textContent("#nav-instances"), /5\s*Instances/);
   assert.equal(await page.getAttribute("#nav-instances", "aria-current"), "step");
   assert.deepEqual((await calls("get_app_overview")).map((c) => c.args), [{ request: { profile: "Sandkasse" } }]);
 

@@ -15,7 +15,7 @@ before(async () => (h = await startHarness()));
 after(() => h?.stop());
 
 test("a bad organisation number shows an inline error at once and the form sends nothing", async () => {
-  const { page, calls, context } = await h.open({ seed });
+  const { page, calls, context } = await h.open({ seed, hash: "#/profiles" });
   await page.click("#new-profile");
   await page.fill("#profile-name", "Bad org");
   await page.fill("#profile-org", "123456789");
@@ -30,7 +30,7 @@ test("a bad organisation number shows an inline error at once and the form sends
 });
 
 test("a new profile is sent as the exact SaveProfileRequest and appears in the list", async () => {
-  const { page, calls, context } = await h.open({ seed });
+  const { page, calls, context } = await h.open({ seed, hash: "#/profiles" });
   await page.click("#new-profile");
   await page.fill("#profile-name", "  Skatt prod ");
   await page.selectOption("#profile-env", "custom");
@@ -72,7 +72,7 @@ test("a new profile is sent as the exact SaveProfileRequest and appears in the l
 });
 
 test("a backend error is shown beside the form with its message and hint", async () => {
-  const { page, context } = await h.open({ seed });
+  const { page, context } = await h.open({ seed, hash: "#/profiles" });
   await page.click("#new-profile");
   await page.fill("#profile-name", "Demo");
   await page.click("#save-profile");
@@ -85,7 +85,7 @@ test("a backend error is shown beside the form with its message and hint", async
 });
 
 test("editing sends the original name so the backend can rename", async () => {
-  const { page, calls, context } = await h.open({ seed });
+  const { page, calls, context } = await h.open({ seed, hash: "#/profiles" });
   await page.click('#profiles-table tr[data-profile="Demo"] [data-testid="edit-profile"]');
   assert.equal(await page.inputValue("#profile-name"), "Demo");
   assert.equal(await page.inputValue("#profile-env"), "test");
@@ -99,7 +99,7 @@ test("editing sends the original name so the backend can rename", async () => {
 });
 
 test("deleting a profile needs confirmation and sends confirmed:true", async () => {
-  const { page, calls, context } = await h.open({ seed });
+  const { page, calls, context } = await h.open({ seed, hash: "#/profiles" });
   const del = '#profiles-table tr[data-profile="Demo"] [data-testid="delete-profile"]';
   await page.click(del);
   await page.click('#delete-profile-dialog [data-testid="confirm-cancel"]');

@@ -14,7 +14,7 @@ before(async () => (h = await startHarness()));
 after(() => h?.stop());
 
 test("the language switch changes visible text, sets <html lang> and is remembered after a reload", async () => {
-  const { page, context } = await h.open({ locale: "en-US" });
+  const { page, context } = await h.open({ locale: "en-US", hash: "#/profiles" });
   assert.equal(await page.textContent("#profiles-heading"), "Profiles");
   await page.selectOption("#lang-switch", "nb");
   await page.waitForFunction(() => document.querySelector("#profiles-heading").textContent === "Profiler");
@@ -27,7 +27,7 @@ test("the language switch changes visible text, sets <html lang> and is remember
 });
 
 test("a Norwegian browser starts in bokmål", async () => {
-  const { page, context } = await h.open({ locale: "nb-NO" });
+  const { page, context } = await h.open({ locale: "nb-NO", hash: "#/profiles" });
   assert.equal(await page.textContent("#profiles-heading"), "Profiler");
   assert.equal(await page.inputValue("#lang-switch"), "nb");
   await context.close();
@@ -41,7 +41,7 @@ test("the footer shows the version from get_app_info", async () => {
 });
 
 test("using a production profile turns the environment badge into a warning", async () => {
-  const { page, context } = await h.open({ seed: { profiles: [prod] } });
+  const { page, context } = await h.open({ seed: { profiles: [prod] }, hash: "#/profiles" });
   assert.equal(await page.getAttribute("#env-badge", "data-env"), "none");
   await page.click('#profiles-table tr[data-profile="Prod"] [data-testid="use-profile"]');
   assert.equal(await page.getAttribute("#env-badge", "data-env"), "prod");

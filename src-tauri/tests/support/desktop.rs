@@ -217,7 +217,7 @@ impl Desktop {
             .await
             .expect("the page paints");
         let png = self.client.screenshot().await.expect("screenshot");
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts/screenshots");
+        let dir = artifacts().join("screenshots");
         std::fs::create_dir_all(&dir).expect("artifacts dir");
         let path = dir.join(name);
         std::fs::write(&path, png).expect("write screenshot");
@@ -228,6 +228,13 @@ impl Desktop {
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
+}
+
+/// Where desktop runs leave what a person would look at: screenshots, the saved report.
+pub fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
 }
 
 fn end_group(child: &mut Child) {

@@ -8,8 +8,8 @@ export type KeyWatch = { kid: string, thumbprint: string, created: string, expir
 /**
  * Whole days since it was made.
  */
-ageDays: bigint, 
+ageDays: number, 
 /**
  * Whole days until the year is up (negative once it is).
  */
-daysLeft: bigint, level: ExpiryLevel, };
+daysLeft: number, level: ExpiryLevel, };

@@ -3,6 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import { open, save } from "@tauri-apps/plugin-dialog";
+import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AppError as AppErrorShape } from "../bindings/AppError";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AppOverview } from "../bindings/AppOverview";
@@ -42,6 +43,10 @@ import type { SteerBulkRequest } from "../bindings/SteerBulkRequest";
 import type { TokenTestRequest } from "../bindings/TokenTestRequest";
 import type { UpdateDataRequest } from "../bindings/UpdateDataRequest";
 import type { WireLine } from "../bindings/WireLine";
+import type { Checklist } from "../bindings/Checklist";
+import type { MarkStepRequest } from "../bindings/MarkStepRequest";
+import type { ReportRequest } from "../bindings/ReportRequest";
+import type { SavedReport } from "../bindings/SavedReport";
 // Key Vault and the app configuration check.
 import type { AppConfigReport } from "../bindings/AppConfigReport";
 import type { CheckAppConfigRequest } from "../bindings/CheckAppConfigRequest";
@@ -302,3 +307,20 @@ export const chooseFolder = (): Promise<string | null> =>
     const picked = await open({ multiple: false, directory: true });
     return typeof picked === "string" ? picked : null;
   });
+
+// ── The guided checklist. ──
+
+/** Each step's state for a profile, folded in Rust from what the actions proved. */
+export const getChecklist = (profile: string): Promise<Checklist> => call("get_checklist", { request: { profile } });
+
+/** A person's own mark: done (steps outside the tool only) or to do again. */
+export const markStep = (request: MarkStepRequest): Promise<Checklist> => call("mark_step", { request });
+
+/** The profile's secret-free activity log, newest first. */
+export const listActivity = (profile: string): Promise<HistoryEntry[]> => call("list_activity", { request: { profile } });
+
+/** Writes the HTML report: to `path` (from the save dialog) or a new file in the data folder. */
+export const saveReport = (request: ReportRequest): Promise<SavedReport> => call("save_report", { request });
+
+/** Opens an official page or portal in the person's browser (https only, see the capability). */
+export const openLink = (url: string): Promise<void> => guarded(() => openUrl(url));

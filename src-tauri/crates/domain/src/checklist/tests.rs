@@ -55,7 +55,13 @@ fn a_new_profile_has_every_step_to_do_and_starts_at_the_path() {
 fn facts_set_the_key_and_client_steps() {
     let list = build(&profile(Some("c")), Some(&fresh_key()), &[], NOW);
     assert_eq!(list.step(StepId::Key).state, StepState::Done);
-    assert_eq!(list.step(StepId::Client).state, StepState::Todo);
+    assert_eq!(list.step(StepId::Client).state, StepState::Done);
+    assert_eq!(
+        build(&profile(None), None, &[], NOW)
+            .step(StepId::Client)
+            .state,
+        StepState::Todo
+    );
 
     // A client "verified" line does not count once the profile has lost its client id.
     let history = [line(
