@@ -181,3 +181,19 @@ test("the checklist works from the keyboard alone", async () => {
   await page.waitForSelector("#guide-step-token[data-state='verified']");
   await context.close();
 });
+
+test("another profile gets its own checklist, opened at its own next step", async () => {
+  const seed = { ...ready, profiles: [...ready.profiles, profile("Second")] };
+  const { page, context } = await h.open({ seed });
+  await page.waitForSelector("#guide-summary");
+  await page.click("#guide-toggle-token");
+  await page.click("#guide-token-run");
+  await page.waitForSelector("#guide-step-token[data-state='verified']");
+  await page.click("#nav-profiles");
+  await page.click('#profiles-table tr[data-profile="Second"] [data-testid="use-profile"]');
+  await page.click("#nav-guide");
+  await page.waitForFunction(() => document.querySelector("#guide-summary")?.textContent.includes("Second"));
+  assert.equal(await stateOf(page, "token"), "todo");
+  assert.equal(await page.getAttribute("#guide-toggle-path", "aria-expanded"), "true");
+  await context.close();
+});

@@ -15,17 +15,25 @@ class Guide {
   /** App A's folder as typed or chosen in the path step, before it is checked. */
   folder = $state("");
 
+  /** The profile the last refresh asked about: a late answer for an earlier one is dropped. */
+  private asked: string | null = null;
+
   async refresh(profile: string): Promise<void> {
+    if (this.list && this.list.profile !== profile) {
+      // Another profile: its own next step and folder, not the last one's.
+      this.open = null;
+      this.folder = "";
+    }
+    this.asked = profile;
     try {
       const [list, activity] = await Promise.all([backend.getChecklist(profile), backend.listActivity(profile)]);
-      // A late answer for another profile must not replace the current one.
-      if (this.list && this.list.profile !== profile && list.profile !== profile) return;
+      if (this.asked !== profile) return;
       this.list = list;
       this.activity = activity;
       this.error = null;
       if (!this.folder && list.appFolder) this.folder = list.appFolder;
     } catch (reason) {
-      this.error = backend.toAppError(reason);
+      if (this.asked === profile) this.error = backend.toAppError(reason);
     }
   }
 
