@@ -118,6 +118,16 @@ fn claims_table(out: &mut String, claims: &Value) {
     out.push_str("</tbody></table>");
 }
 
+/// A history time to the second: the lines keep nanoseconds, a reader does not need them.
+fn when(at: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    OffsetDateTime::parse(at, &Rfc3339)
+        .ok()
+        .and_then(|t| t.replace_nanosecond(0).ok())
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| at.to_string())
+}
+
 fn row(out: &mut String, label: &str, value: &str) {
     let _ = write!(
         out,
@@ -288,7 +298,7 @@ pub fn render(
             escape(lang.text(&step.id.title())),
             step.state.as_str(),
             state_label(lang, step.state),
-            escape(step.at.as_deref().unwrap_or("")),
+            escape(&step.at.as_deref().map(when).unwrap_or_default()),
             escape(&said)
         );
     }
@@ -369,7 +379,7 @@ pub fn render(
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                escape(&e.at),
+                escape(&when(&e.at)),
                 escape(e.app.as_deref().unwrap_or("")),
                 escape(e.instance_id.as_deref().unwrap_or("")),
                 escape(e.owner.as_deref().unwrap_or("")),
@@ -402,7 +412,7 @@ pub fn render(
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&e.at),
+            escape(&when(&e.at)),
             escape(&e.action),
             escape(&step),
             escape(&e.outcome)
@@ -474,5 +484,14 @@ mod tests {
                 && en.contains("To do")
         );
         assert_eq!(Lang::parse("nb-NO"), Lang::Nb);
+    }
+
+    #[test]
+    fn times_are_shown_to_the_second() {
+        assert_eq!(
+            when("2026-11-21T08:29:12.656642362Z"),
+            "2026-11-21T08:29:12Z"
+        );
+        assert_eq!(when("not a time"), "not a time");
     }
 }
