@@ -5,8 +5,7 @@
 use std::path::PathBuf;
 
 use assistant_domain::appconfig::{
-    self, AppConfigReport, CheckAppConfigRequest, ConfigPath, ConfigSnippet, Severity, SnippetPath,
-    snippet,
+    self, AppConfigReport, CheckAppConfigRequest, ConfigSnippet, Severity, SnippetPath, snippet,
 };
 use assistant_domain::{AppError, ErrorKind, inventory};
 use clap::{Subcommand, ValueEnum};
@@ -96,22 +95,12 @@ pub fn run(command: ConfigCommand, state: &AppState) -> Result<Output, AppError>
     }
 }
 
-fn path_name(path: ConfigPath) -> &'static str {
-    match path {
-        ConfigPath::StudioProvisioned => "Studio-provisioned credentials (App 8.3+)",
-        ConfigPath::OwnIdentity => "own identity (Altinn.ApiClients.Maskinporten + Key Vault)",
-        ConfigPath::LegacyBuiltIn => "legacy built-in client (manual JwkBase64 in Key Vault)",
-        ConfigPath::V9Preview => "Altinn App v9 preview (provisioned credentials only)",
-        ConfigPath::Unknown => "not determined",
-    }
-}
-
 fn render(report: &AppConfigReport) -> String {
     let mut out = format!(
         "Checked {} ({} files)\nPath: {}\n",
         report.root,
         report.files.len(),
-        path_name(report.path.path)
+        report.path.path.label().en
     );
     for reason in &report.path.reasons {
         out.push_str(&format!("  · {}\n", reason.en));

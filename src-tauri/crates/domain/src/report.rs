@@ -76,24 +76,10 @@ fn state_label(lang: Lang, state: StepState) -> &'static str {
     }
 }
 
-fn path_label(lang: Lang, path: Option<crate::appconfig::ConfigPath>) -> &'static str {
-    use crate::appconfig::ConfigPath as P;
+fn path_label(lang: Lang, path: Option<crate::appconfig::ConfigPath>) -> String {
     match path {
-        None => lang.pick("not found yet", "ikke funnet ennå"),
-        Some(P::StudioProvisioned) => lang.pick(
-            "Studio-provisioned credentials (App 8.3+)",
-            "Studio-provisjonert klient (App 8.3+)",
-        ),
-        Some(P::OwnIdentity) => lang.pick(
-            "own identity (Altinn.ApiClients.Maskinporten + Key Vault)",
-            "egen identitet (Altinn.ApiClients.Maskinporten + Key Vault)",
-        ),
-        Some(P::LegacyBuiltIn) => lang.pick(
-            "legacy built-in client (manual secrets in Key Vault)",
-            "eldre innebygd klient (manuelle hemmeligheter i Key Vault)",
-        ),
-        Some(P::V9Preview) => lang.pick("Altinn App v9 preview", "Altinn App v9 forhåndsversjon"),
-        Some(P::Unknown) => lang.pick("unknown", "ukjent"),
+        Some(path) => lang.text(&path.label()).to_string(),
+        None => lang.pick("not found yet", "ikke funnet ennå").to_string(),
     }
 }
 
@@ -221,7 +207,7 @@ pub fn render(
     row(
         &mut out,
         lang.pick("Path", "Vei"),
-        path_label(lang, checklist.path),
+        &path_label(lang, checklist.path),
     );
     if let Some(folder) = &checklist.app_folder {
         row(

@@ -72,6 +72,36 @@ pub enum ConfigPath {
     Unknown,
 }
 
+impl ConfigPath {
+    /// The path's name for people, as the CLI and the report print it (the window has its own
+    /// message keys).
+    pub fn label(self) -> Localized {
+        let (en, nb) = match self {
+            ConfigPath::StudioProvisioned => (
+                "Studio-provisioned credentials (App 8.3+)",
+                "Studio-provisjonert klient (App 8.3+)",
+            ),
+            ConfigPath::OwnIdentity => (
+                "own identity (Altinn.ApiClients.Maskinporten + Key Vault)",
+                "egen identitet (Altinn.ApiClients.Maskinporten + Key Vault)",
+            ),
+            ConfigPath::LegacyBuiltIn => (
+                "legacy built-in client (manual JwkBase64 in Key Vault)",
+                "eldre innebygd klient (manuell JwkBase64 i Key Vault)",
+            ),
+            ConfigPath::V9Preview => (
+                "Altinn App v9 preview (provisioned credentials only)",
+                "Altinn App v9 forhåndsversjon (bare provisjonert klient)",
+            ),
+            ConfigPath::Unknown => ("not determined", "ikke avgjort"),
+        };
+        Localized {
+            en: en.into(),
+            nb: nb.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
