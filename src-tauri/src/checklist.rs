@@ -5,14 +5,15 @@
 
 use std::path::PathBuf;
 
-use assistant_domain::appconfig::{AppConfigReport, CheckAppConfigRequest, ConfigPath};
+use assistant_domain::appconfig::{self, AppConfigReport, CheckAppConfigRequest, ConfigPath};
 use assistant_domain::chain::ChainReport;
-use assistant_domain::checklist::{self, Checklist, StepId, StepState};
+use assistant_domain::checklist::{self, Checklist, StepId, StepState, proofs};
 use assistant_domain::datadir::DataDir;
 use assistant_domain::history::{self, HistoryEntry};
 use assistant_domain::keyvault::probe::ProbeReport;
 use assistant_domain::keyvault::verify::VerifyReport;
-use assistant_domain::keyvault::write::{WriteOutcome, WriteReport};
+use assistant_domain::keyvault::write::WriteReport;
+use assistant_domain::profile::Profile;
 use assistant_domain::report::{self, Lang};
 use assistant_domain::{AppError, ErrorKind, inventory};
 use serde::{Deserialize, Serialize};
@@ -96,200 +97,68 @@ pub fn mark(state: &AppState, request: &MarkStepRequest) -> Result<Checklist, Ap
     get(state, &profile.name)
 }
 
-fn record(
-    state: &AppState,
-    profile: &str,
-    (action, step): (&str, StepId),
-    outcome: StepState,
-    said: impl Into<String>,
-    kid: Option<&str>,
-    detail: Option<serde_json::Value>,
-) {
-    let mut line =
-        HistoryEntry::new(state.clock.now(), profile, action, said).for_step(step, outcome);
-    line.kid = kid.map(str::to_string);
-    line.detail = detail;
-    crate::flows::remember(state, line);
-}
-
-fn proven(ok: bool) -> StepState {
-    if ok {
-        StepState::Verified
-    } else {
-        StepState::Failed
+/// Appends what an action proved; a line that cannot be written never fails the action.
+fn record(state: &AppState, lines: impl IntoIterator<Item = HistoryEntry>) {
+    for line in lines {
+        crate::flows::remember(state, line);
     }
 }
 
-/// A token test proves the client and key (Maskinporten accepted the grant), the token, and,
-/// when asked for, the exchange. The report's claims are decoded, without signatures.
 pub fn token_tested(state: &AppState, profile: &str, exchange: bool, report: &ChainReport) {
-    let kid = Some(report.kid.as_str());
-    let detail = serde_json::to_value(report).ok();
-    let failure = report
-        .diagnosis
-        .as_ref()
-        .map(|d| d.title.en.clone())
-        .unwrap_or_else(|| "the chain stopped".into());
-    match &report.maskinporten {
-        Some(token) => {
-            let said = format!(
-                "Maskinporten token for {} with {}",
-                token.consumer_org.as_deref().unwrap_or("?"),
-                token.scopes.join(" ")
-            );
-            for step in [StepId::Client, StepId::Key] {
-                record(
-                    state,
-                    profile,
-                    ("token-test", step),
-                    StepState::Verified,
-                    "Maskinporten accepted the client and key",
-                    kid,
-                    None,
-                );
-            }
-            record(
-                state,
-                profile,
-                ("token-test", StepId::Token),
-                StepState::Verified,
-                said,
-                kid,
-                detail.clone(),
-            );
-            if exchange {
-                let ok = report.altinn.is_some();
-                let said = if ok {
-                    "exchanged for an Altinn token".to_string()
-                } else {
-                    failure
-                };
-                record(
-                    state,
-                    profile,
-                    ("exchange", StepId::Exchange),
-                    proven(ok),
-                    said,
-                    kid,
-                    detail,
-                );
-            }
-        }
-        None => record(
-            state,
-            profile,
-            ("token-test", StepId::Token),
-            StepState::Failed,
-            failure,
-            kid,
-            detail,
-        ),
-    }
+    record(
+        state,
+        proofs::token_test(state.clock.now(), profile, exchange, report),
+    );
 }
 
-/// A check with a profile finds the path (unless it could not tell) and checks the configuration.
-pub fn config_checked(state: &AppState, request: &CheckAppConfigRequest, report: &AppConfigReport) {
-    let Some(profile) = request.profile.as_deref().filter(|p| !p.trim().is_empty()) else {
-        return;
-    };
-    let path = report.path.path;
-    // Absolute, so the check can run again from anywhere (the CLI may have been given a relative path).
-    let folder = std::fs::canonicalize(&request.path)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| request.path.clone());
-    let detail = serde_json::json!({ "path": path, "folder": folder, "appVersion": report.path.app_version });
-    if path != ConfigPath::Unknown {
+/// The configuration check for the window and the CLI: with a profile, it also records the path
+/// and the configuration step for that profile.
+pub fn check_app_config(
+    state: &AppState,
+    request: &CheckAppConfigRequest,
+) -> Result<AppConfigReport, AppError> {
+    let report = appconfig::check_app_config(&state.dir, request)?;
+    if let Some(profile) = request.profile.as_deref().filter(|p| !p.trim().is_empty()) {
+        // Absolute, so the check can run again from anywhere (the CLI may get a relative path).
+        let folder = std::fs::canonicalize(&request.path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| request.path.clone());
         record(
             state,
-            profile,
-            ("config-check", StepId::Path),
-            StepState::Verified,
-            format!("path found in {}", request.path),
-            None,
-            Some(detail.clone()),
+            proofs::config_check(state.clock.now(), profile, &folder, &report),
         );
     }
-    let said = format!("{} error(s), {} warning(s)", report.errors, report.warnings);
-    let detail = serde_json::json!({ "folder": request.path, "errors": report.errors, "warnings": report.warnings });
-    record(
-        state,
-        profile,
-        ("config-check", StepId::Config),
-        proven(!report.has_errors()),
-        said,
-        None,
-        Some(detail),
-    );
+    Ok(report)
 }
 
-/// The portal step rehearsed in the sandbox: the client exists and knows the key.
-pub fn client_registered(state: &AppState, profile: &str, client_id: &str, kid: Option<&str>) {
-    record(
-        state,
-        profile,
-        ("sandbox-register", StepId::Client),
-        StepState::Verified,
-        format!("public key registered on sandbox client {client_id}"),
-        kid,
-        None,
+pub fn client_registered(state: &AppState, profile: &Profile, client_id: &str) {
+    let line = proofs::sandbox_registration(
+        state.clock.now(),
+        &profile.name,
+        client_id,
+        profile.key_id.as_deref(),
     );
+    record(state, [line]);
 }
 
 pub fn vault_probed(state: &AppState, profile: &str, report: &ProbeReport) {
-    let said = if report.ready_to_write {
-        format!("can list and read secrets in {}", report.vault)
-    } else {
-        format!("not ready to write to {}", report.vault)
-    };
     record(
         state,
-        profile,
-        ("keyvault-probe", StepId::VaultAccess),
-        proven(report.ready_to_write),
-        said,
-        None,
-        None,
+        [proofs::vault_probe(state.clock.now(), profile, report)],
     );
 }
 
 pub fn vault_written(state: &AppState, profile: &str, report: &WriteReport) {
-    match (&report.verify, report.outcome) {
-        (Some(verify), _) => vault_verified(state, profile, verify),
-        // Waiting for the person's confirmation is not a failure; nothing was tried yet.
-        (None, WriteOutcome::ConfirmationRequired | WriteOutcome::DeletedNeedsDecision) => {}
-        (None, _) => record(
-            state,
-            profile,
-            ("keyvault-write", StepId::VaultWrite),
-            StepState::Failed,
-            report.message.en.clone(),
-            Some(&report.kid),
-            None,
-        ),
-    }
+    record(
+        state,
+        proofs::vault_write(state.clock.now(), profile, report),
+    );
 }
 
 pub fn vault_verified(state: &AppState, profile: &str, report: &VerifyReport) {
-    let said = if report.ok {
-        format!(
-            "read back from {}: same client id and key as the keychain",
-            report.vault
-        )
-    } else {
-        format!(
-            "read back from {}: the secrets differ from the profile",
-            report.vault
-        )
-    };
-    let detail = serde_json::json!({ "vault": report.vault, "kid": report.kid, "thumbprint": report.thumbprint });
     record(
         state,
-        profile,
-        ("keyvault-verify", StepId::VaultWrite),
-        proven(report.ok),
-        said,
-        Some(&report.kid),
-        Some(detail),
+        [proofs::vault_verify(state.clock.now(), profile, report)],
     );
 }
 

@@ -467,12 +467,7 @@ pub async fn register_for_window(
     .await?;
     state.sandbox.apply(&registration).await;
     push_to_running(&state.dir, &registration, state.transport()?).await?;
-    crate::checklist::client_registered(
-        state,
-        &profile.name,
-        &registration.client_id,
-        profile.key_id.as_deref(),
-    );
+    crate::checklist::client_registered(state, &profile, &registration.client_id);
     Ok(RegistrationOutcome {
         client_id: registration.client_id.clone(),
         kids: registration

@@ -59,8 +59,7 @@ pub fn run(command: ConfigCommand, state: &AppState) -> Result<Output, AppError>
                 profile,
                 app_b: app_b.map(|p| p.display().to_string()),
             };
-            let report = appconfig::check_app_config(&state.dir, &request)?;
-            crate::checklist::config_checked(state, &request, &report);
+            let report = crate::checklist::check_app_config(state, &request)?;
             let text = render(&report);
             if !report.has_errors() {
                 return Output::new(&report, text);

@@ -50,13 +50,8 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
                 &registration,
                 state.transport()?,
             ))?;
-            let profile = inventory::show_profile(&state.dir, &profile.name)?;
-            crate::checklist::client_registered(
-                state,
-                &profile.name,
-                &registration.client_id,
-                profile.key_id.as_deref(),
-            );
+            // Registration fills in organisation, client and scopes, never the key.
+            crate::checklist::client_registered(state, &profile, &registration.client_id);
             let kids: Vec<&str> = registration
                 .keys
                 .iter()

@@ -2,7 +2,7 @@
 //! and what is wrong, with file, line and fix.
 
 use assistant_domain::AppError;
-use assistant_domain::appconfig::{self, AppConfigReport, CheckAppConfigRequest};
+use assistant_domain::appconfig::{AppConfigReport, CheckAppConfigRequest};
 use tauri::State;
 
 use super::blocking;
@@ -14,10 +14,5 @@ pub async fn check_app_config(
     request: CheckAppConfigRequest,
 ) -> Result<AppConfigReport, AppError> {
     let state = state.inner().clone();
-    blocking(move || {
-        let report = appconfig::check_app_config(&state.dir, &request)?;
-        crate::checklist::config_checked(&state, &request, &report);
-        Ok(report)
-    })
-    .await
+    blocking(move || crate::checklist::check_app_config(&state, &request)).await
 }

@@ -452,5 +452,7 @@ pub fn mark_line(
     Ok(line)
 }
 
+pub mod proofs;
+
 #[cfg(test)]
 mod tests;
