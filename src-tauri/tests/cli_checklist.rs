@@ -256,7 +256,7 @@ fn every_step_is_proven_by_its_action_and_the_report_holds_no_secret() {
         );
     }
     assert!(
-        !everything.contains("eyJ"),
+        !assistant_tests::holds_jwt(&everything),
         "nothing JWT-shaped in the data folder"
     );
     assert!(!everything.contains("PRIVATE KEY"));

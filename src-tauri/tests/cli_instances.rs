@@ -185,7 +185,10 @@ fn an_instance_is_made_filled_moved_on_receipted_and_cleaned_up_across_commands(
         history.contains("\"action\":\"instantiate\"") && history.contains("\"action\":\"delete\""),
         "{history}"
     );
-    assert!(!history.contains("eyJ"), "history holds no token");
+    assert!(
+        !assistant_tests::holds_jwt(&history),
+        "history holds no token"
+    );
 }
 
 #[test]

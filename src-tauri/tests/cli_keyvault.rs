@@ -211,7 +211,7 @@ fn with_sandbox_serve_the_whole_step_runs_across_commands_and_leaves_no_secret_a
         }
     }
     assert!(
-        !seen.contains("eyJ"),
+        !assistant_tests::holds_jwt(&seen),
         "nothing token-shaped was printed, stored or logged"
     );
 }

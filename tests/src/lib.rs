@@ -359,3 +359,31 @@ pub fn system_user_entry() -> Value {
         "externalRef": defaults::SYSTEM_USER_EXTERNAL_REF,
     })
 }
+
+/// Whether `text` holds something JWT-shaped: a base64url header and payload that both start as
+/// JSON objects (`eyJ`), joined by a dot. A bare "eyJ" is not enough: a public modulus or a
+/// thumbprint (base64url, in the key index and reports) contains it now and then by chance.
+pub fn holds_jwt(text: &str) -> bool {
+    let b64url = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    text.match_indices("eyJ").any(|(at, _)| {
+        let rest = &text[at..];
+        let header = rest.find(|c: char| !b64url(c)).unwrap_or(rest.len());
+        rest[header..].starts_with(".eyJ")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds_jwt;
+
+    #[test]
+    fn a_jwt_is_found_and_a_chance_eyj_is_not() {
+        assert!(holds_jwt(
+            "token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln and more"
+        ));
+        assert!(holds_jwt("eyJhbGciOiJub25lIn0.eyJ9."));
+        assert!(!holds_jwt("n: xK3eyJq9-Ab_c, thumbprint eyJabc"));
+        assert!(!holds_jwt("eyJhbGciOiJSUzI1NiJ9 . eyJ"));
+        assert!(!holds_jwt(""));
+    }
+}

@@ -218,7 +218,7 @@ async fn after_the_whole_step_no_token_or_key_material_is_in_files_reports_error
         );
     }
     assert!(
-        !seen.contains("eyJ"),
+        !assistant_tests::holds_jwt(&seen),
         "nothing JWT-shaped or base64 of a JSON object was shown"
     );
 }
