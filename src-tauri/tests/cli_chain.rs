@@ -174,3 +174,30 @@ fn sandbox_serve_prints_base_urls_that_answer_and_stops_cleanly_on_ctrl_c() {
         "Ctrl-C stops the sandbox cleanly: {status:?}"
     );
 }
+
+#[test]
+fn token_with_resource_works_on_the_sandbox_and_the_grant_carries_it_as_an_array() {
+    let cli = Cli::new();
+    sandbox_profile_with_key(&cli);
+    cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
+    let report = cli.json(&[
+        "token",
+        "--profile",
+        "Rehearsal",
+        "--resource",
+        "https://api.example.no/",
+        "--resource",
+        "urn:example:other",
+    ]);
+    assert_eq!(report["ok"], true, "{report}");
+    // DD-jwtgrant: resource "Currently only array supported"; the sandbox refuses a string.
+    assert_eq!(
+        report["grant"]["resource"],
+        serde_json::json!(["https://api.example.no/", "urn:example:other"])
+    );
+    assert_eq!(
+        report["maskinporten"]["claims"]["aud"],
+        serde_json::json!(["https://api.example.no/", "urn:example:other"]),
+        "the token is restricted to the audiences asked for"
+    );
+}

@@ -26,9 +26,9 @@ pub struct ChainArgs {
     /// Supplier acting for this customer (`consumer_org`).
     #[arg(long, value_name = "ORG")]
     consumer_org: Option<String>,
-    /// Audience-restricted token (`resource`).
-    #[arg(long)]
-    resource: Option<String>,
+    /// Audience-restricted token (`resource`, sent as an array); repeat for several audiences.
+    #[arg(long, value_name = "AUDIENCE")]
+    resource: Vec<String>,
     /// Add `?test=true` to the exchange (digdir's service-owner tokens become ttd).
     #[arg(long)]
     test_org: bool,

@@ -15,4 +15,8 @@ exchange: boolean,
 /**
  * `?test=true` on the exchange (digdir's service-owner scopes only).
  */
-testOrg: boolean, systemUserOrg: string | null, externalRef: string | null, consumerOrg: string | null, resource: string | null, };
+testOrg: boolean, systemUserOrg: string | null, externalRef: string | null, consumerOrg: string | null, 
+/**
+ * Audiences for an audience-restricted token; sent as the grant's `resource` array.
+ */
+resource: Array<string>, };

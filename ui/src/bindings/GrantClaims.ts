@@ -5,4 +5,8 @@ import type { SystemUserDetail } from "./SystemUserDetail";
  * The grant's claims: exactly the documented ones. Shown to the person (they are not secret;
  * the signed assertion is).
  */
-export type GrantClaims = { aud: string, iss: string, scope: string, iat: bigint, exp: bigint, jti: string, resource?: string, consumer_org?: string, authorization_details?: Array<SystemUserDetail>, };
+export type GrantClaims = { aud: string, iss: string, scope: string, iat: bigint, exp: bigint, jti: string, 
+/**
+ * An array of audiences, never a plain string (see [`GrantOptions::resource`]).
+ */
+resource?: Array<string>, consumer_org?: string, authorization_details?: Array<SystemUserDetail>, };

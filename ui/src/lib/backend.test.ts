@@ -62,7 +62,7 @@ describe("commands", () => {
       log.push(cmd, args);
       return cmd === "get_wire_log" ? [] : cmd === "copy_token" ? { clearsInSeconds: 30 } : null;
     });
-    const options = { scopes: [], exchange: true, testOrg: false, systemUserOrg: null, externalRef: null, consumerOrg: null, resource: null };
+    const options = { scopes: [], exchange: true, testOrg: false, systemUserOrg: null, externalRef: null, consumerOrg: null, resource: [] };
     await backend.runTokenTest({ profile: "p", options });
     await backend.copyToken({ which: "altinn" });
     await backend.getSandboxInfo({ profile: "p" });

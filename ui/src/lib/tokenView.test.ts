@@ -72,15 +72,15 @@ describe("the route picture", () => {
 
 describe("options", () => {
   it("become ChainOptions: split scopes, no spaces in org numbers, empty text as null", () => {
-    const draft = { ...defaultOptions(), scopes: "  a:b   c:d ", systemUserOrg: "313 725 138", externalRef: "  ", resource: " https://api " };
+    const draft = { ...defaultOptions(), scopes: "  a:b   c:d ", systemUserOrg: "313 725 138", externalRef: "  ", resource: " https://api , urn:b" };
     expect(chainOptions(draft)).toEqual({
-      scopes: ["a:b", "c:d"], exchange: true, testOrg: false, systemUserOrg: "313725138", externalRef: null, consumerOrg: null, resource: "https://api",
+      scopes: ["a:b", "c:d"], exchange: true, testOrg: false, systemUserOrg: "313725138", externalRef: null, consumerOrg: null, resource: ["https://api", "urn:b"],
     });
   });
 
   it("by default exchange and change nothing else", () => {
     expect(chainOptions(defaultOptions())).toEqual({
-      scopes: [], exchange: true, testOrg: false, systemUserOrg: null, externalRef: null, consumerOrg: null, resource: null,
+      scopes: [], exchange: true, testOrg: false, systemUserOrg: null, externalRef: null, consumerOrg: null, resource: [],
     });
     expect(advancedChanged(defaultOptions())).toBe(0);
   });

@@ -100,7 +100,7 @@ export function chainOptions(draft: OptionsDraft): ChainOptions {
     systemUserOrg: org(draft.systemUserOrg),
     externalRef: orNull(draft.externalRef),
     consumerOrg: org(draft.consumerOrg),
-    resource: orNull(draft.resource),
+    resource: splitScopes(draft.resource.replace(/,/g, " ")),
   };
 }
 

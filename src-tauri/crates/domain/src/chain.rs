@@ -499,7 +499,9 @@ pub struct ChainOptions {
     pub system_user_org: Option<String>,
     pub external_ref: Option<String>,
     pub consumer_org: Option<String>,
-    pub resource: Option<String>,
+    /// Audiences for an audience-restricted token; sent as the grant's `resource` array.
+    #[serde(default)]
+    pub resource: Vec<String>,
 }
 
 /// Builds the chain request from a profile and options, refusing what cannot work before any
@@ -569,7 +571,13 @@ pub fn request_for_profile(
                 .filter(|r| !r.trim().is_empty()),
         });
     let grant_options = GrantOptions {
-        resource: options.resource.clone().filter(|r| !r.trim().is_empty()),
+        resource: options
+            .resource
+            .iter()
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
         consumer_org: org("consumer_org", &options.consumer_org)?,
         system_user,
     };

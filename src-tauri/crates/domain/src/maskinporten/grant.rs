@@ -29,7 +29,10 @@ pub struct SystemUser {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GrantOptions {
-    pub resource: Option<String>,
+    /// Audience-restricted tokens. Sent as an array: DD-jwtgrant says of `resource` "Currently
+    /// only array supported" (protocols.md §1.3). Altinn.ApiClients.Maskinporten sends a plain
+    /// string; whether Maskinporten still takes that is UNCONFIRMED, so the documented form it is.
+    pub resource: Vec<String>,
     /// A supplier acting for a customer: plain 9-digit org number (DD-jwtgrant `consumer_org`).
     pub consumer_org: Option<OrgNumber>,
     pub system_user: Option<SystemUser>,
@@ -65,9 +68,10 @@ pub struct GrantClaims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    /// An array of audiences, never a plain string (see [`GrantOptions::resource`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub resource: Option<String>,
+    pub resource: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub consumer_org: Option<String>,
@@ -93,7 +97,7 @@ pub fn claims(
         iat,
         exp: iat + GRANT_LIFETIME_SECONDS,
         jti: jti.to_string(),
-        resource: options.resource.clone(),
+        resource: Some(options.resource.clone()).filter(|r| !r.is_empty()),
         consumer_org: options
             .consumer_org
             .as_ref()
@@ -180,7 +184,7 @@ mod tests {
                 external_ref: Some("ref-1".into()),
             }),
             consumer_org: None,
-            resource: None,
+            resource: Vec::new(),
         };
         let c = claims(
             "https://test.maskinporten.no/",
@@ -194,6 +198,42 @@ mod tests {
         assert_eq!(
             json["authorization_details"],
             serde_json::json!([{"type":"urn:altinn:systemuser","systemuser_org":{"authority":"iso6523-actorid-upis","ID":"0192:991825827"},"externalRef":"ref-1"}])
+        );
+    }
+
+    #[test]
+    fn resource_is_sent_as_an_array_as_digdir_documents_and_left_out_when_empty() {
+        let at = datetime!(2026-11-21 10:00 UTC);
+        let options = GrantOptions {
+            resource: vec!["https://api.example.no".into(), "urn:x".into()],
+            ..GrantOptions::default()
+        };
+        let json = serde_json::to_value(claims(
+            "https://maskinporten.no/",
+            "c",
+            &["s".into()],
+            &options,
+            at,
+            "j",
+        ))
+        .expect("json");
+        assert_eq!(
+            json["resource"],
+            serde_json::json!(["https://api.example.no", "urn:x"]),
+            "DD-jwtgrant: \"Currently only array supported\""
+        );
+        let none = serde_json::to_value(claims(
+            "https://maskinporten.no/",
+            "c",
+            &["s".into()],
+            &GrantOptions::default(),
+            at,
+            "j",
+        ))
+        .expect("json");
+        assert!(
+            none.get("resource").is_none(),
+            "no resource claim unless asked for"
         );
     }
 
