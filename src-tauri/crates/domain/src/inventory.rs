@@ -510,8 +510,8 @@ pub fn private_jwk(
         AppError::new(ErrorKind::Keychain, format!("The private part of key \"{kid}\" is missing from the OS keychain."))
             .with_hint("It may have been removed with another tool. Delete the key here and generate a new one.")
     })?;
-    let jwk = PrivateJwk::new(secret);
-    let parsed = import::parse_private_key(jwk.expose_secret())?;
+    let stored = PrivateJwk::new(secret);
+    let parsed = import::parse_private_key(stored.expose_secret())?;
     if jwk::PublicJwk::from_key(&parsed.key, kid).thumbprint() != record.thumbprint {
         return Err(AppError::new(
             ErrorKind::Keychain,
@@ -520,7 +520,9 @@ pub fn private_jwk(
             ),
         ));
     }
-    Ok(jwk)
+    // Written anew from the key, not passed through as stored: entries made before every
+    // private value was padded to its full length (see `jwk::private_jwk`) export right too.
+    Ok(jwk::private_jwk(&parsed.key, kid))
 }
 
 /// The key to sign grants with, from the keychain (checked against the index).

@@ -57,7 +57,26 @@ pub fn thumbprint(n_b64u: &str, e_b64u: &str) -> String {
 }
 
 fn b64u(value: &BigUint) -> Zeroizing<String> {
-    Zeroizing::new(URL_SAFE_NO_PAD.encode(value.to_bytes_be()))
+    b64u_padded(value, 0)
+}
+
+/// Big-endian bytes left-padded with zeros to `len` (never cut: a longer value stays as it is).
+fn b64u_padded(value: &BigUint, len: usize) -> Zeroizing<String> {
+    let bytes = Zeroizing::new(value.to_bytes_be());
+    let mut padded = Zeroizing::new(vec![0u8; len.saturating_sub(bytes.len())]);
+    padded.extend_from_slice(&bytes);
+    Zeroizing::new(URL_SAFE_NO_PAD.encode(&*padded))
+}
+
+/// The octet lengths private parameters are written with: `d` as long as the modulus, the
+/// primes and CRT values half of it (rounded up). RFC 7518 §6.3.2 leaves leading zeros to the
+/// encoder, but .NET's RSA import on Windows (CNG) demands these exact lengths and throws "The
+/// specified RSA parameters are not valid" for a shorter `d`, `dp`, `dq` or `qi`
+/// (dotnet/corefx #39087, #41226). About one key in a hundred has such a value; both Altinn
+/// clients run on .NET, so every private export is padded.
+fn private_lengths(key: &RsaPrivateKey) -> (usize, usize) {
+    let modulus = key.n().to_bytes_be().len();
+    (modulus, modulus.div_ceil(2))
 }
 
 /// The private JWK's JSON shape. Field order follows the list the Altinn libraries document.
@@ -105,7 +124,17 @@ pub fn private_jwk(key: &RsaPrivateKey, kid: &str) -> PrivateJwk {
         unreachable!("keys are always built from two primes (generate and import ensure it)")
     };
     let crt = crt(key).unwrap_or_else(|| unreachable!("two primes checked above"));
-    let parts = [key.n(), key.e(), key.d(), p, q, &crt.dp, &crt.dq, &crt.qi].map(b64u);
+    let (full, half) = private_lengths(key);
+    let parts = [
+        b64u(key.n()),
+        b64u(key.e()),
+        b64u_padded(key.d(), full),
+        b64u_padded(p, half),
+        b64u_padded(q, half),
+        b64u_padded(&crt.dp, half),
+        b64u_padded(&crt.dq, half),
+        b64u_padded(&crt.qi, half),
+    ];
     let json = PrivateJwkJson {
         kty: "RSA",
         n: &parts[0],
