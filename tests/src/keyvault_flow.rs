@@ -122,7 +122,8 @@ impl Flow {
         let response = transport.send(challenge::request(&vault)).await.unwrap();
         let challenge = challenge::parse(&response).unwrap();
         let entra = Url::parse(&h.sandbox.urls().entra).unwrap();
-        challenge::check_trusted(&challenge, &TrustedLogin::Exactly(entra)).unwrap();
+        let challenge =
+            challenge::check_trusted(&challenge, &TrustedLogin::Exactly(entra), &vault).unwrap();
         let store = MemoryStore::default();
         let key = generate(&dir, &store);
         Flow {
@@ -203,11 +204,23 @@ impl Flow {
         .await
     }
 
-    /// The domain's write.
+    /// The domain's write, to a vault this machine has written to before.
     pub async fn write(
         &self,
         session: &AzureSession,
         confirmed: bool,
+        deleted_action: Option<DeletedAction>,
+    ) -> Result<WriteReport, KeyVaultError> {
+        self.write_to(session, confirmed, false, deleted_action)
+            .await
+    }
+
+    /// The domain's write; `new_vault` as for a vault this machine never wrote a key to.
+    pub async fn write_to(
+        &self,
+        session: &AzureSession,
+        confirmed: bool,
+        new_vault: bool,
         deleted_action: Option<DeletedAction>,
     ) -> Result<WriteReport, KeyVaultError> {
         let (names, warnings) = self.names();
@@ -219,6 +232,7 @@ impl Flow {
             warnings,
             material: &material,
             confirmed,
+            new_vault,
             deleted_action,
             created_by: "maskinporten-assistant/test",
         };

@@ -30,7 +30,7 @@ async fn the_tenant_is_learnt_from_the_vaults_challenge_and_only_the_sandbox_log
         )
     );
     assert!(
-        challenge::check_trusted(&flow.challenge, &TrustedLogin::Microsoft).is_err(),
+        challenge::check_trusted(&flow.challenge, &TrustedLogin::Microsoft, &flow.vault).is_err(),
         "a test or prod profile must never sign in at the sandbox's (or any other) host"
     );
 }

@@ -243,3 +243,29 @@ async fn a_write_without_a_role_is_refused_with_the_role_to_ask_for() {
     assert_eq!(app.kind, ErrorKind::Server);
     assert!(app.hint.unwrap_or_default().contains("Prod Operations"));
 }
+
+#[tokio::test]
+async fn the_first_private_key_write_to_a_vault_new_to_this_machine_waits_for_a_confirmation_naming_the_host()
+ {
+    let flow = Flow::start().await;
+    let session = flow.sign_in(defaults::VAULT_ADMIN).await;
+    let before = flow.h.control.request_log().len();
+    let asked = flow.write_to(&session, false, true, None).await.unwrap();
+    assert_eq!(asked.outcome, WriteOutcome::NewVaultConfirmationRequired);
+    let host = flow.vault.host_str().expect("host").to_string();
+    assert!(asked.message.en.contains(&host), "{}", asked.message.en);
+    assert!(asked.message.nb.contains(&host), "{}", asked.message.nb);
+    assert!(
+        asked.secrets.iter().all(|s| s.written_version.is_none()),
+        "nothing written"
+    );
+    let writes = flow.h.control.request_log()[before..]
+        .iter()
+        .filter(|e| e.method == "PUT")
+        .count();
+    assert_eq!(writes, 0, "not one PUT before the person confirms");
+
+    let written = flow.write_to(&session, true, true, None).await.unwrap();
+    assert_eq!(written.outcome, WriteOutcome::Written);
+    assert!(written.verify.as_ref().is_some_and(|v| v.ok));
+}

@@ -11,12 +11,14 @@ use assistant_domain::keyvault::challenge::{self, Challenge, TrustedLogin};
 use assistant_domain::keyvault::devicecode::{self, DeviceCodePrompt, PendingSignIn};
 use assistant_domain::keyvault::names::{self, NameWarning, SecretNames};
 use assistant_domain::keyvault::probe::{self, ProbeReport};
-use assistant_domain::keyvault::session::{AzureSession, SignInError, SignInSummary};
+use assistant_domain::keyvault::session::{
+    AzureSession, SessionScope, Sessions, SignInError, SignInSummary,
+};
 use assistant_domain::keyvault::verify::{self, VerifyReport};
 use assistant_domain::keyvault::write::{self, WriteReport, WriteRequest};
 use assistant_domain::keyvault::{
     AZURE_CLI_CLIENT_ID, KeyField, Pause, Resume, SignInMethod, StartVaultLoginRequest,
-    VaultRequest, WriteVaultRequest, explain, material,
+    VaultRequest, WriteVaultRequest, explain, known, material,
 };
 use assistant_domain::profile::{Environment, Profile};
 use assistant_domain::{AppError, ErrorKind, inventory};
@@ -27,18 +29,19 @@ use url::Url;
 use crate::AppState;
 use crate::flows::blocking;
 
-/// The Azure sign-in of this app run: in memory only, gone when the app closes.
+/// The Azure sign-ins of this app run, each kept for the vault it was made for: in memory only,
+/// gone when the app closes.
 #[derive(Debug)]
 pub struct VaultLogin {
-    session: Mutex<Option<AzureSession>>,
-    pending: Mutex<Option<PendingSignIn>>,
+    sessions: Mutex<Sessions>,
+    pending: Mutex<Option<(SessionScope, PendingSignIn)>>,
     cancel: watch::Sender<bool>,
 }
 
 impl Default for VaultLogin {
     fn default() -> Self {
         Self {
-            session: Mutex::default(),
+            sessions: Mutex::default(),
             pending: Mutex::default(),
             cancel: watch::channel(false).0,
         }
@@ -50,14 +53,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl VaultLogin {
-    pub fn keep(&self, session: AzureSession) {
-        *lock(&self.session) = Some(session);
+    pub fn keep(&self, scope: SessionScope, session: AzureSession) {
+        lock(&self.sessions).keep(scope, session);
     }
 
-    fn usable(&self, tenant: &str, now: time::OffsetDateTime) -> Option<AzureSession> {
-        lock(&self.session)
-            .clone()
-            .filter(|s| s.usable_for(tenant, now))
+    fn usable(
+        &self,
+        scope: &SessionScope,
+        tenant: &str,
+        now: time::OffsetDateTime,
+    ) -> Option<AzureSession> {
+        lock(&self.sessions).usable(scope, tenant, now)
     }
 }
 
@@ -166,7 +172,10 @@ pub async fn target(state: &AppState, profile: &str) -> Result<VaultTarget, AppE
             }
         }
         Environment::Test | Environment::Prod => {
-            (from_profile(&profile)?, TrustedLogin::Microsoft, None)
+            // Checked when the profile is saved; checked again for profiles saved before the rule.
+            let vault = from_profile(&profile)?;
+            assistant_domain::profile::check_azure_vault_url(vault.as_str())?;
+            (vault, TrustedLogin::Microsoft, None)
         }
         Environment::Custom { .. } => {
             (from_profile(&profile)?, TrustedLogin::HttpsOrLoopback, None)
@@ -188,8 +197,18 @@ pub async fn challenge(state: &AppState, target: &VaultTarget) -> Result<Challen
         .await
         .map_err(SignInError::VaultUnreachable)?;
     let found = challenge::parse(&response)?;
-    challenge::check_trusted(&found, &target.trusted)?;
-    Ok(found)
+    Ok(challenge::check_trusted(
+        &found,
+        &target.trusted,
+        &target.vault,
+    )?)
+}
+
+impl VaultTarget {
+    /// The key its sign-in is kept under.
+    pub fn scope(&self) -> SessionScope {
+        SessionScope::new(&self.profile.environment, &self.vault)
+    }
 }
 
 /// How a sign-in starts: a code to show, or (Azure CLI) done already.
@@ -221,7 +240,7 @@ pub async fn start_login(
         let session =
             blocking(move || Ok(azcli::sign_in(&SystemRunner, &*clock, Some(&tenant))?)).await?;
         let summary = session.summary();
-        state.vault.keep(session);
+        state.vault.keep(target.scope(), session);
         return Ok(VaultLoginStart::SignedIn { session: summary });
     }
     let client_id = client_id
@@ -232,13 +251,13 @@ pub async fn start_login(
         devicecode::start(state.transport()?, &*state.clock, challenge, client_id).await?;
     let prompt = pending.prompt.clone();
     state.vault.cancel.send_replace(false);
-    *lock(&state.vault.pending) = Some(pending);
+    *lock(&state.vault.pending) = Some((target.scope(), pending));
     Ok(VaultLoginStart::DeviceCode { prompt })
 }
 
 /// Waits for the pending device-code sign-in (cancellable) and keeps the session.
 pub async fn poll_login(state: &AppState) -> Result<SignInSummary, AppError> {
-    let pending = lock(&state.vault.pending)
+    let (scope, pending) = lock(&state.vault.pending)
         .clone()
         .ok_or(SignInError::NothingPending)?;
     let pause = TokioPause(Some(state.vault.cancel.subscribe()));
@@ -246,14 +265,14 @@ pub async fn poll_login(state: &AppState) -> Result<SignInSummary, AppError> {
     let mut slot = lock(&state.vault.pending);
     if slot
         .as_ref()
-        .is_some_and(|p| p.prompt.user_code == pending.prompt.user_code)
+        .is_some_and(|(_, p)| p.prompt.user_code == pending.prompt.user_code)
     {
         *slot = None;
     }
     drop(slot);
     let session = result?;
     let summary = session.summary();
-    state.vault.keep(session);
+    state.vault.keep(scope, session);
     Ok(summary)
 }
 
@@ -281,12 +300,26 @@ pub async fn start_login_for(
     .await
 }
 
-/// The kept session for this vault's tenant, or what to do.
-pub fn session(state: &AppState, challenge: &Challenge) -> Result<AzureSession, AppError> {
-    state.vault.usable(&challenge.tenant, state.clock.now()).ok_or_else(|| {
-        AppError::new(ErrorKind::InvalidInput, format!("Not signed in to Azure for this vault's tenant ({}), or the sign-in has expired.", challenge.tenant))
-            .with_hint("Sign in first (keyvault login, or the Sign in button).")
-    })
+/// The session kept for this very vault (and its tenant), or what to do.
+pub fn session(
+    state: &AppState,
+    target: &VaultTarget,
+    challenge: &Challenge,
+) -> Result<AzureSession, AppError> {
+    state
+        .vault
+        .usable(&target.scope(), &challenge.tenant, state.clock.now())
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "Not signed in to Azure for the vault {} (tenant {}), or the sign-in has expired.",
+                    target.vault.origin().ascii_serialization(),
+                    challenge.tenant
+                ),
+            )
+            .with_hint("Sign in first (keyvault login, or the Sign in button). A sign-in is kept for one vault only.")
+        })
 }
 
 fn names_for(
@@ -309,7 +342,7 @@ pub async fn probe_with(
     challenge: &Challenge,
     key_field: Option<KeyField>,
 ) -> Result<ProbeReport, AppError> {
-    let session = session(state, challenge)?;
+    let session = session(state, target, challenge)?;
     let (names, warnings) = names_for(&target.profile, key_field)?;
     let env = &target.profile.environment;
     let report = probe::probe(
@@ -339,10 +372,13 @@ pub async fn write_with(
     challenge: &Challenge,
     request: &WriteVaultRequest,
 ) -> Result<WriteReport, AppError> {
-    let session = session(state, challenge)?;
+    let session = session(state, target, challenge)?;
     let (names, warnings) = names_for(&target.profile, request.key_field)?;
     let material = load_material(state, &target.profile).await?;
     let created_by = concat!("maskinporten-assistant/", env!("CARGO_PKG_VERSION"));
+    // The sandbox's vault is on this machine; any other asks before its first private key.
+    let new_vault = target.profile.environment != Environment::Sandbox
+        && !known::written_before(&state.dir, &target.vault)?;
     let write = WriteRequest {
         vault: &target.vault,
         token: &session.token,
@@ -350,12 +386,16 @@ pub async fn write_with(
         warnings,
         material: &material,
         confirmed: request.confirmed,
+        new_vault,
         deleted_action: request.deleted_action,
         created_by,
     };
     let report = write::write(state.transport()?, &TokioPause(None), write)
         .await
         .map_err(|e| explain::to_app_error(&e, &target.profile.environment))?;
+    if report.outcome == write::WriteOutcome::Written {
+        known::remember(&state.dir, &target.vault)?;
+    }
     crate::checklist::vault_written(state, &target.profile.name, &report);
     Ok(report)
 }
@@ -366,7 +406,7 @@ pub async fn verify_with(
     challenge: &Challenge,
     key_field: Option<KeyField>,
 ) -> Result<VerifyReport, AppError> {
-    let session = session(state, challenge)?;
+    let session = session(state, target, challenge)?;
     let (names, _) = names_for(&target.profile, key_field)?;
     let material = load_material(state, &target.profile).await?;
     let report = verify::verify(

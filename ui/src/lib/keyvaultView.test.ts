@@ -116,6 +116,7 @@ describe("writing", () => {
     expect(writeDecision(write("written"))).toBe("none");
     expect(writeDecision(write("unchanged"))).toBe("none");
     expect(writeDecision(write("confirmation_required"))).toBe("newVersions");
+    expect(writeDecision(write("new_vault_confirmation_required"))).toBe("newVault");
     expect(writeDecision(write("deleted_needs_decision"))).toBe("deleted");
   });
 

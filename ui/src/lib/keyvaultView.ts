@@ -81,9 +81,10 @@ export const MARK_ICONS: Record<CheckMark, string> = { ok: "✓", info: "·", pr
 export const CONFIRMED_PLANS: readonly VaultWritePlan[] = ["new_version", "recover", "purge"];
 
 /** What the person must decide after a first (unconfirmed) write. */
-export type WriteDecision = "none" | "newVersions" | "deleted";
+export type WriteDecision = "none" | "newVault" | "newVersions" | "deleted";
 
 export function writeDecision(report: VaultWriteReport | null): WriteDecision {
+  if (report?.outcome === "new_vault_confirmation_required") return "newVault";
   if (report?.outcome === "confirmation_required") return "newVersions";
   if (report?.outcome === "deleted_needs_decision") return "deleted";
   return "none";
@@ -145,4 +146,13 @@ export type OldField = (typeof OLD_FIELDS)[number];
 export function oldField(name: string): OldField | null {
   const last = name.split("--").at(-1) ?? "";
   return (OLD_FIELDS as readonly string[]).includes(last) ? (last as OldField) : null;
+}
+
+/** The vault's host, as the confirmation before a first private-key write names it. */
+export function vaultHost(vaultUrl: string): string {
+  try {
+    return new URL(vaultUrl).host;
+  } catch {
+    return vaultUrl;
+  }
 }

@@ -14,7 +14,7 @@ use crate::org::OrgNumber;
 pub const FILE: &str = "profiles.json";
 
 /// Which services a profile talks to. `sandbox` is the default: the built-in emulators.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
 pub enum Environment {
@@ -168,6 +168,9 @@ pub fn normalize(mut profile: Profile) -> Result<Profile, ProfileError> {
             url,
             profile.environment.allows_loopback_http(),
         )?;
+        if matches!(profile.environment, Environment::Test | Environment::Prod) {
+            check_azure_vault_url(url)?;
+        }
     }
     profile.secret_prefix = tidy(profile.secret_prefix);
     if let Some(prefix) = &profile.secret_prefix {
@@ -243,6 +246,45 @@ pub fn check_url(
             field,
             format!("\"{value}\" has scheme {other}; use https"),
         )),
+    }
+}
+
+/// The public Azure cloud's vault host suffix. Altinn's service-owner vaults live there.
+pub const AZURE_VAULT_SUFFIX: &str = ".vault.azure.net";
+
+/// Test and prod: only `https://{name}.vault.azure.net/`. An Azure token and then the private
+/// key go to this host, so a look-alike host is refused before anything is sent, as the Azure
+/// SDKs refuse a challenge whose resource does not belong to the vault's host (see
+/// `keyvault::challenge`). Vault names are 3–24 letters, digits and single hyphens, starting
+/// with a letter and ending with a letter or digit (Azure's naming rules for
+/// `Microsoft.KeyVault/vaults`).
+pub fn check_azure_vault_url(value: &str) -> Result<Url, ProfileError> {
+    const RULE: &str = "in the test and prod environments a Key Vault URL is https://<vault-name>.vault.azure.net/ (the vault name: 3–24 letters, digits and single hyphens, starting with a letter)";
+    let refuse = || {
+        invalid(
+            "Key Vault URL",
+            format!("\"{value}\" is not an Azure Key Vault URL: {RULE}"),
+        )
+    };
+    let url = Url::parse(value).map_err(|_| refuse())?;
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let name = host.strip_suffix(AZURE_VAULT_SUFFIX).unwrap_or_default();
+    let name_ok = (3..=24).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.contains("--");
+    let plain = url.scheme() == "https"
+        && url.port().is_none()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && matches!(url.path(), "" | "/")
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if name_ok && plain {
+        Ok(url)
+    } else {
+        Err(refuse())
     }
 }
 
@@ -343,6 +385,56 @@ mod tests {
         );
         assert!(normalize(custom("http://example.no/")).is_err());
         assert!(normalize(custom("https://example.no/")).is_ok());
+    }
+
+    #[test]
+    fn test_and_prod_take_only_azure_vault_hosts_and_say_the_rule() {
+        let with = |environment: Environment, url: &str| {
+            normalize(Profile {
+                environment,
+                vault_url: Some(url.into()),
+                ..base()
+            })
+        };
+        for env in [Environment::Test, Environment::Prod] {
+            for good in [
+                "https://ttd-kv-1.vault.azure.net/",
+                "https://TtdVault.vault.azure.net",
+                "https://abc.vault.azure.net/",
+            ] {
+                assert!(with(env.clone(), good).is_ok(), "{good}");
+            }
+            for bad in [
+                "https://evil.example.com",
+                "https://ttd.vault.azure.net.evil.example.com/",
+                "https://evilvault.azure.net/",
+                "https://ab.vault.azure.net/",
+                "https://1abc.vault.azure.net/",
+                "https://a--b.vault.azure.net/",
+                "https://abc-.vault.azure.net/",
+                "https://abc.vault.azure.net:8443/",
+                "https://abc.vault.azure.net/secrets",
+                "https://user@abc.vault.azure.net/",
+                "https://abc.vault.azure.cn/",
+            ] {
+                let err = with(env.clone(), bad).expect_err(bad);
+                assert_eq!(err.field, "Key Vault URL");
+                assert!(
+                    err.to_string()
+                        .contains("https://<vault-name>.vault.azure.net/"),
+                    "the message says the rule: {err}"
+                );
+            }
+        }
+        let custom = Environment::Custom {
+            maskinporten_url: "https://m/".into(),
+            altinn_url: "https://a/".into(),
+            apps_url: "https://x/".into(),
+        };
+        assert!(
+            with(custom, "https://vault.internal.example/").is_ok(),
+            "a custom environment names its own hosts"
+        );
     }
 
     #[test]

@@ -148,11 +148,21 @@ async fn run_async(command: KeyVaultCommand, state: &AppState) -> Result<Output,
                 },
             };
             let mut report = flows::write_with(state, &target, &challenge, &request).await?;
-            if report.outcome == WriteOutcome::ConfirmationRequired
-                && std::io::IsTerminal::is_terminal(&std::io::stdin())
+            if matches!(
+                report.outcome,
+                WriteOutcome::ConfirmationRequired | WriteOutcome::NewVaultConfirmationRequired
+            ) && std::io::IsTerminal::is_terminal(&std::io::stdin())
             {
                 eprintln!("{}", report.message.en);
-                if confirm_on_terminal("Write new versions?") {
+                let question = if report.outcome == WriteOutcome::NewVaultConfirmationRequired {
+                    format!(
+                        "Write the private key to {}?",
+                        target.vault.host_str().unwrap_or_default()
+                    )
+                } else {
+                    "Write new versions?".to_string()
+                };
+                if confirm_on_terminal(&question) {
                     request.confirmed = true;
                     report = flows::write_with(state, &target, &challenge, &request).await?;
                 }

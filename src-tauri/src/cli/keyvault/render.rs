@@ -161,6 +161,16 @@ pub(super) fn write_output(report: &WriteReport, target: &VaultTarget) -> Result
             )
             .with_hint("Repeat with --yes to write new versions."),
         ),
+        WriteOutcome::NewVaultConfirmationRequired => Some(
+            AppError::new(
+                ErrorKind::ConfirmationRequired,
+                format!(
+                    "Nothing was written: this machine has never written a private key to {}.",
+                    target.vault.host_str().unwrap_or_default()
+                ),
+            )
+            .with_hint("Check the host letter by letter; if it is your organisation's vault, repeat with --yes."),
+        ),
         WriteOutcome::DeletedNeedsDecision => Some(
             AppError::new(
                 ErrorKind::ConfirmationRequired,

@@ -172,7 +172,12 @@ pub fn vault_write(
 ) -> Option<HistoryEntry> {
     match (&report.verify, report.outcome) {
         (Some(verify), _) => Some(vault_verify(now, profile, verify)),
-        (None, WriteOutcome::ConfirmationRequired | WriteOutcome::DeletedNeedsDecision) => None,
+        (
+            None,
+            WriteOutcome::ConfirmationRequired
+            | WriteOutcome::NewVaultConfirmationRequired
+            | WriteOutcome::DeletedNeedsDecision,
+        ) => None,
         (None, _) => {
             let p = Proof {
                 now,

@@ -258,6 +258,7 @@ mod tests {
         Challenge {
             authority: url::Url::parse("https://login.microsoftonline.com/tid").expect("url"),
             tenant: "tid".into(),
+            resource: "https://vault.azure.net".into(),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod challenge;
 pub mod devicecode;
 pub mod explain;
 pub mod keyvalue;
+pub mod known;
 pub mod material;
 pub mod names;
 pub mod probe;

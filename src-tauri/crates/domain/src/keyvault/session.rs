@@ -2,20 +2,68 @@
 //! [`AzureToken`], never serialized), what the UI may see of it ([`SignInSummary`]), and the
 //! typed errors of signing in, mapped to the boundary error.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use time::OffsetDateTime;
 use ts_rs::TS;
+use url::Url;
 
 use super::SignInMethod;
 use crate::error::{AppError, ErrorKind};
 use crate::http::TransportError;
+use crate::profile::Environment;
 use crate::secret::AzureToken;
 
 /// Sign in again this long before the token runs out, so a write never starts on a token that
 /// expires halfway.
 pub const EXPIRY_MARGIN_SECONDS: i64 = 120;
+
+/// Which vault a sign-in was made for. A token is kept and reused only for the same environment
+/// and the same vault origin, never for a tenant alone: a token obtained through one vault's
+/// challenge is not handed to another host that names the same tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionScope {
+    pub environment: Environment,
+    /// The vault's origin, e.g. `https://ttd-kv.vault.azure.net`.
+    pub vault: String,
+}
+
+impl SessionScope {
+    pub fn new(environment: &Environment, vault: &Url) -> Self {
+        Self {
+            environment: environment.clone(),
+            vault: vault.origin().ascii_serialization(),
+        }
+    }
+}
+
+/// The sessions of one app run, in memory only, each under the scope it was made for.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    kept: HashMap<SessionScope, AzureSession>,
+}
+
+impl Sessions {
+    pub fn keep(&mut self, scope: SessionScope, session: AzureSession) {
+        self.kept.insert(scope, session);
+    }
+
+    /// The session made for exactly this scope, if it is still usable for `tenant`.
+    pub fn usable(
+        &self,
+        scope: &SessionScope,
+        tenant: &str,
+        now: OffsetDateTime,
+    ) -> Option<AzureSession> {
+        self.kept
+            .get(scope)
+            .filter(|s| s.usable_for(tenant, now))
+            .cloned()
+    }
+}
 
 /// A token for one tenant's vaults.
 #[derive(Debug, Clone)]
@@ -100,6 +148,10 @@ pub enum SignInError {
     BadChallenge { problem: String },
     #[error("the vault sends sign-in to {authority}, which this environment does not trust")]
     UntrustedAuthority { authority: String },
+    #[error(
+        "the vault's challenge asks for a token for {resource}, which does not belong to the vault's host {vault}"
+    )]
+    ResourceMismatch { resource: String, vault: String },
     #[error("Entra ID could not be reached: {0}")]
     LoginUnreachable(#[source] TransportError),
     #[error("Entra ID refused the sign-in: {error}{}", description.as_deref().map(|d| format!(" — {d}")).unwrap_or_default())]
@@ -144,7 +196,11 @@ impl From<SignInError> for AppError {
             ),
             SignInError::UntrustedAuthority { .. } => (
                 ErrorKind::Server,
-                Some("Sign-in for test and prod vaults happens only at login.microsoftonline.com. Check the vault URL; a proxy that rewrites answers can also cause this.".into()),
+                Some("A test or prod vault's challenge may name only Entra ID (login.microsoftonline.com, login.windows.net, login.microsoft.com or sts.windows.net), and sign-in then happens at login.microsoftonline.com. Check the vault URL; a proxy that rewrites answers can also cause this.".into()),
+            ),
+            SignInError::ResourceMismatch { .. } => (
+                ErrorKind::Server,
+                Some("Nothing was sent. A real vault at https://<name>.vault.azure.net asks for a token for https://vault.azure.net; check that the profile's Key Vault URL is your organisation's vault.".into()),
             ),
             SignInError::Refused { error, .. } if error == "unauthorized_client" || error == "invalid_client" => (
                 ErrorKind::Server,
@@ -213,6 +269,48 @@ mod tests {
             serde_json::to_string(&summary).expect("json")
         );
         assert!(!shown.contains("eyJ"), "{shown}");
+    }
+
+    #[test]
+    fn a_kept_session_serves_only_its_own_environment_and_vault_never_the_tenant_alone() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time");
+        let vault = |u: &str| Url::parse(u).expect("url");
+        let mine = SessionScope::new(
+            &Environment::Test,
+            &vault("https://ttd-kv.vault.azure.net/"),
+        );
+        let mut sessions = Sessions::default();
+        sessions.keep(
+            mine.clone(),
+            AzureSession::new(
+                AzureToken::new("opaque".into()),
+                now + time::Duration::minutes(30),
+                "t-1".into(),
+                SignInMethod::DeviceCode,
+            ),
+        );
+        assert!(sessions.usable(&mine, "t-1", now).is_some());
+        let same_path = SessionScope::new(
+            &Environment::Test,
+            &vault("https://TTD-KV.vault.azure.net/secrets"),
+        );
+        assert!(
+            sessions.usable(&same_path, "t-1", now).is_some(),
+            "the origin is what counts"
+        );
+        for other in [
+            SessionScope::new(&Environment::Test, &vault("https://other.vault.azure.net/")),
+            SessionScope::new(
+                &Environment::Prod,
+                &vault("https://ttd-kv.vault.azure.net/"),
+            ),
+        ] {
+            assert!(
+                sessions.usable(&other, "t-1", now).is_none(),
+                "same tenant, other vault or environment: {other:?}"
+            );
+        }
+        assert!(sessions.usable(&mine, "t-2", now).is_none());
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub enum WriteOutcome {
     Unchanged,
     /// Something exists with other values; nothing was written. Confirm to write new versions.
     ConfirmationRequired,
+    /// This machine has never written a private key to this vault; nothing was written.
+    /// Confirm, having checked the host, to write.
+    NewVaultConfirmationRequired,
     /// A name is soft-deleted; nothing was written. Choose recover or purge, and confirm.
     DeletedNeedsDecision,
 }
@@ -96,6 +99,9 @@ pub struct WriteRequest<'a> {
     pub warnings: Vec<NameWarning>,
     pub material: &'a Material,
     pub confirmed: bool,
+    /// No private key was written to this vault from this machine before: the first write asks
+    /// (see `keyvault::known`).
+    pub new_vault: bool,
     pub deleted_action: Option<DeletedAction>,
     /// The `created-by` tag, e.g. `maskinporten-assistant/0.1.0`.
     pub created_by: &'a str,
@@ -239,6 +245,28 @@ pub async fn write(
                 ),
                 format!(
                     "Ingenting ble skrevet. Et navn er mykt slettet: {existing_nb}. Velg å gjenopprette (gamle versjoner kommer tilbake, så skrives den nye verdien som ny versjon) eller å tømme (borte for godt, så skrives den på nytt), og bekreft."
+                ),
+            ),
+        )
+    } else if !request.confirmed && request.new_vault && plans.iter().any(|p| *p != Plan::Unchanged)
+    {
+        let host = request.vault.host_str().unwrap_or_default();
+        let (also_en, also_nb) = if existing_en.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                format!(" The vault already has: {existing_en}; writing adds new versions."),
+                format!(" Hvelvet har allerede: {existing_nb}; skriving legger til nye versjoner."),
+            )
+        };
+        (
+            WriteOutcome::NewVaultConfirmationRequired,
+            l(
+                format!(
+                    "Nothing was written. This machine has never written a private key to {host}. Check that this is your organisation's vault (the host, letter by letter), then confirm to write the key there.{also_en}"
+                ),
+                format!(
+                    "Ingenting ble skrevet. Denne maskinen har aldri skrevet en privatnøkkel til {host}. Sjekk at dette er virksomhetens hvelv (vertsnavnet, bokstav for bokstav), og bekreft for å skrive nøkkelen dit.{also_nb}"
                 ),
             ),
         )
