@@ -8,6 +8,7 @@ use assistant_domain::altinn::bulk::{
     self, BulkControl, BulkJob, BulkProgress, BulkRow, RowResult,
 };
 use assistant_domain::altinn::client::{AppClient, Instantiated};
+use assistant_domain::altinn::delete::Deleted;
 use assistant_domain::altinn::instance::{
     Create, DataElementSummary, InstanceRef, InstanceSummary, check_owner,
 };
@@ -198,7 +199,11 @@ pub async fn save_receipt(
 pub struct DeleteOutcome {
     pub id: String,
     pub deleted: bool,
+    /// Gone for good (a hard delete), not only in the owner's trash.
+    pub hard: bool,
     pub error: Option<String>,
+    /// What to do about the error (for a 403: the policy rule to add).
+    pub hint: Option<String>,
 }
 
 pub async fn delete(
@@ -218,10 +223,16 @@ pub async fn delete(
                 None,
                 &outcome(&result, "deleted"),
             );
+            let (hard, error) = match result {
+                Ok(kind) => (kind == Deleted::Hard, None),
+                Err(e) => (false, Some(e)),
+            };
             outcomes.push(DeleteOutcome {
                 id: id.id(),
-                deleted: result.is_ok(),
-                error: result.err().map(|e| e.message),
+                deleted: error.is_none(),
+                hard,
+                hint: error.as_ref().and_then(|e| e.hint.clone()),
+                error: error.map(|e| e.message),
             });
         }
         Ok(outcomes)

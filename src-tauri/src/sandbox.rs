@@ -180,9 +180,11 @@ fn complete(dir: &DataDir, profile: &Profile) -> Result<Profile, AppError> {
         .client_id
         .get_or_insert_with(|| defaults::CLIENT_ID.to_string());
     if filled.scopes.is_empty() {
+        // App B's owner acting as service owner: the scopes of the template's [org] rule (a
+        // plain organisation token matches no rule of the template policy).
         filled.scopes = vec![
-            "altinn:instances.read".into(),
-            "altinn:instances.write".into(),
+            "altinn:serviceowner/instances.read".into(),
+            "altinn:serviceowner/instances.write".into(),
         ];
     }
     filled
@@ -197,8 +199,25 @@ fn complete(dir: &DataDir, profile: &Profile) -> Result<Profile, AppError> {
 
 /// Starts the sandbox for a profile (or with defaults) and replays the registrations.
 pub async fn start(dir: &DataDir, profile: Option<&Profile>) -> Result<Sandbox, AppError> {
+    start_with_app(dir, profile, None).await
+}
+
+/// `start`, with app B defined by a JSON file (metadata and policy, see the sandbox's
+/// `AppDefinition`) instead of the built-in one.
+pub async fn start_with_app(
+    dir: &DataDir,
+    profile: Option<&Profile>,
+    app_definition: Option<&std::path::Path>,
+) -> Result<Sandbox, AppError> {
+    let mut seed = seed_for(profile);
+    if let Some(path) = app_definition {
+        seed = seed.with_app_file(path).map_err(|e| {
+            AppError::new(ErrorKind::InvalidInput, format!("App B's definition: {e}"))
+                .with_hint("See the format in the README's sandbox section (org, app, dataTypes, partyTypesAllowed, policy).")
+        })?;
+    }
     let config = SandboxConfig {
-        seed: seed_for(profile),
+        seed,
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::start(config).await.map_err(|e| {

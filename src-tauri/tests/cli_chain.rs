@@ -40,7 +40,7 @@ fn before_the_portal_step_the_cli_says_what_is_missing_and_after_it_the_whole_ch
         "✓ Token",
         "✓ Verify",
         "✓ Exchange",
-        "Altinn token: org -, orgNumber 312345676",
+        "Altinn token: org ttd, orgNumber 312345676",
     ] {
         assert!(printed.contains(line), "missing {line:?} in:\n{printed}");
     }
@@ -95,7 +95,7 @@ fn no_output_error_or_stored_file_of_a_run_contains_a_token_or_assertion() {
             "--profile",
             "Rehearsal",
             "--scope",
-            "altinn:serviceowner/instances.read",
+            "altinn:serviceowner/instances.delete",
         ],
     ] {
         let out = cli.run(args);

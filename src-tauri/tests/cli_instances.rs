@@ -23,15 +23,44 @@ impl Drop for Served {
     }
 }
 
-/// A profile with a registered key, and `sandbox serve` running for it.
+/// App B as the built-in one, but with a policy that also lets the owner delete (the template's
+/// gives `delete` only to DAGL and REGNA), written to `dir`.
+fn deletable_app_b(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("app-b.json");
+    let app = serde_json::json!({
+        "org": "ttd", "app": "sandbox-app-b",
+        "dataTypes": [
+            {"id": "model", "allowedContentTypes": ["application/xml", "application/json"], "appLogic": {"autoCreate": true, "classRef": "Altinn.App.Models.Model"}, "taskId": "Task_1", "maxCount": 1, "minCount": 1},
+            {"id": "attachment", "allowedContentTypes": ["application/pdf"], "taskId": "Task_1", "maxCount": 3},
+            {"id": "ref-data-as-pdf", "allowedContentTypes": ["application/pdf"]}
+        ],
+        "partyTypesAllowed": {"bankruptcyEstate": false, "organisation": true, "person": false, "subUnit": false},
+        "policy": [{"actions": ["instantiate", "read", "write", "complete", "delete"], "subjects": ["[org]"]}],
+        "schemas": {"model": {"type": "object", "properties": {"navn": {"type": "string"}}}}
+    });
+    std::fs::write(&path, app.to_string()).expect("app definition");
+    path
+}
+
+/// A profile with a registered key, and `sandbox serve` running for it (with the built-in app B).
 fn served() -> Served {
+    served_with(None)
+}
+
+/// `served`, with app B from a definition file when given.
+fn served_with(app_b: Option<&std::path::Path>) -> Served {
     let cli = Cli::new();
     cli.json(&["profile", "create", "Tester"]);
     cli.json(&["key", "generate", "--profile", "Tester"]);
     cli.json(&["sandbox", "register", "--profile", "Tester"]);
+    let mut args = vec!["--json", "sandbox", "serve", "--profile", "Tester"];
+    let app_b = app_b.map(|p| p.display().to_string());
+    if let Some(path) = &app_b {
+        args.extend(["--app-b", path.as_str()]);
+    }
     let mut serve = cli
         .command()
-        .args(["--json", "sandbox", "serve", "--profile", "Tester"])
+        .args(&args)
         .stdout(Stdio::piped())
         .spawn()
         .expect("serve");
@@ -45,7 +74,8 @@ fn served() -> Served {
 
 #[test]
 fn an_instance_is_made_filled_moved_on_receipted_and_cleaned_up_across_commands() {
-    let s = served();
+    let apps = tempfile::tempdir().expect("tmp");
+    let s = served_with(Some(&deletable_app_b(apps.path())));
     let cli = &s.cli;
     let info = cli.json(&["app-info", "--profile", "Tester"]);
     assert_eq!(info["metadata"]["id"], "ttd/sandbox-app-b");
@@ -176,6 +206,12 @@ fn an_instance_is_made_filled_moved_on_receipted_and_cleaned_up_across_commands(
         Some(2),
         "both instances made here: {deleted}"
     );
+    assert!(
+        deleted["results"]
+            .as_array()
+            .is_some_and(|r| r.iter().all(|o| o["hard"] == true)),
+        "a hard delete, as a tester cleaning up means: {deleted}"
+    );
     assert_eq!(
         cli.json_error(&["instance", "show", &id, "--profile", "Tester"])["kind"],
         "not_found"
@@ -219,8 +255,50 @@ fn bad_owners_and_owner_types_the_app_refuses_are_stopped_before_anything_is_sen
 }
 
 #[test]
-fn bulk_from_a_csv_writes_a_results_file_that_cleanup_can_use() {
+fn with_the_template_policy_delete_fails_with_the_rule_to_add_and_with_delete_allowed_it_is_hard()
+{
     let s = served();
+    let made = s.cli.json(&["instantiate", "--profile", "Tester", "--owner", "312345676"]);
+    let id = made["instance"]["id"].as_str().expect("id").to_string();
+    let out = s
+        .cli
+        .run(&["instance", "delete", &id, "--profile", "Tester", "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    let printed = text(&out.stdout);
+    for words in [
+        "\"delete\"",
+        "DAGL and REGNA",
+        "urn:altinn:example:ruleid:2",
+        "<xacml:AttributeValue DataType=\"http://www.w3.org/2001/XMLSchema#string\">delete</xacml:AttributeValue>",
+    ] {
+        assert!(printed.contains(words), "missing {words:?} in:\n{printed}");
+    }
+    s.cli.json(&["instance", "show", &id, "--profile", "Tester"]);
+    drop(s);
+
+    let apps = tempfile::tempdir().expect("tmp");
+    let s = served_with(Some(&deletable_app_b(apps.path())));
+    let made = s.cli.json(&["instantiate", "--profile", "Tester", "--owner", "312345676"]);
+    let id = made["instance"]["id"].as_str().expect("id").to_string();
+    let out = s
+        .cli
+        .run(&["instance", "delete", &id, "--profile", "Tester", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Hard-deleted 1 of 1 instance(s): gone for good"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        s.cli.json_error(&["instance", "show", &id, "--profile", "Tester"])["kind"],
+        "not_found"
+    );
+}
+
+#[test]
+fn bulk_from_a_csv_writes_a_results_file_that_cleanup_can_use() {
+    let apps = tempfile::tempdir().expect("tmp");
+    let s = served_with(Some(&deletable_app_b(apps.path())));
     let dir = tempfile::tempdir().expect("tmp");
     let csv = dir.path().join("owners.csv");
     std::fs::write(

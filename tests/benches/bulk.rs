@@ -27,13 +27,13 @@ fn main() {
 async fn run() {
     let h = Harness::start_with(Seed::default()).await;
     h.control
-        .register_key(defaults::TTD_CLIENT_ID, public_jwk())
+        .register_key(defaults::CLIENT_ID, public_jwk())
         .expect("key");
     let session = Session::default();
     let transport = ReqwestTransport::new(None).expect("client");
     let scopes = "altinn:serviceowner/instances.read altinn:serviceowner/instances.write";
     let (request, context) = chain::request_for_profile(
-        &profile(defaults::TTD_CLIENT_ID, scopes),
+        &profile(defaults::CLIENT_ID, scopes),
         &ChainOptions {
             exchange: true,
             ..ChainOptions::default()

@@ -83,7 +83,7 @@ async fn setup(n: usize) -> Setup {
     let (seed, owners) = seed_with_owners(n);
     let h = Harness::start_with(seed).await;
     h.control
-        .register_key(defaults::TTD_CLIENT_ID, public_jwk())
+        .register_key(defaults::CLIENT_ID, public_jwk())
         .expect("key");
     Setup {
         h,
@@ -96,7 +96,7 @@ async fn setup(n: usize) -> Setup {
 impl Setup {
     fn tokens(&self) -> ChainTokenSource<'_> {
         let (request, context) = chain::request_for_profile(
-            &profile(defaults::TTD_CLIENT_ID, SERVICE_OWNER),
+            &profile(defaults::CLIENT_ID, SERVICE_OWNER),
             &ChainOptions {
                 exchange: true,
                 ..ChainOptions::default()

@@ -205,7 +205,7 @@ async fn a_scope_missing_on_the_client_is_named() {
         &h,
         &profile(
             defaults::CLIENT_ID,
-            "altinn:instances.read altinn:serviceowner/instances.read",
+            "altinn:instances.read altinn:serviceowner/instances.delete",
         ),
         ChainOptions::default(),
     )
@@ -217,7 +217,7 @@ async fn a_scope_missing_on_the_client_is_named() {
             .expect("d")
             .explanation
             .en
-            .contains("altinn:serviceowner/instances.read")
+            .contains("altinn:serviceowner/instances.delete")
     );
 }
 

@@ -18,13 +18,18 @@ use assistant_tests::chain_support::{KID, endpoints, key, profile, public_jwk};
 const SERVICE_OWNER: &str =
     "altinn:serviceowner/instances.read altinn:serviceowner/instances.write";
 
-/// A person-owned app next to the default one, so every owner kind has somewhere to go.
+/// A person-owned app next to the default one, so every owner kind has somewhere to go, and
+/// one whose policy lets the owner delete (the template's does not).
 fn seed() -> Seed {
     let mut seed = Seed::default();
     let person_app = r#"{"org":"ttd","app":"person-app","dataTypes":[{"id":"model","allowedContentTypes":["application/json"],"appLogic":{"autoCreate":true,"classRef":"M"},"taskId":"Task_1","maxCount":1}],
-      "partyTypesAllowed":{"bankruptcyEstate":false,"organisation":false,"person":true,"subUnit":false},"policy":[{"actions":["instantiate","read","write","complete"],"scopes":["altinn:serviceowner/instances.write","altinn:serviceowner/instances.read"],"orgs":["ttd"]}],"schemas":{"model":{"type":"object","properties":{"navn":{"type":"string"}}}}}"#;
-    seed.apps
-        .push(AppDefinition::from_json_str(person_app).expect("app definition"));
+      "partyTypesAllowed":{"bankruptcyEstate":false,"organisation":false,"person":true,"subUnit":false},"policy":[{"actions":["instantiate","read","write","complete"],"subjects":["[org]"]}],"schemas":{"model":{"type":"object","properties":{"navn":{"type":"string"}}}}}"#;
+    let deletable_app = r#"{"org":"ttd","app":"deletable-app","dataTypes":[{"id":"model","allowedContentTypes":["application/json"],"appLogic":{"autoCreate":true,"classRef":"M"},"taskId":"Task_1","maxCount":1}],
+      "partyTypesAllowed":{"bankruptcyEstate":false,"organisation":true,"person":false,"subUnit":false},"policy":[{"actions":["instantiate","read","write","complete","delete"],"subjects":["[org]"]}],"preventInstanceDeletionForDays":30,"schemas":{"model":{"type":"object","properties":{"navn":{"type":"string"}}}}}"#;
+    for app in [person_app, deletable_app] {
+        seed.apps
+            .push(AppDefinition::from_json_str(app).expect("app definition"));
+    }
     seed
 }
 
@@ -84,8 +89,8 @@ async fn metadata(app: &AppClient<'_>) -> AppMetadata {
 
 #[tokio::test]
 async fn app_b_at_a_glance_shows_the_form_data_types_and_party_types() {
-    let f = fixture(defaults::TTD_CLIENT_ID).await;
-    let tokens = f.tokens(defaults::TTD_CLIENT_ID, SERVICE_OWNER);
+    let f = fixture(defaults::CLIENT_ID).await;
+    let tokens = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
     let meta = metadata(&f.app(&tokens, defaults::APP_NAME)).await;
     assert_eq!(meta.id, "ttd/sandbox-app-b");
     assert_eq!(meta.form().map(|d| d.id.as_str()), Some("model"));
@@ -104,8 +109,8 @@ async fn app_b_at_a_glance_shows_the_form_data_types_and_party_types() {
 
 #[tokio::test]
 async fn a_template_an_org_number_a_party_id_and_a_person_each_create_an_instance() {
-    let f = fixture(defaults::TTD_CLIENT_ID).await;
-    let tokens = f.tokens(defaults::TTD_CLIENT_ID, SERVICE_OWNER);
+    let f = fixture(defaults::CLIENT_ID).await;
+    let tokens = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
     let app = f.app(&tokens, defaults::APP_NAME);
     let meta = metadata(&app).await;
     let by_org = app
@@ -159,8 +164,8 @@ async fn a_template_an_org_number_a_party_id_and_a_person_each_create_an_instanc
 
 #[tokio::test]
 async fn prefill_fills_known_keys_and_warns_about_keys_the_app_would_silently_drop() {
-    let f = fixture(defaults::TTD_CLIENT_ID).await;
-    let tokens = f.tokens(defaults::TTD_CLIENT_ID, SERVICE_OWNER);
+    let f = fixture(defaults::CLIENT_ID).await;
+    let tokens = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
     let app = f.app(&tokens, defaults::APP_NAME);
     let meta = metadata(&app).await;
     let prefill = BTreeMap::from([
@@ -190,8 +195,8 @@ async fn prefill_fills_known_keys_and_warns_about_keys_the_app_would_silently_dr
 
 #[tokio::test]
 async fn multipart_sends_the_form_and_attachments_named_by_data_type() {
-    let f = fixture(defaults::TTD_CLIENT_ID).await;
-    let tokens = f.tokens(defaults::TTD_CLIENT_ID, SERVICE_OWNER);
+    let f = fixture(defaults::CLIENT_ID).await;
+    let tokens = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
     let app = f.app(&tokens, defaults::APP_NAME);
     let meta = metadata(&app).await;
     let parts = vec![
@@ -228,8 +233,8 @@ async fn multipart_sends_the_form_and_attachments_named_by_data_type() {
 
 #[tokio::test]
 async fn refusals_before_sending_name_the_problem_and_send_nothing() {
-    let f = fixture(defaults::TTD_CLIENT_ID).await;
-    let tokens = f.tokens(defaults::TTD_CLIENT_ID, SERVICE_OWNER);
+    let f = fixture(defaults::CLIENT_ID).await;
+    let tokens = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
     let app = f.app(&tokens, defaults::APP_NAME);
     let meta = metadata(&app).await;
     let before = f.h.control.request_log().len();
@@ -298,17 +303,18 @@ async fn refusals_before_sending_name_the_problem_and_send_nothing() {
 #[tokio::test]
 async fn the_apps_own_refusals_are_explained_policy_unknown_party_and_conflict() {
     let f = fixture(defaults::CLIENT_ID).await;
-    // An organisation token may act only for its own party (the sandbox is strict here).
-    let tokens = f.tokens(
+    // A plain organisation token: the template policy has no rule for it (only [org] and the
+    // roles DAGL/REGNA), so the app answers 403 even for the organisation's own party.
+    let plain = f.tokens(
         defaults::CLIENT_ID,
         "altinn:instances.read altinn:instances.write",
     );
-    let app = f.app(&tokens, defaults::APP_NAME);
+    let app = f.app(&plain, defaults::APP_NAME);
     let meta = metadata(&app).await;
     let denied = app
         .instantiate(
             &meta,
-            &InstanceOwner::Organisation(defaults::CUSTOMER_ORG_NUMBER.into()),
+            &InstanceOwner::Organisation(defaults::ORG_NUMBER.into()),
             &Create::Template,
         )
         .await
@@ -318,6 +324,8 @@ async fn the_apps_own_refusals_are_explained_policy_unknown_party_and_conflict()
             && denied.hint.as_deref().is_some_and(|h| h.contains("policy")),
         "{denied:?}"
     );
+    let owner = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
+    let app = f.app(&owner, defaults::APP_NAME);
     let unknown = app
         .instantiate(
             &meta,
@@ -333,24 +341,94 @@ async fn the_apps_own_refusals_are_explained_policy_unknown_party_and_conflict()
             && unknown.hint.as_deref().is_some_and(|h| h.contains("Tenor")),
         "{unknown:?}"
     );
-    let own = app
+    let made = app
         .instantiate(
             &meta,
-            &InstanceOwner::Organisation(defaults::ORG_NUMBER.into()),
+            &InstanceOwner::Organisation(defaults::CUSTOMER_ORG_NUMBER.into()),
             &Create::Template,
         )
         .await
-        .expect("own party");
-    let reference = own.instance.reference().expect("ref");
+        .expect("the owner instantiates for any party");
+    let reference = made.instance.reference().expect("ref");
     app.next(&reference).await.expect("to the end");
     let conflict = app.next(&reference).await.expect_err("409 after the end");
     assert!(conflict.message.contains("409"), "{}", conflict.message);
 }
 
 #[tokio::test]
-async fn update_next_and_receipt_follow_up_an_instance_to_a_saved_pdf_then_cleanup_deletes_it() {
-    let f = fixture(defaults::TTD_CLIENT_ID).await;
-    let tokens = f.tokens(defaults::TTD_CLIENT_ID, SERVICE_OWNER);
+async fn with_the_template_policy_a_delete_is_refused_with_the_rule_to_add_and_where_allowed_it_is_hard()
+ {
+    let f = fixture(defaults::CLIENT_ID).await;
+    let owner = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
+    let template = f.app(&owner, defaults::APP_NAME);
+    let meta = metadata(&template).await;
+    let made = template
+        .instantiate(
+            &meta,
+            &InstanceOwner::Organisation(defaults::CUSTOMER_ORG_NUMBER.into()),
+            &Create::Template,
+        )
+        .await
+        .expect("created");
+    let reference = made.instance.reference().expect("ref");
+    let refused = template.delete(&reference).await.expect_err("403");
+    assert!(
+        refused.message.contains("\"delete\""),
+        "{}",
+        refused.message
+    );
+    let hint = refused.hint.expect("the rule to add");
+    assert!(
+        hint.contains(assistant_domain::altinn::delete::OWNER_DELETE_ACTION),
+        "{hint}"
+    );
+    template.show(&reference).await.expect("still there");
+
+    let deletable = f.app(&owner, "deletable-app");
+    let meta = metadata(&deletable).await;
+    let open = deletable
+        .instantiate(
+            &meta,
+            &InstanceOwner::Organisation(defaults::CUSTOMER_ORG_NUMBER.into()),
+            &Create::Template,
+        )
+        .await
+        .expect("created");
+    let open_ref = open.instance.reference().expect("ref");
+    assert_eq!(
+        deletable.delete(&open_ref).await.expect("deleted"),
+        assistant_domain::altinn::delete::Deleted::Hard
+    );
+    let gone = deletable.show(&open_ref).await.expect_err("gone");
+    assert_eq!(gone.kind, ErrorKind::NotFound, "{gone:?}");
+
+    // Archived instances wait out preventInstanceDeletionForDays (30 days in this app).
+    let archived = deletable
+        .instantiate(
+            &meta,
+            &InstanceOwner::Organisation(defaults::CUSTOMER_ORG_NUMBER.into()),
+            &Create::Template,
+        )
+        .await
+        .expect("created");
+    let archived_ref = archived.instance.reference().expect("ref");
+    deletable.next(&archived_ref).await.expect("archived");
+    let held = deletable
+        .delete(&archived_ref)
+        .await
+        .expect_err("held back");
+    assert!(
+        held.hint
+            .as_deref()
+            .is_some_and(|h| h.contains("preventInstanceDeletionForDays")),
+        "{held:?}"
+    );
+}
+
+#[tokio::test]
+async fn update_next_and_receipt_follow_up_an_instance_to_a_saved_pdf() {
+    let f = fixture(defaults::CLIENT_ID).await;
+    let tokens = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
     let app = f.app(&tokens, defaults::APP_NAME);
     let meta = metadata(&app).await;
     let made = app
@@ -402,16 +480,13 @@ async fn update_next_and_receipt_follow_up_an_instance_to_a_saved_pdf_then_clean
     let saved = dir.path().join("kvittering.pdf");
     std::fs::write(&saved, &pdf).expect("saved where the person chose");
     assert!(std::fs::read(&saved).expect("read").starts_with(b"%PDF-"));
-    app.delete(&reference).await.expect("deleted");
-    let gone = app.show(&reference).await.expect_err("gone");
-    assert_eq!(gone.kind, ErrorKind::NotFound, "{gone:?}");
     assert!(InstanceRef::parse(&made.instance.id).is_ok());
 }
 
 #[tokio::test]
 async fn many_calls_share_one_maskinporten_grant_and_one_exchange() {
-    let f = fixture(defaults::TTD_CLIENT_ID).await;
-    let tokens = f.tokens(defaults::TTD_CLIENT_ID, SERVICE_OWNER);
+    let f = fixture(defaults::CLIENT_ID).await;
+    let tokens = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
     let app = f.app(&tokens, defaults::APP_NAME);
     let meta = metadata(&app).await;
     for _ in 0..5 {

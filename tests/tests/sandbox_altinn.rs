@@ -222,7 +222,7 @@ async fn the_altinn_token_copies_the_claims_and_adds_altinns_own() {
 #[tokio::test]
 async fn a_service_owner_scope_from_a_service_owner_adds_urn_altinn_org() {
     let h = Harness::start().await;
-    let claims = claims_of(&h.service_owner_token(defaults::TTD_CLIENT_ID, 1, "").await);
+    let claims = claims_of(&h.service_owner_token(defaults::CLIENT_ID, 1, "").await);
     assert_eq!(claims["urn:altinn:org"], "ttd");
 }
 

@@ -5,7 +5,7 @@ use assistant_sandbox::defaults;
 use assistant_tests::{Harness, StatusCode};
 use serde_json::{Value, json};
 
-const RW: &str = "altinn:instances.read altinn:instances.write";
+const RW: &str = "altinn:serviceowner/instances.read altinn:serviceowner/instances.write";
 
 async fn instance(h: &Harness, token: &str) -> Value {
     let response = h
@@ -127,7 +127,7 @@ async fn process_next_ends_the_process_with_a_receipt_pdf_and_then_data_is_locke
 }
 
 #[tokio::test]
-async fn active_lists_open_instances_and_delete_removes_one() {
+async fn active_lists_open_instances_and_the_template_policy_refuses_the_owner_a_delete() {
     let (h, token, instance) = started().await;
     let active_url = format!(
         "{}/instances/{}/active",
@@ -137,34 +137,94 @@ async fn active_lists_open_instances_and_delete_removes_one() {
     let active = h.get_json_as(&active_url, &token).await;
     assert_eq!(active[0]["id"], instance["id"]);
     let self_link = instance["selfLinks"]["apps"].as_str().unwrap();
-    assert_eq!(
-        h.http
-            .delete(self_link)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        h.http
-            .get(self_link)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    let refused = h
+        .http
+        .delete(self_link)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    // The template gives "delete" to DAGL and REGNA only, not to [org].
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.bytes().await.unwrap().is_empty(), "a bare 403");
     let active = h.get_json_as(&active_url, &token).await;
-    assert_eq!(active, json!([]));
+    assert_eq!(active[0]["id"], instance["id"], "still there");
+}
+
+#[tokio::test]
+async fn where_the_policy_allows_it_a_delete_is_soft_and_hard_true_makes_it_gone() {
+    let mut seed = assistant_sandbox::Seed::default();
+    seed.apps[0] = assistant_sandbox::AppDefinition::from_json_str(
+        &json!({
+            "org": "ttd", "app": "sandbox-app-b",
+            "dataTypes": [{"id": "model", "allowedContentTypes": ["application/json"], "appLogic": {"autoCreate": true, "classRef": "M"}, "taskId": "Task_1", "maxCount": 1}],
+            "partyTypesAllowed": {"bankruptcyEstate": false, "organisation": true, "person": false, "subUnit": false},
+            "policy": [{"actions": ["instantiate", "read", "write", "complete", "delete"], "subjects": ["[org]"]}],
+            "schemas": {"model": {"type": "object", "properties": {"navn": {"type": "string"}}}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let h = Harness::start_with(seed).await;
+    let token = h.altinn_token(RW).await;
+    let active_url = format!(
+        "{}/instances/{}/active",
+        h.app_url(),
+        defaults::ORG_PARTY_ID
+    );
+    let soft = instance(&h, &token).await;
+    let soft_link = soft["selfLinks"]["apps"].as_str().unwrap();
+    let answer: Value = h
+        .http
+        .delete(soft_link)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            &answer["status"]["isSoftDeleted"],
+            &answer["status"]["isHardDeleted"]
+        ),
+        (&json!(true), &json!(false)),
+        "without hard=true Storage only soft-deletes"
+    );
+    assert_eq!(
+        h.get_json_as(soft_link, &token).await["status"]["isSoftDeleted"],
+        true,
+        "in the owner's trash"
+    );
+    assert_eq!(h.get_json_as(&active_url, &token).await, json!([]));
+
+    let hard = instance(&h, &token).await;
+    let hard_link = hard["selfLinks"]["apps"].as_str().unwrap();
+    let response = h
+        .http
+        .delete(format!("{hard_link}?hard=True"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["status"]["isHardDeleted"], true);
+    let gone = h
+        .http
+        .get(hard_link)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn reading_an_instance_needs_the_read_scope() {
     let (h, _, instance) = started().await;
-    let write_only = h.altinn_token("altinn:instances.write").await;
+    let write_only = h.altinn_token("altinn:serviceowner/instances.write").await;
     let response = h
         .http
         .get(instance["selfLinks"]["apps"].as_str().unwrap())

@@ -6,7 +6,7 @@ use assistant_tests::{Harness, StatusCode, status_and_json};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-const RW: &str = "altinn:instances.read altinn:instances.write";
+const RW: &str = "altinn:serviceowner/instances.read altinn:serviceowner/instances.write";
 
 fn part(bytes: &[u8], content_type: &str) -> Part {
     Part::bytes(bytes.to_vec()).mime_str(content_type).unwrap()

@@ -226,7 +226,7 @@ async fn a_kid_sent_by_a_client_without_keys_is_refused_as_unknown() {
     assert_grant_refused(
         |h| {
             h.grant_for(
-                defaults::TTD_CLIENT_ID,
+                defaults::DIGDIR_CLIENT_ID,
                 "altinn:serviceowner/instances.read",
             )
         },

@@ -235,7 +235,7 @@ async fn a_kid_registered_on_another_client_is_refused() {
     let h = Harness::start().await;
     assert_keys_refused(
         &h,
-        defaults::TTD_CLIENT_ID,
+        defaults::DIGDIR_CLIENT_ID,
         json!([test_key(0).public_jwk()]),
         "kid test-key-0 is already registered on another client",
     )
@@ -248,13 +248,13 @@ async fn an_unknown_client_is_404_and_delete_is_204() {
     let (status, error) = call(&h, reqwest::Method::GET, "/nope", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(error["error_description"], "client nope not found");
-    let ttd = format!("/{}", defaults::TTD_CLIENT_ID);
+    let digdir = format!("/{}", defaults::DIGDIR_CLIENT_ID);
     assert_eq!(
-        call(&h, reqwest::Method::DELETE, &ttd, None).await.0,
+        call(&h, reqwest::Method::DELETE, &digdir, None).await.0,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        call(&h, reqwest::Method::GET, &ttd, None).await.0,
+        call(&h, reqwest::Method::GET, &digdir, None).await.0,
         StatusCode::NOT_FOUND
     );
 }

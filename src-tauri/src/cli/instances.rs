@@ -366,29 +366,34 @@ fn delete(
         state,
         instances::delete(state, &target.profile, &references),
     )?;
-    let failed: Vec<String> = outcomes
-        .iter()
-        .filter(|o| !o.deleted)
-        .map(|o| format!("{}: {}", o.id, o.error.clone().unwrap_or_default()))
-        .collect();
+    let failed: Vec<&instances::DeleteOutcome> = outcomes.iter().filter(|o| !o.deleted).collect();
+    let soft = outcomes.iter().filter(|o| o.deleted && !o.hard).count();
     let mut text = format!(
-        "Deleted {} of {} instance(s).",
-        outcomes.len() - failed.len(),
+        "Hard-deleted {} of {} instance(s): gone for good, not only in the owner's trash.",
+        outcomes.len() - failed.len() - soft,
         outcomes.len()
     );
-    for line in &failed {
-        text.push_str(&format!("\n  not deleted {line}"));
+    if soft > 0 {
+        text.push_str(&format!("\n{soft} instance(s) were only soft-deleted: the app ignored hard=true, so they stay in the owner's trash."));
+    }
+    for o in &failed {
+        text.push_str(&format!(
+            "\n  not deleted {}: {}",
+            o.id,
+            o.error.clone().unwrap_or_default()
+        ));
     }
     let json = serde_json::json!({ "results": outcomes });
-    if !failed.is_empty() {
-        return Ok(Output::failed(
-            json,
-            text,
-            AppError::new(
-                ErrorKind::Server,
-                format!("{} instance(s) could not be deleted.", failed.len()),
-            ),
-        ));
+    if let Some(first) = failed.first() {
+        let mut error = AppError::new(
+            ErrorKind::Server,
+            format!("{} instance(s) could not be deleted.", failed.len()),
+        );
+        if let Some(hint) = &first.hint {
+            text.push_str(&format!("\n\nWhat to do: {hint}"));
+            error = error.with_hint(hint.clone());
+        }
+        return Ok(Output::failed(json, text, error));
     }
     Output::from_json(json, text)
 }

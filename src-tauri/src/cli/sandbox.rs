@@ -18,6 +18,9 @@ pub struct SandboxArgs {
     /// Seed a client for this profile's organisation and client id (when serving).
     #[arg(long)]
     profile: Option<String>,
+    /// App B's metadata and policy from this JSON file instead of the built-in app (when serving).
+    #[arg(long, value_name = "FILE")]
+    app_b: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -27,6 +30,10 @@ pub enum SandboxCommand {
         /// Seed a client for this profile's organisation and client id.
         #[arg(long)]
         profile: Option<String>,
+        /// App B's metadata and policy from this JSON file instead of the built-in app (its
+        /// template policy lets the owner instantiate, read, write and complete, not delete).
+        #[arg(long, value_name = "FILE")]
+        app_b: Option<std::path::PathBuf>,
     },
     /// Register the profile's public key and scopes on its sandbox client (the portal step).
     Register {
@@ -38,6 +45,7 @@ pub enum SandboxCommand {
 pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, AppError> {
     let command = args.command.unwrap_or(SandboxCommand::Serve {
         profile: args.profile,
+        app_b: args.app_b,
     });
     match command {
         SandboxCommand::Register { profile } => {
@@ -65,18 +73,30 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
             );
             Output::new(&registration, text)
         }
-        SandboxCommand::Serve { profile } => {
+        SandboxCommand::Serve { profile, app_b } => {
             let profile = profile
                 .map(|p| inventory::show_profile(&state.dir, &p))
                 .transpose()?;
             let runtime = tokio::runtime::Runtime::new()
                 .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
             runtime.block_on(async {
-                let sandbox = crate::sandbox::start(&state.dir, profile.as_ref()).await?;
+                let sandbox =
+                    crate::sandbox::start_with_app(&state.dir, profile.as_ref(), app_b.as_deref())
+                        .await?;
                 crate::sandbox::announce_running(&state.dir, &sandbox)?;
                 let urls = sandbox.urls().clone();
                 let client = crate::sandbox::client_of(profile.as_ref());
-                let body = serde_json::json!({ "urls": urls, "clientId": client, "appB": format!("{}/{}", assistant_sandbox::defaults::APP_ORG, assistant_sandbox::defaults::APP_NAME) });
+                let app_id = match &app_b {
+                    Some(path) => assistant_sandbox::AppDefinition::from_json_file(path)
+                        .map(|d| d.app_id())
+                        .unwrap_or_default(),
+                    None => format!(
+                        "{}/{}",
+                        assistant_sandbox::defaults::APP_ORG,
+                        assistant_sandbox::defaults::APP_NAME
+                    ),
+                };
+                let body = serde_json::json!({ "urls": urls, "clientId": client, "appB": app_id });
                 let printed = if json {
                     serde_json::to_string(&body).unwrap_or_default()
                 } else {

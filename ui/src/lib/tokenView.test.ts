@@ -32,7 +32,7 @@ function report(statuses: Record<string, "ok" | "failed" | "skipped">, fields: P
 }
 
 const allOk = { metadata: "ok", grant: "ok", token: "ok", verify: "ok", exchange: "ok" } as const;
-const covered = { granted: [], needed: [], missing: [], coversInstances: true };
+const covered = { granted: [], needed: [], missing: [], coversInstances: true, policyWarning: null };
 
 describe("stages", () => {
   it("are pending before a run, running during one, and the report's outcome after", () => {

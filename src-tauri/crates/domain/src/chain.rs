@@ -67,6 +67,9 @@ pub struct ScopeCheck {
     pub needed: Vec<String>,
     pub missing: Vec<String>,
     pub covers_instances: bool,
+    /// Said before the instance step when the scopes are right but the token will meet app B's
+    /// policy without a rule: a plain organisation token (the instance pair, no system user).
+    pub policy_warning: Option<Localized>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -390,7 +393,7 @@ async fn run_stages(
             return None;
         }
     };
-    run.report.scope_check = Some(scope_check(&info.scopes));
+    run.report.scope_check = Some(scope_check(&info.scopes, info.system_user.is_some()));
     let access_expires_at = info.expires_at;
     let token_issuer = info.issuer.clone();
     run.report.maskinporten = Some(info);
@@ -434,7 +437,14 @@ async fn run_stages(
 
 /// Does the token carry what app B needs to create and read instances (protocols.md §4
 /// "Scopes")? Either the org/system-user pair or the service-owner pair.
-pub fn scope_check(granted: &[String]) -> ScopeCheck {
+///
+/// The scopes only get a token past app-lib's scope check; the app's policy decides next. The
+/// app template's policy.xml (Altinn/app-template-dotnet `src/App/config/authorization/policy.xml`,
+/// tests/conformance/altinn-app) has a rule for the app's owner as service owner (`[org]`) and one
+/// for the roles DAGL and REGNA, which system users inherit from their approver; a plain
+/// organisation token (the instance pair without a system user) matches neither, so a real app
+/// answers 403 unless its policy was changed. That is said before the instance step.
+pub fn scope_check(granted: &[String], system_user: bool) -> ScopeCheck {
     let has = |s: &str| granted.iter().any(|g| g == s);
     let service_owner =
         has("altinn:serviceowner/instances.read") || has("altinn:serviceowner/instances.write");
@@ -450,11 +460,16 @@ pub fn scope_check(granted: &[String]) -> ScopeCheck {
         ]
     };
     let missing: Vec<String> = needed.iter().filter(|n| !has(n)).cloned().collect();
+    let plain_org = !service_owner && !system_user && missing.len() < needed.len();
     ScopeCheck {
         granted: granted.to_vec(),
         covers_instances: missing.is_empty(),
         needed,
         missing,
+        policy_warning: plain_org.then(|| Localized {
+            en: "This is a plain organisation token (altinn:instances.* without a system user). The app template's policy.xml has no rule for it, so a real app B answers 403 unless its policy was changed. For app B's own organisation use altinn:serviceowner/instances.read and .write (the [org] rule); for another organisation, a system user.".into(),
+            nb: "Dette er et vanlig virksomhetstoken (altinn:instances.* uten systembruker). Malens policy.xml har ingen regel for det, så en ekte app B svarer 403 hvis ikke policyen er endret. For app Bs egen virksomhet: bruk altinn:serviceowner/instances.read og .write ([org]-regelen); for en annen virksomhet: en systembruker.".into(),
+        }),
     }
 }
 
@@ -471,14 +486,36 @@ mod tests {
 
     #[test]
     fn scope_check_accepts_either_pair_and_names_what_is_missing() {
-        let ok = scope_check(&[
-            "altinn:instances.read".into(),
+        let instances = [
+            "altinn:instances.read".to_string(),
             "altinn:instances.write".into(),
-        ]);
+        ];
+        let ok = scope_check(&instances, true);
         assert!(ok.covers_instances);
-        let so = scope_check(&["altinn:serviceowner/instances.read".into()]);
+        assert!(
+            ok.policy_warning.is_none(),
+            "a system user has its approver's rights"
+        );
+        let so = scope_check(&["altinn:serviceowner/instances.read".into()], false);
         assert_eq!(so.missing, ["altinn:serviceowner/instances.write"]);
-        assert!(!scope_check(&["other:scope".into()]).covers_instances);
+        assert!(so.policy_warning.is_none());
+        assert!(!scope_check(&["other:scope".into()], false).covers_instances);
+    }
+
+    #[test]
+    fn a_plain_organisation_token_is_warned_about_before_the_instance_step() {
+        let instances = [
+            "altinn:instances.read".to_string(),
+            "altinn:instances.write".into(),
+        ];
+        let plain = scope_check(&instances, false);
+        assert!(
+            plain.covers_instances,
+            "the scopes pass app-lib's scope check"
+        );
+        let warning = plain.policy_warning.expect("warned");
+        assert!(warning.en.contains("403") && warning.en.contains("serviceowner"));
+        assert!(warning.nb.contains("403"));
     }
 }
 

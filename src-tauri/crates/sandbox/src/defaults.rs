@@ -1,9 +1,12 @@
 //! Ids of the default seed (`Seed::default()`), for tests and for the guided flow's "sandbox"
 //! preset: organisations, clients, parties, the system user, app B, the tenant and identities.
 
-/// The organisation the person rehearses as (Seed::for_org replaces it).
+/// The organisation the person rehearses as (Seed::for_org replaces it): app B's owner, the
+/// service owner `ttd` (APP_ORG), as in a multi-app solution where app A creates instances of
+/// the organisation's own app B. It is also the vendor of the sandbox's system.
 pub const ORG_NUMBER: &str = "312345676";
-/// Its Maskinporten client (no keys: the person registers one, as in reality).
+/// Its Maskinporten client (no keys: the person registers one, as in reality), with the
+/// service-owner scopes app B's `[org]` rule needs and the instance scopes system users use.
 pub const CLIENT_ID: &str = "5b6f1a52-0c4e-4c1e-9a1e-6f0d5c0b5a11";
 /// A customer organisation: owns the system user and delegates a scope to ORG_NUMBER.
 pub const CUSTOMER_ORG_NUMBER: &str = "310987654";
@@ -13,10 +16,6 @@ pub const SUBUNIT_ORG_NUMBER: &str = "310000019";
 pub const DIGDIR_ORG_NUMBER: &str = "991825827";
 /// Digdir's service-owner client (scope `altinn:serviceowner/instances.*`).
 pub const DIGDIR_CLIENT_ID: &str = "8c0f4c5e-3f0b-4a43-8f61-d1f1a3d7a001";
-/// The test service owner `ttd` that owns app B.
-pub const TTD_ORG_NUMBER: &str = "405003309";
-/// The ttd service-owner client.
-pub const TTD_CLIENT_ID: &str = "8c0f4c5e-3f0b-4a43-8f61-d1f1a3d7a002";
 /// Party ids (Altinn register) of the seeded parties.
 pub const ORG_PARTY_ID: &str = "500001";
 /// Party id of CUSTOMER_ORG_NUMBER.

@@ -165,8 +165,8 @@ impl Default for Seed {
 
 impl Seed {
     /// The default world, centred on `org_number` (and its client id, default
-    /// `defaults::CLIENT_ID`). The org is a supplier to the customer org, owns the system
-    /// user's system, and may use app B.
+    /// `defaults::CLIENT_ID`). The org owns app B as service owner `ttd`, is a supplier to the
+    /// customer org and owns the system user's system.
     pub fn for_org(org_number: &str, client_id: Option<&str>) -> Result<Seed, SandboxError> {
         if !crate::is_valid_org_number(org_number) {
             return Err(SandboxError::InvalidSeed(format!(
@@ -177,7 +177,6 @@ impl Seed {
             defaults::CUSTOMER_ORG_NUMBER,
             defaults::SUBUNIT_ORG_NUMBER,
             defaults::DIGDIR_ORG_NUMBER,
-            defaults::TTD_ORG_NUMBER,
         ];
         if known.contains(&org_number) {
             return Err(SandboxError::InvalidSeed(format!(
@@ -231,7 +230,7 @@ impl Seed {
         ];
         Seed {
             orgs: vec![
-                organisation(org, "Sandbox Leverandør AS", None),
+                organisation(org, "Sandkasse Tjenesteeier AS", Some(d::APP_ORG)),
                 organisation(d::CUSTOMER_ORG_NUMBER, "Sandbox Kunde AS", None),
                 organisation(d::SUBUNIT_ORG_NUMBER, "Sandbox Kunde AS avd. Bergen", None),
                 organisation(
@@ -239,25 +238,23 @@ impl Seed {
                     "Digitaliseringsdirektoratet",
                     Some("digdir"),
                 ),
-                organisation(d::TTD_ORG_NUMBER, "Testdepartementet", Some("ttd")),
             ],
             clients: vec![
                 client(
                     client_id,
                     org,
                     "Sandbox integration",
-                    &["altinn:instances.read", "altinn:instances.write"],
+                    &[
+                        "altinn:serviceowner/instances.read",
+                        "altinn:serviceowner/instances.write",
+                        "altinn:instances.read",
+                        "altinn:instances.write",
+                    ],
                 ),
                 client(
                     d::DIGDIR_CLIENT_ID,
                     d::DIGDIR_ORG_NUMBER,
                     "Digdir service owner",
-                    &serviceowner,
-                ),
-                client(
-                    d::TTD_CLIENT_ID,
-                    d::TTD_ORG_NUMBER,
-                    "ttd service owner",
                     &serviceowner,
                 ),
             ],
@@ -273,17 +270,13 @@ impl Seed {
                 client_id: client_id.into(),
                 external_ref: Some(d::SYSTEM_USER_EXTERNAL_REF.into()),
             }],
-            apps: vec![AppDefinition::default_for(&[
-                org,
-                d::CUSTOMER_ORG_NUMBER,
-                "ttd",
-            ])],
+            apps: vec![AppDefinition::template_policy_app()],
             parties: vec![
                 party(
                     d::ORG_PARTY_ID,
                     "7d2c0b0e-1f43-4f38-9d5b-000000500001",
                     PartyType::Organisation,
-                    "Sandbox Leverandør AS",
+                    "Sandkasse Tjenesteeier AS",
                     Some(org),
                     None,
                 ),
@@ -301,14 +294,6 @@ impl Seed {
                     PartyType::Organisation,
                     "Digitaliseringsdirektoratet",
                     Some(d::DIGDIR_ORG_NUMBER),
-                    None,
-                ),
-                party(
-                    "500004",
-                    "7d2c0b0e-1f43-4f38-9d5b-000000500004",
-                    PartyType::Organisation,
-                    "Testdepartementet",
-                    Some(d::TTD_ORG_NUMBER),
                     None,
                 ),
                 party(

@@ -440,7 +440,7 @@ export const en = {
   "instances.receipt.needsEnd": "The receipt appears when the process has ended: move the instance on first.",
   "instances.receipt.saved": "Receipt saved to",
   "instances.delete.title": "Delete instance?",
-  "instances.delete.body": "Instance {id} will be deleted in {app}. This cannot be undone.",
+  "instances.delete.body": "Instance {id} will be hard-deleted in {app}: gone for good, not only moved to the owner's trash. This cannot be undone.",
   "instances.delete.confirm": "Delete instance",
   "instances.delete.notDeleted": "The instance was not deleted.",
 

@@ -441,7 +441,7 @@ export const nb: Record<MessageKey, string> = {
   "instances.receipt.needsEnd": "Kvitteringen kommer når prosessen er avsluttet: flytt instansen videre først.",
   "instances.receipt.saved": "Kvitteringen er lagret i",
   "instances.delete.title": "Slette instansen?",
-  "instances.delete.body": "Instans {id} blir slettet i {app}. Dette kan ikke angres.",
+  "instances.delete.body": "Instans {id} blir slettet for godt (hard sletting) i {app}, ikke bare flyttet til eierens papirkurv. Dette kan ikke angres.",
   "instances.delete.confirm": "Slett instansen",
   "instances.delete.notDeleted": "Instansen ble ikke slettet.",
 

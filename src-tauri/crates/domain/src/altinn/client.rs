@@ -6,11 +6,11 @@ use serde::Serialize;
 use ts_rs::TS;
 use url::Url;
 
-use super::AppCallError;
 use super::app::{self, AppMetadata};
 use super::bulk::TokenSource;
 use super::instance::{self, Create, DataElementSummary, InstanceRef, InstanceSummary};
 use super::owner::InstanceOwner;
+use super::{AppCallError, delete};
 use crate::error::{AppError, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Transport};
 
@@ -39,6 +39,19 @@ impl std::fmt::Debug for AppClient<'_> {
 }
 
 impl AppClient<'_> {
+    /// `org/app`, from the app's base URL (its last two path segments).
+    pub fn app_id(&self) -> String {
+        let segments: Vec<&str> = self
+            .app
+            .path_segments()
+            .map(|s| s.filter(|p| !p.is_empty()).collect())
+            .unwrap_or_default();
+        match segments.as_slice() {
+            [.., org, app] => format!("{org}/{app}"),
+            _ => self.app.to_string(),
+        }
+    }
+
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AppError> {
         self.transport
             .send(request)
@@ -178,11 +191,12 @@ impl AppClient<'_> {
         Ok((element, bytes))
     }
 
-    pub async fn delete(&self, reference: &InstanceRef) -> Result<(), AppError> {
+    /// A hard delete (see `altinn::delete`); a refusal explained with the policy rule to add.
+    pub async fn delete(&self, reference: &InstanceRef) -> Result<delete::Deleted, AppError> {
         let token = self.tokens.altinn_token().await?;
         let response = self
-            .send(instance::delete_request(&self.app, &token, reference))
+            .send(delete::request(&self.app, &token, reference))
             .await?;
-        Ok(instance::parse_ok(&response)?)
+        delete::parse(&response).map_err(|e| delete::explain(e, &self.app_id()))
     }
 }

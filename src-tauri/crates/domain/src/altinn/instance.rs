@@ -126,7 +126,7 @@ pub enum Create {
     Multipart(Vec<DataPart>),
 }
 
-fn authorized(request: HttpRequest, token: &AltinnToken) -> HttpRequest {
+pub(super) fn authorized(request: HttpRequest, token: &AltinnToken) -> HttpRequest {
     request.header("Authorization", format!("Bearer {}", token.expose_secret()))
 }
 
@@ -337,11 +337,9 @@ pub fn data_request(
     )
 }
 
-pub fn delete_request(app: &Url, token: &AltinnToken, instance: &InstanceRef) -> HttpRequest {
-    let mut request =
-        HttpRequest::get(join(app, &instance.path(""))).header("Accept", "application/json");
-    request.method = "DELETE";
-    authorized(request, token)
+/// The instance's own URL, `{app}instances/{party}/{guid}`.
+pub(super) fn instance_url(app: &Url, instance: &InstanceRef) -> Url {
+    join(app, &instance.path(""))
 }
 
 #[derive(Deserialize)]

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bulk;
 pub mod client;
+pub mod delete;
 pub mod exchange;
 pub mod instance;
 pub mod owner;

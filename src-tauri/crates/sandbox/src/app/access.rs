@@ -78,7 +78,7 @@ impl InstanceRequest {
         let index = entry
             .instances
             .iter()
-            .position(|i| &i.party.party_id == party && &i.guid.to_string() == guid);
+            .position(|i| &i.party.party_id == party && &i.guid.to_string() == guid && i.visible());
         let index = index.ok_or_else(|| http::empty(StatusCode::NOT_FOUND, "unknown instance"))?;
         auth::authorize(
             &entry.definition,
@@ -109,16 +109,49 @@ pub(super) async fn get(request: InstanceRequest) -> Response {
     found.map_or_else(|r| r, |view| http::json(StatusCode::OK, &view, "ok"))
 }
 
-/// `DELETE instances/{party}/{guid}`: removes a test instance (needs `write` in the sandbox).
-pub(super) async fn delete(request: InstanceRequest) -> Response {
-    let removed = request.with_instance("write", |entry, index, _| {
-        let instance = entry.instances.remove(index);
+#[derive(Deserialize)]
+pub(super) struct DeleteQuery {
+    hard: Option<String>,
+}
+
+/// `DELETE instances/{party}/{guid}[?hard=true]`, as app-lib and Storage do it: the policy's
+/// `delete` action (app-lib `InstanceDelete`, which the template gives only to DAGL and REGNA,
+/// not to `[org]`); an archived instance inside the app's `preventInstanceDeletionForDays` is
+/// refused (Storage answers "Instance cannot be deleted yet due to application restrictions.",
+/// which app-lib turns into a bare 403); then a soft delete (the instance stays, in the owner's
+/// trash) or, with `hard=true`, a hard delete; 200 with the instance and its status flags.
+/// Sources: tests/conformance/altinn-app/app-delete-instance*.json.
+pub(super) async fn delete(
+    request: InstanceRequest,
+    axum::extract::Query(query): axum::extract::Query<DeleteQuery>,
+) -> Response {
+    // C# formats the bool as `True`; app-lib parses either case.
+    let hard = query
+        .hard
+        .as_deref()
+        .is_some_and(|h| h.eq_ignore_ascii_case("true"));
+    let now = request.state.clock.now(crate::Service::Apps);
+    let deleted = request.with_instance("delete", |entry, index, caller| {
+        let days = entry.definition.prevent_instance_deletion_for_days;
+        let instance = &mut entry.instances[index];
+        if let (Some(days), Some(archived)) = (days, instance.ended)
+            && now < archived + time::Duration::days(i64::from(days))
+        {
+            return Err(http::empty(StatusCode::FORBIDDEN, "deletion prevented"));
+        }
+        instance.soft_deleted.get_or_insert(now);
+        if hard {
+            instance.hard_deleted = Some(now);
+        }
+        instance.last_changed = now;
+        instance.last_changed_by = caller.user_id();
         Ok(instance_view(
             &links(&request.state, &entry.definition),
-            &instance,
+            instance,
         ))
     });
-    removed.map_or_else(|r| r, |view| http::json(StatusCode::OK, &view, "deleted"))
+    let outcome = if hard { "hard-deleted" } else { "soft-deleted" };
+    deleted.map_or_else(|r| r, |view| http::json(StatusCode::OK, &view, outcome))
 }
 
 /// `GET instances/{party}/active`: SimpleInstance list of instances not yet ended.
@@ -150,7 +183,7 @@ pub(super) async fn active(
     let list: Vec<Value> = entry
         .instances
         .iter()
-        .filter(|i| i.party.party_id == party_id && i.ended.is_none())
+        .filter(|i| i.party.party_id == party_id && i.ended.is_none() && i.soft_deleted.is_none())
         .map(simple_view)
         .collect();
     http::json(StatusCode::OK, &Value::Array(list), "ok")

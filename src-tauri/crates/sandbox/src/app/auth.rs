@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
 
-use super::definition::AppDefinition;
+use super::definition::{APP_OWNER, AppDefinition, SYSTEM_USER};
 use crate::seed::Party;
 use crate::state::State;
 use crate::{Service, http, jwt};
@@ -132,27 +132,32 @@ pub(crate) fn require_scope(caller: &Caller, write: bool) -> Result<(), Response
 }
 
 /// The app's policy for `action` on `party`. protocols §4.4: a PDP denial is 403 with an empty
-/// body (no obligations in the sandbox).
+/// body (no obligations in the sandbox). The owner's `[org]` rule covers every party; a system
+/// user and an organisation act for their own party only (delegations between parties are not
+/// emulated: strict).
 pub(crate) fn authorize(
     definition: &AppDefinition,
     caller: &Caller,
     action: &str,
     party: &Party,
 ) -> Result<(), Response> {
-    let is_owner = caller.service_owner.as_deref() == Some(definition.org.as_str());
-    let subjects: Vec<&str> = [Some(caller.acting_org()), caller.service_owner.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    let rule_ok = definition.policy.iter().any(|rule| {
-        rule.actions.iter().any(|a| a == action)
-            && rule.scopes.iter().any(|s| caller.scopes.contains(s))
-            && rule.orgs.iter().any(|o| subjects.contains(&o.as_str()))
+    let own_party = party.org_number.as_deref() == Some(caller.acting_org());
+    let matches = |subject: &str| match subject {
+        APP_OWNER => {
+            caller.system_user.is_none()
+                && caller.service_owner.as_deref() == Some(definition.org.as_str())
+        }
+        SYSTEM_USER => caller.system_user.is_some() && own_party,
+        other => {
+            caller.system_user.is_none()
+                && own_party
+                && (other == caller.org_number || caller.service_owner.as_deref() == Some(other))
+        }
+    };
+    let allowed = definition.policy.iter().any(|rule| {
+        rule.actions.iter().any(|a| a == action) && rule.subjects.iter().any(|s| matches(s))
     });
-    // An organisation (or its system user) has rights for its own party only; the app's
-    // service owner for every party. Delegations between parties are not emulated (strict).
-    let party_ok = is_owner || party.org_number.as_deref() == Some(caller.acting_org());
-    if rule_ok && party_ok {
+    if allowed {
         Ok(())
     } else {
         Err(http::empty(StatusCode::FORBIDDEN, "policy denied"))

@@ -10,8 +10,9 @@
 //!                "taskId":"Task_1","maxCount":1,"minCount":1}],
 //!  "partyTypesAllowed":{"bankruptcyEstate":false,"organisation":true,"person":false,"subUnit":false},
 //!  "disallowUserInstantiation":false,
-//!  "policy":[{"actions":["instantiate","read","write","complete"],
-//!             "scopes":["altinn:instances.write"],"orgs":["312345676","ttd"]}],
+//!  "policy":[{"actions":["instantiate","read","write","complete"],"subjects":["[org]"]},
+//!            {"actions":["instantiate","read","write","delete"],"subjects":["systemuser"]}],
+//!  "preventInstanceDeletionForDays":0,
 //!  "schemas":{"model":{"title":"Model","type":"object","properties":{"navn":{"type":"string"}}}}}
 //! ```
 
@@ -36,23 +37,37 @@ pub struct AppDefinition {
     #[serde(default)]
     pub(crate) disallow_user_instantiation: bool,
     pub(crate) policy: Vec<AppRule>,
+    /// Storage refuses to delete an archived instance for this many days after it was archived
+    /// (altinn-storage `InstancesController.Delete`, "Instance cannot be deleted yet due to
+    /// application restrictions."; app-lib forwards only a bare 403).
+    #[serde(default)]
+    pub(crate) prevent_instance_deletion_for_days: Option<u32>,
     #[serde(default)]
     pub(crate) schemas: BTreeMap<String, Value>,
 }
 
-/// One policy rule: callers holding one of `scopes` and acting as one of `orgs` (organisation
-/// numbers or service-owner codes) may perform `actions` (`instantiate`, `read`, `write`,
-/// `complete`). A simple rendition of the app's XACML policy.
+/// One policy rule: `subjects` may perform `actions` (`instantiate`, `read`, `write`,
+/// `complete`, `delete`). A simple rendition of the app's XACML policy; scopes are checked
+/// apart from it, as app-lib does (`Scopes.HasAltinnInstanceScope`).
+///
+/// Subjects: `[org]` is the app's owner acting as service owner (the token's `urn:altinn:org`
+/// equals the app's org; the template's rule 2, for every party); `systemuser` a system user
+/// acting for the organisation that owns it (its rights are the approver's, DAGL in the
+/// template's rule 1); anything else an organisation number or service-owner code, for its own
+/// party only.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppRule {
     /// Actions granted.
     pub actions: Vec<String>,
-    /// The caller needs at least one of these scopes.
-    pub scopes: Vec<String>,
-    /// The caller must act as one of these (org number or service-owner code).
-    pub orgs: Vec<String>,
+    /// Who the rule is for.
+    pub subjects: Vec<String>,
 }
+
+/// The subject of the template's service-owner rule.
+pub const APP_OWNER: &str = "[org]";
+/// The subject of system users (rights delegated by the approver).
+pub const SYSTEM_USER: &str = "systemuser";
 
 /// A data type of `applicationmetadata.dataTypes` (the fields the sandbox uses).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -162,13 +177,16 @@ impl AppDefinition {
         self.data_types.iter().find(|d| d.id == id)
     }
 
-    /// The built-in app B, owned by service owner `ttd`, usable by `orgs`.
-    pub(crate) fn default_for(orgs: &[&str]) -> AppDefinition {
-        let orgs: Vec<String> = orgs.iter().map(|o| o.to_string()).collect();
-        let rule = |actions: &[&str], scopes: &[&str]| AppRule {
+    /// The built-in app B, owned by service owner `ttd`, with the app template's policy
+    /// (Altinn/app-template-dotnet `src/App/config/authorization/policy.xml` @39277323, see
+    /// tests/conformance/altinn-app): the owner (`[org]`) may instantiate, read, write and
+    /// complete, and not delete; DAGL and REGNA may instantiate, read, write and delete, and a
+    /// system user gets what its approver (DAGL) holds. A plain organisation token matches no
+    /// rule, so it gets 403 as from a real app.
+    pub(crate) fn template_policy_app() -> AppDefinition {
+        let rule = |actions: &[&str], subject: &str| AppRule {
             actions: actions.iter().map(|a| a.to_string()).collect(),
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            orgs: orgs.clone(),
+            subjects: vec![subject.to_string()],
         };
         let data_type = |id: &str,
                          types: &[&str],
@@ -221,21 +239,10 @@ impl AppDefinition {
             },
             disallow_user_instantiation: false,
             policy: vec![
-                rule(
-                    &["instantiate", "write", "complete"],
-                    &[
-                        "altinn:instances.write",
-                        "altinn:serviceowner/instances.write",
-                    ],
-                ),
-                rule(
-                    &["read"],
-                    &[
-                        "altinn:instances.read",
-                        "altinn:serviceowner/instances.read",
-                    ],
-                ),
+                rule(&["instantiate", "read", "write", "complete"], APP_OWNER),
+                rule(&["instantiate", "read", "write", "delete"], SYSTEM_USER),
             ],
+            prevent_instance_deletion_for_days: None,
             schemas: BTreeMap::from([("model".into(), default_schema())]),
         }
     }

@@ -336,6 +336,8 @@ fn new_instance(
         process_started: now,
         task_started: Some(now),
         ended: None,
+        soft_deleted: None,
+        hard_deleted: None,
         data,
     })
 }

@@ -34,7 +34,18 @@ pub(crate) struct Instance {
     /// `Some(started)` while Task_1 is current; `None` once the process has ended.
     pub task_started: Option<OffsetDateTime>,
     pub ended: Option<OffsetDateTime>,
+    /// Set by a DELETE; the instance stays in the owner's trash (Storage `IsSoftDeleted`).
+    pub soft_deleted: Option<OffsetDateTime>,
+    /// Set by `DELETE …?hard=true` (Storage `IsHardDeleted`): gone for every reader.
+    pub hard_deleted: Option<OffsetDateTime>,
     pub data: Vec<DataElement>,
+}
+
+impl Instance {
+    /// Not hard-deleted: Storage no longer returns a hard-deleted instance.
+    pub(crate) fn visible(&self) -> bool {
+        self.hard_deleted.is_none()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -156,7 +167,12 @@ pub(crate) fn instance_view(links: &Links<'_>, instance: &Instance) -> Value {
             "ended": instance.ended.map(rfc3339),
             "endEvent": instance.ended.map(|_| "EndEvent_1"),
         },
-        "status": {"isArchived": instance.ended.is_some(), "archived": instance.ended.map(rfc3339), "isSoftDeleted": false, "isHardDeleted": false, "readStatus": "Read"},
+        "status": {
+            "isArchived": instance.ended.is_some(), "archived": instance.ended.map(rfc3339),
+            "isSoftDeleted": instance.soft_deleted.is_some(), "softDeleted": instance.soft_deleted.map(rfc3339),
+            "isHardDeleted": instance.hard_deleted.is_some(), "hardDeleted": instance.hard_deleted.map(rfc3339),
+            "readStatus": "Read",
+        },
         "completeConfirmations": [],
         "data": instance.data.iter().map(|d| data_view(links, instance, d)).collect::<Vec<_>>(),
         "presentationTexts": {},
