@@ -343,6 +343,9 @@ pub fn read_part(
     Ok(assistant_domain::altinn::instance::DataPart {
         data_type: data_type.to_string(),
         content_type: content_type.unwrap_or_else(|| guess_content_type(path)),
+        file_name: std::path::Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
         body,
     })
 }

@@ -255,10 +255,11 @@ fn bad_owners_and_owner_types_the_app_refuses_are_stopped_before_anything_is_sen
 }
 
 #[test]
-fn with_the_template_policy_delete_fails_with_the_rule_to_add_and_with_delete_allowed_it_is_hard()
-{
+fn with_the_template_policy_delete_fails_with_the_rule_to_add_and_with_delete_allowed_it_is_hard() {
     let s = served();
-    let made = s.cli.json(&["instantiate", "--profile", "Tester", "--owner", "312345676"]);
+    let made = s
+        .cli
+        .json(&["instantiate", "--profile", "Tester", "--owner", "312345676"]);
     let id = made["instance"]["id"].as_str().expect("id").to_string();
     let out = s
         .cli
@@ -273,12 +274,15 @@ fn with_the_template_policy_delete_fails_with_the_rule_to_add_and_with_delete_al
     ] {
         assert!(printed.contains(words), "missing {words:?} in:\n{printed}");
     }
-    s.cli.json(&["instance", "show", &id, "--profile", "Tester"]);
+    s.cli
+        .json(&["instance", "show", &id, "--profile", "Tester"]);
     drop(s);
 
     let apps = tempfile::tempdir().expect("tmp");
     let s = served_with(Some(&deletable_app_b(apps.path())));
-    let made = s.cli.json(&["instantiate", "--profile", "Tester", "--owner", "312345676"]);
+    let made = s
+        .cli
+        .json(&["instantiate", "--profile", "Tester", "--owner", "312345676"]);
     let id = made["instance"]["id"].as_str().expect("id").to_string();
     let out = s
         .cli
@@ -290,7 +294,8 @@ fn with_the_template_policy_delete_fails_with_the_rule_to_add_and_with_delete_al
         text(&out.stdout)
     );
     assert_eq!(
-        s.cli.json_error(&["instance", "show", &id, "--profile", "Tester"])["kind"],
+        s.cli
+            .json_error(&["instance", "show", &id, "--profile", "Tester"])["kind"],
         "not_found"
     );
 }

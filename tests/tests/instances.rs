@@ -203,11 +203,13 @@ async fn multipart_sends_the_form_and_attachments_named_by_data_type() {
         DataPart {
             data_type: "model".into(),
             content_type: "application/xml; charset=utf-8".into(),
+            file_name: None,
             body: b"<Model><navn>Ola</navn></Model>".to_vec(),
         },
         DataPart {
             data_type: "attachment".into(),
             content_type: "application/pdf".into(),
+            file_name: Some("Vedlegg æøå.pdf".into()),
             body: b"%PDF-1.4 test".to_vec(),
         },
     ];
@@ -228,6 +230,17 @@ async fn multipart_sends_the_form_and_attachments_named_by_data_type() {
     assert!(
         types.contains(&"model") && types.contains(&"attachment"),
         "{types:?}"
+    );
+    let attachment = made
+        .instance
+        .data
+        .iter()
+        .find(|d| d.data_type == "attachment")
+        .expect("attachment");
+    assert_eq!(
+        attachment.filename.as_deref(),
+        Some("Vedlegg æøå.pdf"),
+        "the real file name arrives, Norwegian letters and all"
     );
 }
 
@@ -254,6 +267,7 @@ async fn refusals_before_sending_name_the_problem_and_send_nothing() {
     let unknown_type = vec![DataPart {
         data_type: "vedlegg".into(),
         content_type: "application/pdf".into(),
+        file_name: None,
         body: b"%PDF".to_vec(),
     }];
     let e = app
@@ -269,9 +283,25 @@ async fn refusals_before_sending_name_the_problem_and_send_nothing() {
         "{}",
         e.message
     );
+    let wrong_case = vec![DataPart {
+        data_type: "attachment".into(),
+        content_type: "Application/PDF".into(),
+        file_name: None,
+        body: b"%PDF".to_vec(),
+    }];
+    let e = app
+        .instantiate(
+            &meta,
+            &InstanceOwner::Organisation(defaults::CUSTOMER_ORG_NUMBER.into()),
+            &Create::Multipart(wrong_case),
+        )
+        .await
+        .expect_err("app-lib compares content types exactly");
+    assert!(e.message.contains("send application/pdf"), "{}", e.message);
     let wrong_content = vec![DataPart {
         data_type: "attachment".into(),
         content_type: "image/png".into(),
+        file_name: None,
         body: b"png".to_vec(),
     }];
     let e = app

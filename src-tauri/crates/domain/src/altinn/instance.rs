@@ -113,6 +113,9 @@ impl InstanceSummary {
 pub struct DataPart {
     pub data_type: String,
     pub content_type: String,
+    /// The file's own name, sent as the part's `filename` (apps' file validators look at its
+    /// extension, and it becomes the data element's `filename`).
+    pub file_name: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -167,24 +170,23 @@ pub fn check_parts(metadata: &AppMetadata, parts: &[DataPart]) -> Result<(), App
                 ),
             ));
         };
-        let bare = part
-            .content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim();
-        if !data_type.allowed_content_types.is_empty()
-            && !data_type
-                .allowed_content_types
+        // app-lib's RequestPartValidator: `ContentType.Split(";")[0]` must be in
+        // allowedContentTypes, compared exactly (ordinal, case-sensitive, nothing trimmed).
+        // Source: tests/conformance/altinn-app/app-multipart-allowedcontenttypes-case-sensitive.json.
+        let bare = part.content_type.split(';').next().unwrap_or_default();
+        let allowed = &data_type.allowed_content_types;
+        if !allowed.is_empty() && !allowed.iter().any(|c| c == bare) {
+            let near = allowed
                 .iter()
-                .any(|c| c.eq_ignore_ascii_case(bare))
-        {
+                .find(|c| c.eq_ignore_ascii_case(bare.trim()))
+                .map(|c| format!(" The app compares content types exactly: send {c}."))
+                .unwrap_or_default();
             return Err(AppError::new(
                 ErrorKind::InvalidInput,
                 format!(
-                    "Data type \"{}\" accepts {}, not {bare}.",
+                    "Data type \"{}\" accepts {}, not {bare}.{near}",
                     data_type.id,
-                    data_type.allowed_content_types.join(", ")
+                    allowed.join(", ")
                 ),
             ));
         }
@@ -248,18 +250,26 @@ pub fn create_request(
         Create::Multipart(parts) => {
             let boundary = format!("mpa-{}", uuid::Uuid::new_v4().simple());
             let mut body = Vec::new();
-            let mut part = |name: &str, content_type: &str, bytes: &[u8]| {
-                body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
+            let mut part = |name: &str, file: Option<&str>, content_type: &str, bytes: &[u8]| {
+                let disposition = content_disposition(name, file);
+                body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
                 body.extend_from_slice(bytes);
                 body.extend_from_slice(b"\r\n");
             };
+            // The instance template is a form field, not a file: no filename.
             part(
                 "instance",
+                None,
                 "application/json",
                 template.to_string().as_bytes(),
             );
             for p in parts {
-                part(&p.data_type, &p.content_type, &p.body);
+                part(
+                    &p.data_type,
+                    p.file_name.as_deref(),
+                    &p.content_type,
+                    &p.body,
+                );
             }
             body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
             HttpRequest::post(
@@ -270,6 +280,22 @@ pub fn create_request(
         }
     };
     authorized(request.header("Accept", "application/json"), token)
+}
+
+/// `form-data; name="…"` and, for a file, `filename="…"` with the name's last path component;
+/// quotes, backslashes and control characters are dropped. Beyond ASCII the name goes as UTF-8,
+/// as browsers send it: RFC 7578 §4.2 says `filename*` MUST NOT be used in form data, and
+/// ASP.NET Core's MultipartReader reads section headers as UTF-8.
+fn content_disposition(name: &str, file: Option<&str>) -> String {
+    let Some(file) = file else {
+        return format!("form-data; name=\"{name}\"");
+    };
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let clean: String = base
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\\') && !c.is_control())
+        .collect();
+    format!("form-data; name=\"{name}\"; filename=\"{clean}\"")
 }
 
 pub fn get_request(app: &Url, token: &AltinnToken, instance: &InstanceRef) -> HttpRequest {
@@ -478,11 +504,20 @@ mod tests {
 
     #[test]
     fn a_multipart_request_has_the_instance_part_first_and_one_part_per_file() {
-        let parts = vec![DataPart {
-            data_type: "model".into(),
-            content_type: "application/xml".into(),
-            body: b"<Model/>".to_vec(),
-        }];
+        let parts = vec![
+            DataPart {
+                data_type: "model".into(),
+                content_type: "application/xml".into(),
+                file_name: None,
+                body: b"<Model/>".to_vec(),
+            },
+            DataPart {
+                data_type: "attachment".into(),
+                content_type: "application/pdf".into(),
+                file_name: Some("C:\\Users\\Kari Nordmann\\Søknad om \"tilskudd\".pdf".into()),
+                body: b"%PDF".to_vec(),
+            },
+        ];
         let r = create_request(
             &url(),
             &AltinnToken::new("t".into()),
@@ -499,6 +534,18 @@ mod tests {
         let model_at = body.find("name=\"model\"").expect("model part");
         assert!(instance_at < model_at);
         assert!(body.ends_with(&format!("--{boundary}--\r\n")));
+        assert!(
+            body.contains("Content-Disposition: form-data; name=\"instance\"\r\n"),
+            "the template is a field, not a file"
+        );
+        assert!(
+            body.contains("Content-Disposition: form-data; name=\"model\"\r\n"),
+            "no made-up file name"
+        );
+        assert!(
+            body.contains("name=\"attachment\"; filename=\"Søknad om tilskudd.pdf\"\r\n"),
+            "{body}"
+        );
         assert!(body.contains("{\"instanceOwner\":{\"organisationNumber\":\"310987654\"}}"));
     }
 

@@ -263,11 +263,14 @@ fn new_instance(
     now: time::OffsetDateTime,
 ) -> Result<Instance, String> {
     let by = caller.user_id();
-    let element = |data_type: &str, content_type: &str, content: Content| DataElement {
+    let element = |data_type: &str,
+                   content_type: &str,
+                   filename: Option<String>,
+                   content: Content| DataElement {
         id: uuid::Uuid::new_v4(),
         data_type: data_type.to_owned(),
         content_type: content_type.to_owned(),
-        filename: None,
+        filename,
         content,
         created: now,
         created_by: by.clone(),
@@ -294,6 +297,7 @@ fn new_instance(
         data.push(element(
             &part.name,
             content_type.split(';').next().unwrap_or_default().trim(),
+            part.file_name,
             content,
         ));
     }
@@ -313,6 +317,7 @@ fn new_instance(
         data.push(element(
             &data_type.id,
             "application/xml",
+            None,
             Content::Form(form),
         ));
     }

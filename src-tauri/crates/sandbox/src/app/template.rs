@@ -18,6 +18,8 @@ pub(super) const MISSING_OWNER: &str = "Error: instanceOwnerPartyId query parame
 pub(super) struct Part {
     pub name: String,
     pub content_type: Option<String>,
+    /// The `filename` of its Content-Disposition, which becomes the data element's `filename`.
+    pub file_name: Option<String>,
     pub bytes: Vec<u8>,
 }
 
@@ -36,13 +38,12 @@ pub(super) fn validate_parts(definition: &AppDefinition, parts: &[Part]) -> Resu
                 part.name
             ));
         };
-        // "charset suffix ignored".
-        let bare = content_type.split(';').next().unwrap_or_default().trim();
-        if !data_type
-            .allowed_content_types
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(bare))
-        {
+        // RequestPartValidator: `part.ContentType.Split(";")[0]`, then
+        // `AllowedContentTypes.Contains(…)` on a List<string>: the charset goes, nothing is
+        // trimmed, and the comparison is ordinal (case-sensitive). Source:
+        // tests/conformance/altinn-app/app-multipart-allowedcontenttypes-case-sensitive.json.
+        let bare = content_type.split(';').next().unwrap_or_default();
+        if !data_type.allowed_content_types.iter().any(|t| t == bare) {
             return Err(format!(
                 "The multipart section named {} has a Content-Type '{content_type}' which is invalid for element type '{}'",
                 part.name, data_type.id
@@ -91,10 +92,12 @@ pub(super) async fn read_parts(request: Request) -> Result<Vec<Part>, Response> 
     while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
         let name = field.name().unwrap_or_default().to_owned();
         let content_type = field.content_type().map(str::to_owned);
+        let file_name = field.file_name().map(str::to_owned);
         let bytes = field.bytes().await.map_err(|_| bad())?.to_vec();
         parts.push(Part {
             name,
             content_type,
+            file_name,
             bytes,
         });
     }
