@@ -83,6 +83,7 @@ fn every_finding_fixture_gives_exactly_its_finding_at_the_right_file_and_line() 
             Some(12),
         ),
         ("scope-missing", "scope_missing", SETTINGS, Some(11)),
+        ("authority-missing", "authority_missing", SETTINGS, Some(11)),
         ("scope-format", "scope_format", SETTINGS, Some(13)),
         (
             "exchange-misspelled",

@@ -4,6 +4,11 @@ import type { VaultMigrationCandidate } from "./VaultMigrationCandidate";
 
 export type VaultAfterReport = { redeploy: Localized, 
 /**
+ * What the app needs besides the two secrets, which is not secret and belongs in its
+ * appsettings (per environment).
+ */
+alsoNeeded: Array<Localized>, 
+/**
  * Older secrets found in the vault (or that could not be checked).
  */
 oldSecrets: Array<VaultMigrationCandidate>, migrationAdvice: Localized, };

@@ -105,6 +105,9 @@ pub(super) fn render_verify(report: &VerifyReport) -> String {
         render_check(&report.key)
     );
     out.push_str(&format!("\nNext: {}", report.after.redeploy.en));
+    for need in &report.after.also_needed {
+        out.push_str(&format!("\nThe app also needs: {}", need.en));
+    }
     if report.after.old_secrets.is_empty() {
         out.push_str("\nOlder Maskinporten secrets in the vault: none found.");
     } else {

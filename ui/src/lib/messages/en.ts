@@ -693,6 +693,7 @@ export const en = {
   "vault.verify.differs": "Differs",
   "vault.verify.problems": "What is wrong",
   "vault.after.title": "Next",
+  "vault.after.alsoNeeded": "The app also needs (not secret, in its appsettings)",
   "vault.after.migration": "Older secrets",
   "vault.after.none": "No older Maskinporten secrets were found in the vault.",
   "vault.after.exists": "in the vault",

@@ -694,6 +694,7 @@ export const nb: Record<MessageKey, string> = {
   "vault.verify.differs": "Ulik",
   "vault.verify.problems": "Hva som er feil",
   "vault.after.title": "Neste steg",
+  "vault.after.alsoNeeded": "Appen trenger også (ikke hemmelig, i appsettings)",
   "vault.after.migration": "Eldre hemmeligheter",
   "vault.after.none": "Fant ingen eldre Maskinporten-hemmeligheter i hvelvet.",
   "vault.after.exists": "i hvelvet",

@@ -8,6 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 use url::Url;
 
+use super::KeyField;
 use super::api::{self, Operation, Reason};
 use super::names::SecretNames;
 use crate::diagnosis::Localized;
@@ -49,6 +50,9 @@ pub struct MigrationCandidate {
 #[ts(export, rename = "VaultAfterReport")]
 pub struct AfterReport {
     pub redeploy: Localized,
+    /// What the app needs besides the two secrets, which is not secret and belongs in its
+    /// appsettings (per environment).
+    pub also_needed: Vec<Localized>,
     /// Older secrets found in the vault (or that could not be checked).
     pub old_secrets: Vec<MigrationCandidate>,
     pub migration_advice: Localized,
@@ -59,6 +63,52 @@ pub fn redeploy_reminder() -> Localized {
     Localized {
         en: "Redeploy the app (Altinn Studio → Deploy, in TT02 and then prod): it reads Key Vault when it starts, and Altinn.ApiClients.Maskinporten keeps the values it read then. Until the redeploy it uses the old ones.".into(),
         nb: "Publiser appen på nytt (Altinn Studio → Publiser, i TT02 og så i prod): den leser Key Vault når den starter, og Altinn.ApiClients.Maskinporten beholder verdiene den leste da. Fram til ny publisering bruker den de gamle.".into(),
+    }
+}
+
+/// The settings next to the secrets that the chosen client reads (config-keyvault-selfservice.md
+/// §1.1, §2.1): Altinn.ApiClients.Maskinporten needs `Environment` and `Scope` (and
+/// `ExhangeToAltinnToken` for an Altinn token); the built-in client needs `Authority`, and its
+/// section must be handed to `ConfigureMaskinportenClient`.
+pub fn also_needed(names: &SecretNames) -> Vec<Localized> {
+    let section = &names.config_section;
+    match names.key_field {
+        KeyField::EncodedJwk => vec![
+            Localized {
+                en: format!(
+                    "In appsettings.json (or appsettings.{{Environment}}.json) under {section}: \"Environment\": \"test\" for TT02 or \"prod\" for production, and \"Scope\" with the scopes, separated by spaces."
+                ),
+                nb: format!(
+                    "I appsettings.json (eller appsettings.{{Environment}}.json) under {section}: \"Environment\": \"test\" for TT02 eller \"prod\" for produksjon, og \"Scope\" med scopene, skilt med mellomrom."
+                ),
+            },
+            Localized {
+                en: format!(
+                    "For an Altinn token (calls to app B): \"ExhangeToAltinnToken\": true under {section} (the library spells it so)."
+                ),
+                nb: format!(
+                    "For et Altinn-token (kall til app B): \"ExhangeToAltinnToken\": true under {section} (biblioteket staver det slik)."
+                ),
+            },
+        ],
+        KeyField::JwkBase64 => vec![
+            Localized {
+                en: format!(
+                    "The built-in client also needs \"Authority\" under {section}: https://test.maskinporten.no/ in TT02 and https://maskinporten.no/ in production (appsettings.Staging.json and appsettings.Production.json). It is not a secret, so it does not go to Key Vault."
+                ),
+                nb: format!(
+                    "Den innebygde klienten trenger også «Authority» under {section}: https://test.maskinporten.no/ i TT02 og https://maskinporten.no/ i produksjon (appsettings.Staging.json og appsettings.Production.json). Den er ikke hemmelig, så den skal ikke i Key Vault."
+                ),
+            },
+            Localized {
+                en: format!(
+                    "Program.cs must point the client at this section: services.ConfigureMaskinportenClient(\"{section}\")."
+                ),
+                nb: format!(
+                    "Program.cs må peke klienten til denne seksjonen: services.ConfigureMaskinportenClient(\"{section}\")."
+                ),
+            },
+        ],
     }
 }
 
@@ -109,6 +159,7 @@ pub async fn check(
     }
     AfterReport {
         redeploy: redeploy_reminder(),
+        also_needed: also_needed(names),
         migration_advice: Localized {
             en: "Remove older secrets only after the app, deployed with the new section, has got tokens in TT02 and in prod. Until then they keep older deployments working; afterwards they are clutter that every app of the organisation still loads.".into(),
             nb: "Fjern eldre hemmeligheter først når appen, publisert med den nye seksjonen, har fått token i TT02 og i prod. Til da holder de eldre publiseringer i gang; etterpå er de rot som alle organisasjonens apper fortsatt laster.".into(),
@@ -120,8 +171,29 @@ pub async fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keyvault::KeyField;
     use crate::keyvault::names::derive;
+
+    #[test]
+    fn what_else_the_app_needs_follows_the_client_the_key_is_for() {
+        let (legacy, _) =
+            derive(None, Some("MaskinportenSettings"), KeyField::JwkBase64).expect("names");
+        let said: String = also_needed(&legacy).iter().map(|l| l.en.clone()).collect();
+        assert!(
+            said.contains("Authority") && said.contains("https://test.maskinporten.no/"),
+            "the built-in client needs its Authority: {said}"
+        );
+        assert!(said.contains("ConfigureMaskinportenClient(\"MaskinportenSettings\")"));
+        let (own, _) = derive(Some("myapp"), None, KeyField::EncodedJwk).expect("names");
+        let said: String = also_needed(&own).iter().map(|l| l.en.clone()).collect();
+        assert!(
+            said.contains("\"Environment\"") && said.contains("\"Scope\""),
+            "{said}"
+        );
+        assert!(
+            !said.contains("Authority"),
+            "not a field of Altinn.ApiClients.Maskinporten"
+        );
+    }
 
     #[test]
     fn the_old_names_of_both_guides_and_the_prefixed_form_are_checked_but_never_the_new_ones() {

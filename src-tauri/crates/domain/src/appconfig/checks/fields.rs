@@ -76,6 +76,9 @@ pub(super) fn own_identity(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 pub(super) fn built_in(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (section, _) in cx.built_in_sections() {
+        // The built-in client's settings require Authority next to ClientId and the JWK
+        // (app-lib `MaskinportenSettings`); Key Vault holds only the secrets.
+        required(&cx.defined_in(&section), &section, "Authority", out);
         for (file, settings) in cx.defined_in(&section) {
             foreign(
                 file,
@@ -128,6 +131,10 @@ fn required(files: &[(&SourceFile, &Settings)], section: &str, key: &str, out: &
         "Environment" => (
             "which Maskinporten to use (test or prod)",
             "hvilken Maskinporten som brukes (test eller prod)",
+        ),
+        "Authority" => (
+            "which Maskinporten to use (https://test.maskinporten.no/ with TT02, https://maskinporten.no/ in production)",
+            "hvilken Maskinporten som brukes (https://test.maskinporten.no/ med TT02, https://maskinporten.no/ i produksjon)",
         ),
         _ => ("which scopes to ask for", "hvilke scopes det skal bes om"),
     };
