@@ -5,7 +5,10 @@ use serde_json::{Value, json};
 
 use crate::{Harness, Jwt, StatusCode, test_key};
 
-/// Asserts a Maskinporten error: status, `error` and `error_description`.
+/// Asserts a Maskinporten error: status, `error` and `error_description`. A description given
+/// as `MP-nnn words` means what Maskinporten sends (recorded, tests/conformance/maskinporten):
+/// `error_uri` `https://maskinporten.no/errors/MP-nnn`, and the words followed by
+/// `(trace_id: …)` in `error_description`.
 #[track_caller]
 pub fn assert_mp_error(
     actual: &(StatusCode, Value),
@@ -15,12 +18,21 @@ pub fn assert_mp_error(
 ) {
     assert_eq!(actual.0, status, "status; body {}", actual.1);
     assert_eq!(actual.1["error"], json!(error), "error; body {}", actual.1);
+    let (code, words) = match description.split_once(' ') {
+        Some((code, words)) if code.starts_with("MP-") => (Some(code), words),
+        _ => (None, description),
+    };
+    let uri = code.map(|c| format!("https://maskinporten.no/errors/{c}"));
     assert_eq!(
-        actual.1["error_description"],
-        json!(description),
-        "error_description; body {}",
+        actual.1["error_uri"].as_str(),
+        uri.as_deref(),
+        "error_uri; body {}",
         actual.1
     );
+    let said = actual.1["error_description"].as_str().unwrap_or_default();
+    let (text, trace) = said.rsplit_once(" (trace_id: ").unwrap_or((said, ""));
+    assert_eq!(text, words, "error_description; body {}", actual.1);
+    assert!(trace.ends_with(')'), "a trace id; body {}", actual.1);
 }
 
 /// Starts a sandbox, signs the grant that `build` makes with `test_key(0)` and asserts that

@@ -85,7 +85,7 @@ async fn an_unknown_provider_gets_400_invalid_token_provider() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
         response.text().await.unwrap(),
-        "Invalid token provider: feide"
+        "Invalid token provider: feide. Trusted token providers are 'Maskinporten', 'Id-porten' and 'AltinnStudio'."
     );
 }
 

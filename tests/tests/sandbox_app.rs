@@ -148,7 +148,9 @@ async fn a_token_with_only_the_read_scope_cannot_instantiate() {
     let h = Harness::start().await;
     let token = h.altinn_token("altinn:instances.read").await;
     let (status, body, _) = create(&h, &token, own_org()).await;
-    assert_eq!((status, body), (StatusCode::FORBIDDEN, Value::Null));
+    // app-lib's scope check answers ProblemDetails "Insufficient scope" (recorded).
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["detail"], "Insufficient scope", "{body}");
 }
 
 #[tokio::test]

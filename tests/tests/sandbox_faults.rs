@@ -162,7 +162,7 @@ async fn a_skewed_server_clock_shows_in_the_date_header_and_in_the_grant_check()
         ahead > time::Duration::minutes(4) && ahead < time::Duration::minutes(6),
         "Date is 5 minutes ahead: {date}"
     );
-    let expected = "MP-130 JWT is expired (iat is more than 10 seconds before the server clock)";
+    let expected = "MP-130 JWT is expired";
     assert_mp_error(
         &h.token_request(&h.grant().sign(test_key(0))).await,
         StatusCode::BAD_REQUEST,

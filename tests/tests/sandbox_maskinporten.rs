@@ -40,7 +40,7 @@ async fn the_metadata_document_has_the_real_shape_with_this_servers_urls() {
     );
     assert_eq!(
         doc["authorization_details_types_supported"],
-        json!(["urn:altinn:systemuser"])
+        json!(["urn:altinn:systemuser", "urn:altinn:consent"])
     );
 }
 
@@ -168,7 +168,7 @@ async fn an_unknown_client_gets_client_not_found() {
         |h| h.grant().claim("iss", json!("no-such-client")),
         StatusCode::BAD_REQUEST,
         "invalid_grant",
-        "MP-100 Invalid assertion. Client authentication failed. Client not found",
+        "MP-100 Invalid assertion. Client authentication failed. Client not found.",
     )
     .await;
 }
@@ -249,7 +249,7 @@ async fn a_key_posted_more_than_a_year_ago_gets_mp_121() {
         &h.token_request(&grant.sign(test_key(1))).await,
         StatusCode::BAD_REQUEST,
         "invalid_grant",
-        "MP-121 Invalid assertion. Expired key",
+        "MP-121 Invalid assertion. Client authentication failed. Expired key.",
     );
 }
 

@@ -78,7 +78,7 @@ async fn pyjwt_grants_with_a_wrong_aud_an_unknown_kid_or_a_sub_claim_are_refused
         wrong_aud,
         &test_key(0).kid,
         "invalid_grant",
-        "MP-110 Invalid assertion. Invalid JWT claim aud",
+        "MP-110 Invalid assertion. Client authentication failed. Invalid JWT claim aud.",
     )
     .await;
 

@@ -198,15 +198,12 @@ async fn an_empty_key_set_is_refused_and_delete_removes_every_key() {
         call(&h, reqwest::Method::GET, &path, None).await.1,
         json!({"keys": []})
     );
-    let (status, body) = h.token_request(&h.grant().sign(test_key(0))).await;
-    assert_eq!(
-        (status, body["error_description"].clone()),
-        (
-            StatusCode::BAD_REQUEST,
-            json!(
-                "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client."
-            )
-        )
+    let answer = h.token_request(&h.grant().sign(test_key(0))).await;
+    assistant_tests::maskinporten::assert_mp_error(
+        &answer,
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+        "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client.",
     );
 }
 

@@ -86,9 +86,18 @@ pub fn for_maskinporten(error: &MaskinportenError, cx: &Context) -> Diagnosis {
         MaskinportenError::TokenRejected {
             error,
             description,
+            code,
             raw,
             ..
-        } => for_rejection(error, description.as_deref().unwrap_or(""), raw, cx),
+        } => {
+            // The MP code (from error_uri) is matched like the description's words.
+            let said = format!(
+                "{} {}",
+                description.as_deref().unwrap_or(""),
+                code.as_deref().unwrap_or("")
+            );
+            for_rejection(error, &said, raw, cx)
+        }
         MaskinportenError::TokenUnparseable { status, raw } => diagnosis(
             "unexpected_answer",
             l(
@@ -183,6 +192,18 @@ pub fn for_maskinporten(error: &MaskinportenError, cx: &Context) -> Diagnosis {
             )
         }
     }
+}
+
+/// The scope Maskinporten names in "… access to the scope X. (correlation id: …)".
+fn scope_named(description: &str) -> Option<String> {
+    let after = description.split("the scope ").nth(1)?;
+    let scope: String = after
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect::<String>()
+        .trim_end_matches(['.', ','])
+        .to_string();
+    (!scope.is_empty()).then_some(scope)
 }
 
 fn for_rejection(error: &str, description: &str, raw: &str, cx: &Context) -> Diagnosis {
@@ -366,6 +387,8 @@ fn for_rejection(error: &str, description: &str, raw: &str, cx: &Context) -> Dia
         );
     }
     if has("not been granted access") || has("MP-250") {
+        // Maskinporten names the scope: "… has not been granted access to the scope X. (…)".
+        let named = scope_named(description).unwrap_or_else(|| cx.scopes.join(" "));
         return diagnosis(
             "scope_not_granted",
             l(
@@ -373,14 +396,8 @@ fn for_rejection(error: &str, description: &str, raw: &str, cx: &Context) -> Dia
                 "Virksomheten har ikke tilgang til scopet",
             ),
             l(
-                format!(
-                    "The consumer has not been granted access to {} (MP-250).",
-                    cx.scopes.join(" ")
-                ),
-                format!(
-                    "Konsumenten har ikke fått tilgang til {} (MP-250).",
-                    cx.scopes.join(" ")
-                ),
+                format!("The consumer has not been granted access to {named} (MP-250)."),
+                format!("Konsumenten har ikke fått tilgang til {named} (MP-250)."),
             ),
             l(
                 "Ask the scope's owner (for Altinn scopes: Altinn/Digdir) to grant your organisation access.",
@@ -638,6 +655,27 @@ pub fn for_exchange(
             )
         }
         ExchangeError::Transport(e) => for_transport(e),
+        // AUTHN `AuthenticationController`: 400 with plain text when the token's provider is
+        // not one Altinn trusts ("Invalid token provider: X. Trusted token providers are …").
+        ExchangeError::Status { status: 400, raw } => diagnosis(
+            "exchange_refused",
+            l(
+                "Altinn did not take this token for exchange",
+                "Altinn tok ikke imot dette tokenet for veksling",
+            ),
+            l(
+                format!(
+                    "The exchange answered 400: {}",
+                    raw.trim().trim_matches('"')
+                ),
+                format!("Vekslingen svarte 400: {}", raw.trim().trim_matches('"')),
+            ),
+            l(
+                "Send the Maskinporten access token itself to …/exchange/maskinporten of the same environment (test tokens to TT02, production tokens to production).",
+                "Send selve tilgangstokenet fra Maskinporten til …/exchange/maskinporten i samme miljø (testtoken til TT02, produksjonstoken til produksjon).",
+            ),
+            Some(raw.clone()),
+        ),
         ExchangeError::Status { status, raw } => diagnosis(
             "exchange_failed",
             l("The Altinn exchange failed", "Veksling hos Altinn feilet"),
@@ -679,6 +717,7 @@ mod tests {
             status: 400,
             error: error.into(),
             description: Some(description.into()),
+            code: None,
             raw: format!("{{\"error\":\"{error}\"}}"),
         }
     }

@@ -101,7 +101,9 @@ async fn handle(
             return Err(DroppedOnPurpose);
         }
         Some(FaultKind::Status(code)) => fault_status(code),
-        Some(FaultKind::TooManyRequests { retry_after_secs }) => too_many(retry_after_secs),
+        Some(FaultKind::TooManyRequests { retry_after_secs }) => {
+            too_many(service, retry_after_secs)
+        }
         Some(FaultKind::Latency(delay)) => {
             tokio::time::sleep(delay).await;
             call(router, request).await
@@ -145,8 +147,21 @@ fn fault_status(code: u16) -> Response<Body> {
     response
 }
 
-fn too_many(retry_after_secs: u32) -> Response<Body> {
-    let mut response = Response::new(Body::from("Too Many Requests (sandbox fault)"));
+/// 429 in the throttled service's own form: Key Vault answers its error JSON with code
+/// `Throttled` (recorded: tests/conformance/keyvault/kv-429-throttled.json); the others a short
+/// text, their bodies being UNCONFIRMED.
+fn too_many(service: Service, retry_after_secs: u32) -> Response<Body> {
+    let mut response = if service == Service::KeyVault {
+        let body = serde_json::json!({"error": {"code": "Throttled", "message": "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached"}});
+        let mut response = Response::new(Body::from(body.to_string()));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        response
+    } else {
+        Response::new(Body::from("Too Many Requests (sandbox fault)"))
+    };
     *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     response
         .headers_mut()

@@ -64,6 +64,11 @@ impl From<AppCallError> for AppError {
                     "The app has disallowUserInstantiation: only a service-owner token (altinn:serviceowner/instances.*) may create instances.",
                 )
             }
+            // app-lib's scope check (ProblemDetails "Insufficient scope", recorded).
+            AppCallError::Forbidden { message } if message.contains("Insufficient scope") => (
+                ErrorKind::Server,
+                "The token lacks the scopes the app requires: altinn:serviceowner/instances.read and .write for the app's owner, altinn:instances.read and .write for a system user (or the app's own custom scopes).",
+            ),
             AppCallError::Forbidden { .. } => (
                 ErrorKind::Server,
                 "App B's policy (policy.xml) does not let this token do this: it needs a rule for your organisation ([org] for a service owner) and the instances scopes.",
@@ -97,14 +102,28 @@ impl From<AppCallError> for AppError {
     }
 }
 
+/// The app's words in an error body. app-lib answers errors as a JSON string literal
+/// (`"Party 500000 is not allowed to instantiate …"`) or as ProblemDetails
+/// (`{"title","status","detail",…}`); recorded in tests/conformance/altinn-app. Anything else
+/// is kept as text.
+fn app_message(response: &HttpResponse) -> String {
+    let text = response.text();
+    let said = match serde_json::from_str::<serde_json::Value>(text.trim()) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(problem @ serde_json::Value::Object(_)) => {
+            let field = |k: &str| problem.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            field("detail")
+                .or_else(|| field("title"))
+                .unwrap_or_else(|| text.trim().to_string())
+        }
+        _ => text.trim().to_string(),
+    };
+    scrub(&said).chars().take(500).collect()
+}
+
 /// Sorts a response into success or the error the status means, keeping the app's message.
 pub(crate) fn check(response: &HttpResponse) -> Result<(), AppCallError> {
-    let message = || {
-        scrub(response.text().trim())
-            .chars()
-            .take(500)
-            .collect::<String>()
-    };
+    let message = || app_message(response);
     match response.status {
         200..=299 => Ok(()),
         400 => Err(AppCallError::BadRequest { message: message() }),

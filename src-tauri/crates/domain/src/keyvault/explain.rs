@@ -221,7 +221,9 @@ pub fn to_app_error(error: &KeyVaultError, environment: &Environment) -> AppErro
         KeyVaultError::Unparseable { .. } => AppError::new(ErrorKind::Server, format!("{}.", capitalise(&error.to_string())))
             .with_hint("Check the vault URL (https://<name>.vault.azure.net); a proxy may be answering instead."),
         KeyVaultError::Refused { operation, name, error } => {
-            let (what, fix) = reason(error.reason, *operation, name.as_deref(), error.status, error.retry_after, environment);
+            let (what, fix) = unauthorized(error).unwrap_or_else(|| {
+                reason(error.reason, *operation, name.as_deref(), error.status, error.retry_after, environment)
+            });
             let kind = match error.reason {
                 Reason::NotFound => ErrorKind::NotFound,
                 Reason::BadRequest => ErrorKind::InvalidInput,
@@ -234,6 +236,40 @@ pub fn to_app_error(error: &KeyVaultError, environment: &Environment) -> AppErro
             }
         }
     }
+}
+
+/// A 401 whose message names the cause (recorded Key Vault answers, tests/conformance/keyvault):
+/// `AKV10032: Invalid issuer` is a token from another tenant, `AKV10022: Invalid audience` a token
+/// for something else than `https://vault.azure.net` (compared exactly, no trailing slash).
+fn unauthorized(error: &super::api::VaultError) -> Option<(Localized, Option<Localized>)> {
+    if error.reason != Reason::Unauthorized {
+        return None;
+    }
+    if error.message.contains("AKV10032") {
+        return Some((
+            l(
+                "The vault refused the sign-in (401 AKV10032, invalid issuer): the token is from another Entra tenant than the vault's.",
+                "Hvelvet avviste innloggingen (401 AKV10032, ugyldig utsteder): tokenet er fra en annen Entra-tenant enn hvelvets.",
+            ),
+            Some(l(
+                "Sign in again for this vault: the sign-in follows the tenant the vault names. With the Azure CLI, run az login --tenant <the vault's tenant>.",
+                "Logg inn på nytt for dette hvelvet: innloggingen følger tenanten hvelvet oppgir. Med Azure CLI: kjør az login --tenant <hvelvets tenant>.",
+            )),
+        ));
+    }
+    if error.message.contains("AKV10022") {
+        return Some((
+            l(
+                "The vault refused the sign-in (401 AKV10022, invalid audience): the token is not for Key Vault (https://vault.azure.net).",
+                "Hvelvet avviste innloggingen (401 AKV10022, ugyldig mottaker): tokenet er ikke for Key Vault (https://vault.azure.net).",
+            ),
+            Some(l(
+                "Sign in again; a token from the Azure CLI must be asked for with --scope https://vault.azure.net/.default.",
+                "Logg inn på nytt; et token fra Azure CLI må hentes med --scope https://vault.azure.net/.default.",
+            )),
+        ));
+    }
+    None
 }
 
 fn capitalise(text: &str) -> String {

@@ -27,6 +27,9 @@ pub enum MaskinportenError {
         status: u16,
         error: String,
         description: Option<String>,
+        /// The MP code, e.g. `MP-121`: real answers carry it only in `error_uri`
+        /// (`https://maskinporten.no/errors/MP-121`, tests/conformance/maskinporten).
+        code: Option<String>,
         raw: String,
     },
     #[error("Maskinporten answered HTTP {status} with a body that is not a token response")]

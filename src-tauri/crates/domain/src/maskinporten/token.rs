@@ -45,6 +45,25 @@ struct Success {
 struct OAuthError {
     error: String,
     error_description: Option<String>,
+    error_uri: Option<String>,
+}
+
+/// `MP-121` from `https://maskinporten.no/errors/MP-121` (or from the description, where older
+/// answers and Digdir's examples put it).
+fn mp_code(uri: Option<&str>, description: Option<&str>) -> Option<String> {
+    let from_uri = uri
+        .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
+        .filter(|c| c.starts_with("MP-"));
+    let from_text = || {
+        let text = description?;
+        let at = text.find("MP-")?;
+        let code: String = text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        (code.len() > 3).then_some(code)
+    };
+    from_uri.map(str::to_string).or_else(from_text)
 }
 
 pub fn parse(response: &HttpResponse) -> Result<TokenResponse, MaskinportenError> {
@@ -62,6 +81,7 @@ pub fn parse(response: &HttpResponse) -> Result<TokenResponse, MaskinportenError
     match serde_json::from_slice::<OAuthError>(&response.body) {
         Ok(e) if response.status >= 400 => Err(MaskinportenError::TokenRejected {
             status: response.status,
+            code: mp_code(e.error_uri.as_deref(), e.error_description.as_deref()),
             error: e.error,
             description: e.error_description.map(|d| scrub(&d)),
             raw,
@@ -149,6 +169,24 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_mp_code_is_read_from_error_uri_where_real_answers_put_it() {
+        let err = parse(&respond(400, r#"{"error":"invalid_grant","error_description":"Invalid assertion. Client authentication failed. Expired key. (trace_id: 35)","error_uri":"https://maskinporten.no/errors/MP-121"}"#)).expect_err("refused");
+        assert!(
+            matches!(&err, MaskinportenError::TokenRejected { code: Some(c), .. } if c == "MP-121"),
+            "{err:?}"
+        );
+        let older = parse(&respond(
+            400,
+            r#"{"error":"invalid_grant","error_description":"MP-012: Grant is used before"}"#,
+        ))
+        .expect_err("refused");
+        assert!(
+            matches!(&older, MaskinportenError::TokenRejected { code: Some(c), .. } if c == "MP-012"),
+            "{older:?}"
+        );
     }
 
     #[test]

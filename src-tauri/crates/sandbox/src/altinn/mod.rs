@@ -73,7 +73,9 @@ async fn exchange(
         _ => {
             return string_body(
                 StatusCode::BAD_REQUEST,
-                &format!("Invalid token provider: {provider}"),
+                &format!(
+                    "Invalid token provider: {provider}. Trusted token providers are 'Maskinporten', 'Id-porten' and 'AltinnStudio'."
+                ),
                 wants_json,
                 "invalid provider",
             );

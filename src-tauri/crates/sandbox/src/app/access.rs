@@ -74,7 +74,11 @@ impl InstanceRequest {
             return Err(unknown_app());
         };
         let caller = auth::authenticate(&self.state, &self.headers)?;
-        auth::require_scope(&caller, action != "read")?;
+        auth::require_scope(
+            &caller,
+            action != "read",
+            &format!("/{org}/{app}/instances/{party}/{guid}"),
+        )?;
         let index = entry
             .instances
             .iter()
@@ -164,9 +168,10 @@ pub(super) async fn active(
     let Some(entry) = world.apps.get(&org, &app) else {
         return unknown_app();
     };
-    let caller = match auth::authenticate(&state, &headers)
-        .and_then(|c| auth::require_scope(&c, false).map(|()| c))
-    {
+    let caller = match auth::authenticate(&state, &headers).and_then(|c| {
+        let path = format!("/{org}/{app}/instances/{party_id}/active");
+        auth::require_scope(&c, false, &path).map(|()| c)
+    }) {
         Ok(caller) => caller,
         Err(response) => return response,
     };

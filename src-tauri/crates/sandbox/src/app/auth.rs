@@ -113,8 +113,10 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// APPLIB `Scopes.HasAltinnInstanceScope`: `altinn:instances.read|write` or the service-owner
-/// form `altinn:serviceowner/instances.read|write`; read for GET, write for changes. → 403.
-pub(crate) fn require_scope(caller: &Caller, write: bool) -> Result<(), Response> {
+/// form `altinn:serviceowner/instances.read|write`; read for GET, write for changes. → 403
+/// ProblemDetails "Insufficient scope" with the request's path as `instance` (recorded:
+/// tests/conformance/altinn-app/app-instantiate-403-insufficient-scope.json).
+pub(crate) fn require_scope(caller: &Caller, write: bool, path: &str) -> Result<(), Response> {
     let wanted = if write {
         "instances.write"
     } else {
@@ -127,7 +129,17 @@ pub(crate) fn require_scope(caller: &Caller, write: bool) -> Result<(), Response
     if ok {
         Ok(())
     } else {
-        Err(http::empty(StatusCode::FORBIDDEN, "missing instance scope"))
+        let problem = serde_json::json!({
+            "title": "Forbidden",
+            "status": 403,
+            "detail": "Insufficient scope",
+            "instance": path,
+        });
+        Err(http::json(
+            StatusCode::FORBIDDEN,
+            &problem,
+            "missing instance scope",
+        ))
     }
 }
 

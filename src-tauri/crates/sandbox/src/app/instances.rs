@@ -162,9 +162,9 @@ fn instantiate(state: &State, org: &str, app: &str, headers: &HeaderMap, input: 
     let Some(definition) = world.apps.get(org, app).map(|e| e.definition.clone()) else {
         return unknown_app();
     };
-    let caller = match auth::authenticate(state, headers)
-        .and_then(|c| auth::require_scope(&c, true).map(|()| c))
-    {
+    let caller = match auth::authenticate(state, headers).and_then(|c| {
+        auth::require_scope(&c, true, &format!("/{org}/{app}/instances/create")).map(|()| c)
+    }) {
         Ok(caller) => caller,
         Err(response) => return response,
     };

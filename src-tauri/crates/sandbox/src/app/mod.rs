@@ -90,15 +90,36 @@ async fn metadata(
 ) -> Response {
     with_app(&state, &org, &app, |entry| {
         let d = &entry.definition;
+        // The fields of app-lib's ApplicationMetadata as recorded
+        // (tests/conformance/altinn-app/app-metadata-200.json), with every data type's flags.
+        let data_types: Vec<Value> = d
+            .data_types
+            .iter()
+            .map(|t| {
+                let mut shown = serde_json::to_value(t).unwrap_or_default();
+                if let Some(map) = shown.as_object_mut() {
+                    map.insert("enablePdfCreation".into(), json!(t.app_logic.is_some()));
+                    map.insert("enableFileScan".into(), json!(false));
+                    map.insert("validationErrorOnPendingFileScan".into(), json!(false));
+                }
+                shown
+            })
+            .collect();
         let body = json!({
             "id": d.app_id(),
+            "features": {"footer": false, "jsonObjectInDataResponse": false, "processActions": true},
+            "altinnNugetVersion": "8.6.0.0",
+            "externalApiIds": [],
             "org": d.org,
             "title": d.title,
-            "dataTypes": d.data_types,
+            "dataTypes": data_types,
             "partyTypesAllowed": d.party_types_allowed,
-            "disallowUserInstantiation": d.disallow_user_instantiation,
             "autoDeleteOnProcessEnd": false,
-            "altinnNugetVersion": "8.6.0.0",
+            "disallowUserInstantiation": d.disallow_user_instantiation,
+            "created": "2026-01-01T00:00:00Z",
+            "createdBy": "altinn",
+            "lastChanged": "2026-01-01T00:00:00Z",
+            "lastChangedBy": "altinn",
         });
         http::json(StatusCode::OK, &body, "ok")
     })

@@ -134,7 +134,7 @@ pub(crate) fn instance_view(links: &Links<'_>, instance: &Instance) -> Value {
     let org = links.app_id.split('/').next().unwrap_or_default();
     let party = &instance.party;
     let current_task = instance.task_started.map(|started| {
-        json!({"flow": 2, "started": rfc3339(started), "elementId": "Task_1", "name": "Utfylling", "altinnTaskType": "data", "ended": null, "flowType": "CompleteCurrentMoveToNext"})
+        json!({"flow": 2, "started": rfc3339(started), "elementId": "Task_1", "name": "Utfylling", "altinnTaskType": "data", "ended": null, "validated": null, "flowType": "CompleteCurrentMoveToNext"})
     });
     json!({
         "id": format!("{}/{}", party.party_id, instance.guid),
@@ -147,7 +147,7 @@ pub(crate) fn instance_view(links: &Links<'_>, instance: &Instance) -> Value {
             "party": {
                 "partyId": party.party_id.parse::<u64>().ok(),
                 "partyUuid": party.party_uuid,
-                "partyTypeName": party_type_name(party.party_type),
+                "partyTypeName": party_type_number(party.party_type),
                 "ssn": party.ssn,
                 "orgNumber": party.org_number,
                 "unitType": match party.party_type { PartyType::SubUnit => Some("BEDR"), PartyType::Organisation => Some("AS"), _ => None },
@@ -171,7 +171,10 @@ pub(crate) fn instance_view(links: &Links<'_>, instance: &Instance) -> Value {
             "isArchived": instance.ended.is_some(), "archived": instance.ended.map(rfc3339),
             "isSoftDeleted": instance.soft_deleted.is_some(), "softDeleted": instance.soft_deleted.map(rfc3339),
             "isHardDeleted": instance.hard_deleted.is_some(), "hardDeleted": instance.hard_deleted.map(rfc3339),
-            "readStatus": "Read",
+            // Enum numbers as the recorded InstanceResponse has them (Read = 1; UNCONFIRMED on
+            // the wire: the recording restored the typing from the models).
+            "readStatus": 1,
+            "substatus": null,
         },
         "completeConfirmations": [],
         "data": instance.data.iter().map(|d| data_view(links, instance, d)).collect::<Vec<_>>(),
@@ -196,10 +199,16 @@ pub(crate) fn data_view(links: &Links<'_>, instance: &Instance, data: &DataEleme
         "blobStoragePath": format!("{}/{}/data/{}", links.app_id, instance.guid, data.id),
         "selfLinks": {"apps": format!("{apps}/data/{}", data.id), "platform": format!("{platform}/data/{}", data.id)},
         "size": data.content.size(),
+        "contentHash": null,
         "locked": instance.ended.is_some(),
         "refs": [],
         "isRead": true,
         "tags": [],
+        "userDefinedMetadata": null,
+        "metadata": null,
+        "deleteStatus": null,
+        "fileScanResult": "NotApplicable",
+        "references": null,
         "created": rfc3339(data.created),
         "createdBy": data.created_by,
         "lastChanged": rfc3339(data.last_changed),
@@ -218,11 +227,14 @@ pub(crate) fn simple_view(instance: &Instance) -> Value {
     })
 }
 
-fn party_type_name(kind: PartyType) -> &'static str {
+/// Altinn Register's `PartyType` as the recorded InstanceResponse shows it: a number
+/// (Person 1, Organisation 2, SelfIdentified 3, SubUnit 4, BankruptcyEstate 5; UNCONFIRMED on
+/// the wire, like `readStatus`).
+fn party_type_number(kind: PartyType) -> u8 {
     match kind {
-        PartyType::Person => "Person",
-        PartyType::Organisation => "Organisation",
-        PartyType::SubUnit => "SubUnit",
-        PartyType::BankruptcyEstate => "BankruptcyEstate",
+        PartyType::Person => 1,
+        PartyType::Organisation => 2,
+        PartyType::SubUnit => 4,
+        PartyType::BankruptcyEstate => 5,
     }
 }

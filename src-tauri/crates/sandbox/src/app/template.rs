@@ -91,7 +91,13 @@ pub(super) async fn read_parts(request: Request) -> Result<Vec<Part>, Response> 
     let mut parts = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
         let name = field.name().unwrap_or_default().to_owned();
-        let content_type = field.content_type().map(str::to_owned);
+        // The header as sent: the parsed MIME type would be lower-cased, and app-lib compares
+        // the raw value with allowedContentTypes.
+        let content_type = field
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let file_name = field.file_name().map(str::to_owned);
         let bytes = field.bytes().await.map_err(|_| bad())?.to_vec();
         parts.push(Part {

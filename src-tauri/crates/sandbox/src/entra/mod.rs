@@ -26,6 +26,8 @@ const DEVICE_CODE_LIFETIME: i64 = 900;
 const POLL_INTERVAL: i64 = 5;
 const TOKEN_LIFETIME: i64 = 3599;
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// Azure Resource Manager: the Azure CLI's default resource.
+const MANAGEMENT_RESOURCE: &str = "https://management.azure.com";
 
 pub(crate) fn issuer(state: &State, tenant: &str) -> String {
     format!("{}/{tenant}/v2.0", state.urls.entra)
@@ -41,6 +43,8 @@ struct DeviceCode {
     device_code: String,
     user_code: String,
     client_id: String,
+    /// The resource the token will be for (`aud`).
+    resource: String,
     expires: i64,
     last_poll: Option<i64>,
     decision: Decision,
@@ -91,7 +95,8 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .with_state(state)
 }
 
-/// Entra's error body: `{error, error_description: "AADSTSnnnn: …", error_codes, timestamp, trace_id, correlation_id}`.
+/// Entra's error body: `{error, error_description: "AADSTSnnnn: …", error_codes, timestamp,
+/// trace_id, correlation_id, error_uri}` (recorded: tests/conformance/entra).
 fn aad_error(error: &str, code: u32, message: &str) -> Response {
     let body = json!({
         "error": error,
@@ -100,6 +105,7 @@ fn aad_error(error: &str, code: u32, message: &str) -> Response {
         "timestamp": crate::clock::rfc3339(time::OffsetDateTime::now_utc()),
         "trace_id": uuid::Uuid::new_v4().to_string(),
         "correlation_id": uuid::Uuid::new_v4().to_string(),
+        "error_uri": format!("https://login.microsoftonline.com/error?code={code}"),
     });
     http::json(StatusCode::BAD_REQUEST, &body, error)
 }
@@ -168,22 +174,28 @@ async fn devicecode(
             ),
         );
     }
-    // §3.3: scope https://vault.azure.net/.default (or its user_impersonation), plus OIDC scopes.
+    // §3.3: one resource's scope (`{resource}/.default` or `/user_impersonation`) plus OIDC
+    // scopes. Key Vault's is what the tool asks for; Azure Resource Manager's is what
+    // `az account get-access-token` gives without --scope, and the vault refuses such a token
+    // with AKV10022 (recorded: tests/conformance/keyvault/kv-401-akv10022-invalid-audience.json).
     let scope = form.get("scope").cloned().unwrap_or_default();
-    let vault_scope = scope.split_whitespace().any(|s| {
-        s == format!("{VAULT_RESOURCE}/.default")
-            || s == format!("{VAULT_RESOURCE}/user_impersonation")
-    });
-    let others_ok = scope.split_whitespace().all(|s| {
-        s.starts_with(VAULT_RESOURCE) || ["openid", "profile", "offline_access"].contains(&s)
-    });
-    if !vault_scope || !others_ok {
+    let resources: Vec<&str> = scope
+        .split_whitespace()
+        .filter(|s| !["openid", "profile", "offline_access"].contains(s))
+        .collect();
+    let resource = match resources.as_slice() {
+        [one] => [VAULT_RESOURCE, MANAGEMENT_RESOURCE]
+            .into_iter()
+            .find(|r| *one == format!("{r}/.default") || *one == format!("{r}/user_impersonation")),
+        _ => None,
+    };
+    let Some(resource) = resource else {
         return aad_error(
             "invalid_scope",
             70011,
             "The provided value for the input parameter 'scope' is not valid.",
         );
-    }
+    };
     let now = state.clock.unix(Service::Entra);
     let mut rng = rand::thread_rng();
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -198,6 +210,7 @@ async fn devicecode(
         device_code: device_code.clone(),
         user_code: user_code.clone(),
         client_id,
+        resource: resource.to_owned(),
         expires: now + DEVICE_CODE_LIFETIME,
         last_poll: None,
         decision: Decision::Pending,
@@ -285,6 +298,7 @@ async fn token(
         ),
         Decision::Approved(object_id) => {
             code.decision = Decision::Redeemed;
+            let resource = code.resource.clone();
             let identity = world
                 .vault_seed
                 .identities
@@ -298,8 +312,14 @@ async fn token(
                     "The user account does not exist in the directory.",
                 );
             };
+            // ARM tokens carry the audience with its trailing slash.
+            let aud = if resource == MANAGEMENT_RESOURCE {
+                format!("{resource}/")
+            } else {
+                resource.clone()
+            };
             let claims = json!({
-                "aud": VAULT_RESOURCE,
+                "aud": aud,
                 "iss": issuer(&state, &world.vault_seed.tenant_id),
                 "tid": world.vault_seed.tenant_id,
                 "oid": identity.object_id,
@@ -317,7 +337,7 @@ async fn token(
             };
             let body = json!({
                 "token_type": "Bearer",
-                "scope": format!("{VAULT_RESOURCE}/user_impersonation"),
+                "scope": format!("{resource}/user_impersonation"),
                 "expires_in": TOKEN_LIFETIME,
                 "ext_expires_in": TOKEN_LIFETIME,
                 "access_token": access_token,

@@ -37,21 +37,21 @@ const MAX_GRANT_LIFETIME: i64 = 120;
 pub(crate) struct MpError {
     pub status: StatusCode,
     pub error: &'static str,
+    /// The words, without the code (real answers carry the code only in `error_uri`).
     pub description: String,
+    /// `MP-121` …, sent as `error_uri` `https://maskinporten.no/errors/MP-121`.
+    pub code: Option<String>,
     /// For the request log: the MP code, or the OAuth error when there is none.
     pub outcome: String,
 }
 
 impl MpError {
     pub(crate) fn new(error: &'static str, code: Option<&str>, message: &str) -> MpError {
-        let description = match code {
-            Some(code) => format!("{code} {message}"),
-            None => message.to_owned(),
-        };
         MpError {
             status: StatusCode::BAD_REQUEST,
             error,
-            description,
+            description: message.to_owned(),
+            code: code.map(str::to_owned),
             outcome: code.unwrap_or(error).to_owned(),
         }
     }
@@ -59,6 +59,24 @@ impl MpError {
     fn with_status(mut self, status: StatusCode) -> MpError {
         self.status = status;
         self
+    }
+
+    /// The answer's body as Maskinporten sends it (recorded, 2025): the description ends with
+    /// `(trace_id: …)` and the MP code is only in `error_uri`
+    /// (tests/conformance/maskinporten/mp-error-mp121-expired-key.json).
+    pub(crate) fn body(&self) -> Value {
+        let trace = uuid::Uuid::new_v4().simple().to_string();
+        let mut body = serde_json::json!({
+            "error": self.error,
+            "error_description": format!("{} (trace_id: {trace})", self.description),
+        });
+        if let (Some(code), Some(map)) = (&self.code, body.as_object_mut()) {
+            map.insert(
+                "error_uri".into(),
+                Value::String(format!("https://maskinporten.no/errors/{code}")),
+            );
+        }
+        body
     }
 }
 
@@ -113,7 +131,7 @@ pub(crate) fn check(
             MpError::new(
                 "invalid_grant",
                 Some("MP-100"),
-                "Invalid assertion. Client authentication failed. Client not found",
+                "Invalid assertion. Client authentication failed. Client not found.",
             )
         })?;
     let key = client_key(&grant, &client, now)?;
@@ -250,7 +268,7 @@ fn client_key<'c>(
         return Err(MpError::new(
             "invalid_grant",
             Some("MP-121"),
-            "Invalid assertion. Expired key",
+            "Invalid assertion. Client authentication failed. Expired key.",
         ));
     }
     Ok(&stored.key)
@@ -270,7 +288,7 @@ fn check_audience(grant: &UnverifiedJwt, issuer: &str) -> Result<(), MpError> {
         Err(MpError::new(
             "invalid_grant",
             Some("MP-110"),
-            "Invalid assertion. Invalid JWT claim aud",
+            "Invalid assertion. Client authentication failed. Invalid JWT claim aud.",
         ))
     }
 }
@@ -297,7 +315,7 @@ fn check_times(grant: &UnverifiedJwt, now: i64) -> Result<i64, MpError> {
         return Err(MpError::new(
             "invalid_grant",
             Some("MP-130"),
-            "JWT is expired (iat is more than 10 seconds before the server clock)",
+            "JWT is expired",
         ));
     }
     if exp <= iat || exp - iat > MAX_GRANT_LIFETIME {
@@ -355,6 +373,19 @@ fn check_scopes(
                 "Token request contains invalid scopes for client",
             ));
         }
+        // DD-err MP-250: the organisation has no access to an API owner's scope (access given
+        // by the owner can be taken back after the scope was put on the client). Recorded:
+        // `forbidden`, "Consumer has not been granted access to the scope X."; the status is
+        // UNCONFIRMED, 403 is taken. The sandbox grants access to its own and Altinn's and
+        // Digdir's scopes, and to no other API owner's.
+        if let Some(s) = scopes.iter().find(|s| !access_granted(s)) {
+            return Err(MpError::new(
+                "forbidden",
+                Some("MP-250"),
+                &format!("Consumer has not been granted access to the scope {s}."),
+            )
+            .with_status(StatusCode::FORBIDDEN));
+        }
         return Ok(scopes.join(" "));
     };
     if !crate::is_valid_org_number(&consumer) {
@@ -379,14 +410,21 @@ fn check_scopes(
             });
         if !delegated {
             let message = format!(
-                "Consumer {consumer} has not delegated access to the scope {s} to supplier {}",
+                "Consumer {consumer} has not delegated access to the scope {s} to supplier {}.",
                 client.org_number
             );
-            return Err(MpError::new("access_denied", Some("MP-251"), &message)
+            return Err(MpError::new("forbidden", Some("MP-251"), &message)
                 .with_status(StatusCode::FORBIDDEN));
         }
     }
     Ok(scopes.join(" "))
+}
+
+/// Scopes of API owners the sandbox's organisations have access to.
+fn access_granted(scope: &str) -> bool {
+    ["altinn:", "sandbox:", "idporten:", "difitest:"]
+        .iter()
+        .any(|owner| scope.starts_with(owner))
 }
 
 fn optional_string(grant: &UnverifiedJwt, name: &str) -> Result<Option<String>, MpError> {

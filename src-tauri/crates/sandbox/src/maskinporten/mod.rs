@@ -36,7 +36,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
 async fn metadata(AxumState(state): AxumState<Arc<State>>) -> Response {
     let issuer = &state.urls.maskinporten;
     let body = json!({
-        "authorization_details_types_supported": ["urn:altinn:systemuser"],
+        "authorization_details_types_supported": ["urn:altinn:systemuser", "urn:altinn:consent"],
         "grant_types_supported": ["urn:ietf:params:oauth:grant-type:jwt-bearer"],
         "issuer": issuer,
         "jwks_uri": format!("{issuer}jwk"),

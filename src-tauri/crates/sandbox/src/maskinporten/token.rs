@@ -24,7 +24,7 @@ pub(super) async fn token(
     match accept(&state, &headers, &body) {
         Ok(accepted) => issue(&state, accepted),
         Err(error) => {
-            let body = json!({"error": error.error, "error_description": error.description});
+            let body = error.body();
             no_store(http::json(error.status, &body, error.outcome))
         }
     }
