@@ -81,7 +81,7 @@ test("a successful run lights all five stages and the route, then shows the clai
   assert.deepEqual(call.args, {
     request: {
       profile: "Sandkasse",
-      options: { scopes: [], exchange: true, testOrg: false, systemUserOrg: null, externalRef: null, consumerOrg: null, resource: null },
+      options: { scopes: [], exchange: true, testOrg: false, systemUserOrg: null, externalRef: null, consumerOrg: null, resource: [] },
     },
   });
 
@@ -234,7 +234,7 @@ test("options are validated first and then sent as ChainOptions", async () => {
   const [call] = await calls("run_token_test");
   assert.deepEqual(call.args.request.options, {
     scopes: ["altinn:instances.read", "altinn:instances.write"], exchange: false, testOrg: true,
-    systemUserOrg: "313725138", externalRef: "313725138_Fikenbruker", consumerOrg: null, resource: null,
+    systemUserOrg: "313725138", externalRef: "313725138_Fikenbruker", consumerOrg: null, resource: [],
   });
   assert.equal(await page.getAttribute(".chain-stage[data-stage='exchange']", "data-status"), "skipped");
   assert.match(await page.textContent("#altinn-not-exchanged"), /was off/);
