@@ -114,6 +114,7 @@
         vault: t.url, names: n, kid: m.kid, thumbprint: m.thumbprint, clientId, key, ok: clientId.ok && key.ok,
         after: {
           redeploy: l("Redeploy the app (Altinn Studio → Deploy, in TT02 and then prod): it reads Key Vault when it starts.", "Publiser appen på nytt (Altinn Studio → Publiser, i TT02 og så i prod): den leser Key Vault når den starter."),
+          alsoNeeded: [l("In appsettings.json under the section: \"Environment\" and \"Scope\".", "I appsettings.json under seksjonen: «Environment» og «Scope».")],
           oldSecrets: vault.oldSecrets,
           migrationAdvice: l("Remove older secrets only after the app, deployed with the new section, has got tokens in TT02 and in prod.", "Fjern eldre hemmeligheter først når appen, publisert med den nye seksjonen, har fått token i TT02 og i prod."),
         },

@@ -82,7 +82,7 @@ function verifyReport(storedKid: string | null, storedThumbprint: string | null,
     key: secretCheck({
       info: info({ storedKey: { encoding: "standard_base64", kid: storedKid, thumbprint: storedThumbprint, alg: "RS256", use: "sig", missingFields: [], usable: true } }),
     }),
-    after: { redeploy: { en: "", nb: "" }, oldSecrets: [], migrationAdvice: { en: "", nb: "" } },
+    after: { redeploy: { en: "", nb: "" }, alsoNeeded: [], oldSecrets: [], migrationAdvice: { en: "", nb: "" } },
   };
 }
 
