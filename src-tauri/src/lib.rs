@@ -79,7 +79,7 @@ fn run_window(state: AppState) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: the window could not be opened: {error}");
+            cli::output::to_stderr(&format!("error: the window could not be opened: {error}"));
             ExitCode::FAILURE
         }
     }

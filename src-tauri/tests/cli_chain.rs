@@ -137,9 +137,9 @@ fn sandbox_serve_prints_base_urls_that_answer_and_stops_cleanly_on_ctrl_c() {
         .spawn()
         .expect("serve");
     let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("first line");
+    // Kept open to the end: "stopped" is printed when it stops.
+    let mut output = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    output.read_line(&mut line).expect("first line");
     let printed: serde_json::Value = serde_json::from_str(&line).expect("URLs as JSON");
     let issuer = printed["urls"]["maskinporten"]
         .as_str()
@@ -168,11 +168,14 @@ fn sandbox_serve_prints_base_urls_that_answer_and_stops_cleanly_on_ctrl_c() {
     let _ = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut output, &mut rest).expect("the rest");
     let status = child.wait().expect("exits");
     assert!(
         status.success(),
         "Ctrl-C stops the sandbox cleanly: {status:?}"
     );
+    assert!(rest.contains("\"stopped\": true"), "{rest}");
 }
 
 #[test]

@@ -113,7 +113,10 @@ fn with_sandbox_serve_the_whole_step_runs_across_commands_and_leaves_no_secret_a
         .spawn()
         .expect("serve");
     let mut line = String::new();
-    std::io::BufReader::new(serve.stdout.take().expect("stdout"))
+    // Kept open to the end: the sandbox says "stopped" when it stops, and an unread pipe would
+    // make that a failed write (exit 1).
+    let mut output = std::io::BufReader::new(serve.stdout.take().expect("stdout"));
+    output
         .read_line(&mut line)
         .expect("URLs");
     let urls: serde_json::Value = serde_json::from_str(&line).expect("URLs as JSON");
@@ -188,7 +191,9 @@ fn with_sandbox_serve_the_whole_step_runs_across_commands_and_leaves_no_secret_a
     let _ = std::process::Command::new("kill")
         .args(["-INT", &serve.id().to_string()])
         .status();
-    assert!(serve.wait().expect("serve exits").success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut output, &mut rest).expect("the rest");
+    assert!(serve.wait().expect("serve exits").success(), "{rest}");
 
     for kid in [&first_kid, &second_kid] {
         let secret = cli.json(&["key", "encoded-jwk", kid, "--print-secret"]);

@@ -407,7 +407,7 @@ pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, 
     )?;
     let bar = |p: BulkProgress| {
         if !json {
-            eprint!("\r{}", progress_line(&p));
+            super::output::to_stderr_inline(&format!("\r{}", progress_line(&p)));
             let _ = std::io::stderr().flush();
         }
     };
@@ -434,7 +434,7 @@ pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, 
         summary
     });
     if !json {
-        eprintln!();
+        super::output::to_stderr("");
     }
     let summary = summary?;
     let text = format!(

@@ -101,10 +101,10 @@ pub fn run(command: KeyCommand, json: bool, state: &AppState) -> Result<Output, 
                 if !json {
                     match p {
                         KeygenProgress::Generating { bits } => {
-                            eprintln!("Generating a {bits}-bit RSA key…")
+                            super::output::to_stderr(&format!("Generating a {bits}-bit RSA key…"))
                         }
                         KeygenProgress::Storing => {
-                            eprintln!("Storing the private key in the OS keychain…")
+                            super::output::to_stderr("Storing the private key in the OS keychain…")
                         }
                         KeygenProgress::Done { .. } => {}
                     }

@@ -1,7 +1,13 @@
 //! How the CLI prints: human text, or `--json` for scripts. Errors use the boundary shape.
+//!
+//! Every line goes through [`to_stdout`] or [`to_stderr`], never `println!`/`eprintln!`, which
+//! panic when the other end of a pipe is gone (`… | head`, `2>&1 >out | true`). A write that
+//! fails is remembered and the command exits 1: the person's script learns that not everything
+//! was delivered.
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use assistant_domain::AppError;
 use serde::Serialize;
@@ -55,41 +61,75 @@ impl Output {
     }
 }
 
+/// Set when a write to stdout or stderr failed (a closed pipe).
+static UNDELIVERED: AtomicBool = AtomicBool::new(false);
+
+fn write_line(mut to: impl Write, text: &str, newline: bool) {
+    let written = if newline {
+        writeln!(to, "{text}")
+    } else {
+        write!(to, "{text}")
+    }
+    .and_then(|()| to.flush());
+    if written.is_err() {
+        UNDELIVERED.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A line on stdout.
+pub fn to_stdout(text: &str) {
+    write_line(std::io::stdout().lock(), text, true);
+}
+
+/// A line on stderr (progress, prompts, errors in text mode).
+pub fn to_stderr(text: &str) {
+    write_line(std::io::stderr().lock(), text, true);
+}
+
+/// Text on stderr without a line break (a progress line redrawn with `\r`, a prompt).
+pub fn to_stderr_inline(text: &str) {
+    write_line(std::io::stderr().lock(), text, false);
+}
+
+/// The exit code, made 1 when something could not be written.
+pub fn exit_code(code: ExitCode) -> ExitCode {
+    if UNDELIVERED.load(Ordering::SeqCst) {
+        ExitCode::FAILURE
+    } else {
+        code
+    }
+}
+
 pub fn succeed(json: bool, out: Output) -> ExitCode {
     let printed = if json {
         serde_json::to_string_pretty(&out.json).unwrap_or_default()
     } else {
         out.text
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not our failure to report.
-    let _ = writeln!(stdout, "{printed}");
-    drop(stdout);
-    match out.error {
+    to_stdout(&printed);
+    let code = match out.error {
         None => ExitCode::SUCCESS,
         Some(error) => {
             if !json {
-                eprintln!("error: {}", error.message);
+                to_stderr(&format!("error: {}", error.message));
                 if let Some(hint) = &error.hint {
-                    eprintln!("hint:  {hint}");
+                    to_stderr(&format!("hint:  {hint}"));
                 }
             }
             ExitCode::FAILURE
         }
-    }
+    };
+    exit_code(code)
 }
 
 pub fn fail(json: bool, error: &AppError) -> ExitCode {
     if json {
         let body = serde_json::json!({ "error": error });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&body).unwrap_or_default()
-        );
+        to_stdout(&serde_json::to_string_pretty(&body).unwrap_or_default());
     } else {
-        eprintln!("error: {}", error.message);
+        to_stderr(&format!("error: {}", error.message));
         if let Some(hint) = &error.hint {
-            eprintln!("hint:  {hint}");
+            to_stderr(&format!("hint:  {hint}"));
         }
     }
     ExitCode::FAILURE
@@ -101,8 +141,7 @@ pub fn confirm_on_terminal(question: &str) -> bool {
     if !std::io::stdin().is_terminal() {
         return false;
     }
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
+    to_stderr_inline(&format!("{question} [y/N] "));
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer).is_ok()
         && matches!(answer.trim(), "y" | "Y" | "yes" | "ja" | "j")

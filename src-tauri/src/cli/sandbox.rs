@@ -1,8 +1,6 @@
 //! `sandbox`: run the built-in emulators standalone (for Postman, curl or another tool), and
 //! `sandbox register`: rehearse the portal step for a profile.
 
-use std::io::Write;
-
 use assistant_domain::{AppError, ErrorKind, inventory};
 use clap::{Args, Subcommand};
 
@@ -101,14 +99,11 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
                     serde_json::to_string(&body).unwrap_or_default()
                 } else {
                     format!(
-                        "Sandbox running (Ctrl-C stops it):\n  Maskinporten   {}\n  Altinn         {}\n  Apps (app B)   {}/{}/{}/\n  Key Vault      {}\n  Entra ID       {}\n  Request log    {}_sandbox/log\nClient id {client}. Other commands with a sandbox profile use this sandbox while it runs.",
-                        urls.maskinporten, urls.altinn_platform, urls.apps, assistant_sandbox::defaults::APP_ORG, assistant_sandbox::defaults::APP_NAME, urls.key_vault, urls.entra, urls.maskinporten
+                        "Sandbox running (Ctrl-C stops it):\n  Maskinporten   {}\n  Altinn         {}\n  Apps (app B)   {}/{app_id}/\n  Key Vault      {}\n  Entra ID       {}\n  Request log    {}_sandbox/log\nClient id {client}. Other commands with a sandbox profile use this sandbox while it runs.",
+                        urls.maskinporten, urls.altinn_platform, urls.apps, urls.key_vault, urls.entra, urls.maskinporten
                     )
                 };
-                let mut stdout = std::io::stdout().lock();
-                let _ = writeln!(stdout, "{printed}");
-                let _ = stdout.flush();
-                drop(stdout);
+                super::output::to_stdout(&printed);
                 let _ = tokio::signal::ctrl_c().await;
                 crate::sandbox::withdraw_running(&state.dir);
                 sandbox.shutdown().await;

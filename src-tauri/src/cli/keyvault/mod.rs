@@ -153,7 +153,7 @@ async fn run_async(command: KeyVaultCommand, state: &AppState) -> Result<Output,
                 WriteOutcome::ConfirmationRequired | WriteOutcome::NewVaultConfirmationRequired
             ) && std::io::IsTerminal::is_terminal(&std::io::stdin())
             {
-                eprintln!("{}", report.message.en);
+                super::output::to_stderr(&report.message.en);
                 let question = if report.outcome == WriteOutcome::NewVaultConfirmationRequired {
                     format!(
                         "Write the private key to {}?",
@@ -233,10 +233,10 @@ async fn sign_in(
             Ok(VaultLoginStart::SignedIn { session }) => return Ok(session),
             Ok(VaultLoginStart::DeviceCode { .. }) => {}
             Err(e) if c.azure_cli => return Err(e),
-            Err(e) => eprintln!(
+            Err(e) => super::output::to_stderr(&format!(
                 "Azure CLI: {} Signing in with a device code instead.",
                 e.message
-            ),
+            )),
         }
     }
     let start = flows::start_login(
@@ -253,15 +253,15 @@ async fn sign_in(
             "the device-code sign-in did not start",
         ));
     };
-    eprintln!(
+    super::output::to_stderr(&format!(
         "To sign in, open {} and enter the code {} (valid until {}).\nWaiting for the sign-in… (Ctrl-C cancels)",
         prompt.verification_uri, prompt.user_code, prompt.expires_at
-    );
+    ));
     if let Some(identity) = &c.sandbox_identity {
         approve(state, target, challenge, &prompt.user_code, identity).await?;
-        eprintln!(
+        super::output::to_stderr(&format!(
             "Sandbox: approved as {identity} (a rehearsal convenience; a person approves on the page)."
-        );
+        ));
     }
     flows::poll_login(state).await
 }
