@@ -206,3 +206,56 @@ fn the_snippet_uses_the_profile_s_names_and_environment() {
         "{printed}"
     );
 }
+
+fn real_app(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/real-apps")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_7x_app_without_maskinporten_is_not_used_yet_with_the_choices_and_exits_zero() {
+    let cli = Cli::new();
+    let out = cli.run(&["config", "check", &real_app("app-template-dotnet-v7-1-4")]);
+    let printed = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{printed}{}", text(&out.stderr));
+    for words in [
+        "Path: no Maskinporten use yet",
+        "Choice 1, no upgrade: Altinn.ApiClients.Maskinporten",
+        "Choice 2: upgrade to Altinn.App 8.3",
+        "No findings",
+    ] {
+        assert!(printed.contains(words), "missing {words:?} in:\n{printed}");
+    }
+    let report = cli.json(&["config", "check", &real_app("app-template-dotnet-v7-1-4")]);
+    assert_eq!(report["path"]["path"], "not_used_yet");
+    assert_eq!(report["errors"], 0);
+}
+
+#[test]
+fn a_reference_over_several_lines_on_8_12_is_read_and_the_template_s_lower_case_org_rule_passes() {
+    let cli = Cli::new();
+    let report = cli.json(&["config", "check", &fixture("multiline-package-reference")]);
+    assert_eq!(report["path"]["appVersion"], "8.12.0");
+    assert_eq!(report["path"]["path"], "studio_provisioned");
+    let with_b = cli.json(&[
+        "config",
+        "check",
+        &fixture("multiline-package-reference"),
+        "--app-b",
+        &real_app("altinn-studio-template-v8"),
+    ]);
+    let ids: Vec<&str> = with_b["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert!(
+        !ids.contains(&"appb_policy_rights"),
+        "the template's [org] rule lets the owner instantiate, read and write: {ids:?}"
+    );
+    assert!(ids.contains(&"appb_policy_no_delete"), "{ids:?}");
+}

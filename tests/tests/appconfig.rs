@@ -36,7 +36,10 @@ fn one(id: &str, file: &str, line: Option<u32>) -> Vec<(String, String, Option<u
 fn each_path_has_a_clean_fixture_that_is_recognised_with_no_findings() {
     for (case, path) in [
         ("studio-provisioned", ConfigPath::StudioProvisioned),
+        ("multiline-package-reference", ConfigPath::StudioProvisioned),
+        ("central-package-versions", ConfigPath::StudioProvisioned),
         ("own-identity", ConfigPath::OwnIdentity),
+        ("own-identity-extension", ConfigPath::OwnIdentity),
         ("legacy", ConfigPath::LegacyBuiltIn),
         ("v9-preview", ConfigPath::V9Preview),
     ] {
@@ -240,7 +243,7 @@ fn the_profile_cross_checks_name_the_line_that_disagrees() {
 
 fn app_b(case: &str) -> Vec<(String, String, Option<u32>)> {
     let files = files::load_app_b(&fixture(case)).unwrap_or_else(|e| panic!("{case}: {e}"));
-    appconfig::appb::check(&files, Some(&profile(|_| {})))
+    appconfig::appb::check(&files, None)
         .into_iter()
         .map(|f| (f.id, f.file, f.line))
         .collect()
@@ -248,7 +251,16 @@ fn app_b(case: &str) -> Vec<(String, String, Option<u32>)> {
 
 #[test]
 fn app_b_must_let_the_service_owner_instantiate_read_and_write_and_accept_organisations() {
-    assert_eq!(app_b("appb-clean"), vec![]);
+    // Clean: the owner may instantiate, read and write. As in the template, not delete: said
+    // as a note, because cleaning up test instances then gets 403.
+    assert_eq!(
+        app_b("appb-clean"),
+        one(
+            "appb_policy_no_delete",
+            "App/config/authorization/policy.xml",
+            Some(26)
+        )
+    );
     assert_eq!(
         app_b("appb-policy-rights"),
         one(
@@ -259,23 +271,75 @@ fn app_b_must_let_the_service_owner_instantiate_read_and_write_and_accept_organi
     );
     assert_eq!(
         app_b("appb-party-types"),
-        one(
-            "appb_party_types",
-            "App/config/applicationmetadata.json",
-            Some(10)
-        )
+        vec![
+            (
+                "appb_policy_no_delete".to_string(),
+                "App/config/authorization/policy.xml".to_string(),
+                Some(26)
+            ),
+            (
+                "appb_party_types".to_string(),
+                "App/config/applicationmetadata.json".to_string(),
+                Some(10)
+            )
+        ]
     );
 }
 
 #[test]
 fn another_organisation_than_app_b_s_own_is_not_covered_by_the_org_placeholder() {
     let files = files::load_app_b(&fixture("appb-clean")).expect("fixture");
-    let foreign = profile(|p| p.app_a = Some("digdir/orderapp".into()));
-    let ids: Vec<String> = appconfig::appb::check(&files, Some(&foreign))
+    let ids: Vec<String> = appconfig::appb::check(&files, Some("digdir"))
         .into_iter()
         .map(|f| f.id)
         .collect();
     assert_eq!(ids, vec!["appb_policy_rights"]);
+}
+
+#[test]
+fn versions_come_from_a_reference_over_several_lines_and_from_the_central_props_file() {
+    let multi = check("multiline-package-reference", None);
+    assert_eq!(multi.path.app_version.as_deref(), Some("8.12.0"));
+    assert!(
+        multi.path.reasons[0].en.contains("line 11"),
+        "{:?}",
+        multi.path.reasons[0]
+    );
+    let central = check("central-package-versions", None);
+    assert_eq!(central.path.app_version.as_deref(), Some("8.9.1"));
+    let extension = check("own-identity-extension", None);
+    assert!(
+        extension.path.reasons[1]
+            .en
+            .starts_with("MaskinportenSetup.cs line 14:"),
+        "the registration is found where it is: {:?}",
+        extension.path.reasons
+    );
+    assert_eq!(extension.sections[0].file, "App/logic/MaskinportenSetup.cs");
+}
+
+#[test]
+fn the_old_spelling_is_advised_against_only_where_the_new_one_exists() {
+    let on = |version: &str| {
+        let mut app = files::load_app(&fixture("obsolete-spelling")).expect("fixture");
+        let csproj = app.csproj.as_mut().expect("csproj");
+        csproj.text = csproj.text.replace("8.7.0", version);
+        app
+    };
+    let app = on("8.6.2");
+    let report = appconfig::check(&app, None, None);
+    assert!(
+        !report.findings.iter().any(|f| f.id == "obsolete_spelling"),
+        "on 8.6 the British name is the only one: {:?}",
+        found(&report)
+    );
+    let report = appconfig::check(&on("*"), None, None);
+    let advice = report
+        .findings
+        .iter()
+        .find(|f| f.id == "obsolete_spelling")
+        .expect("said, with the version it depends on");
+    assert!(advice.message.en.contains("8.7.0"), "{}", advice.message.en);
 }
 
 #[test]
@@ -293,4 +357,28 @@ fn a_folder_without_app_files_is_refused_with_a_clear_error() {
     assert!(error.to_string().contains("no Altinn app files"), "{error}");
     let missing = files::load_app(&empty.path().join("nope")).expect_err("missing");
     assert!(missing.to_string().contains("does not exist"), "{missing}");
+}
+
+#[test]
+fn app_b_is_checked_for_app_a_s_own_organisation_from_its_metadata() {
+    let b = files::load_app_b(&fixture("appb-clean")).expect("app B");
+    let same_org = |org: &str| appconfig::AppFiles {
+        metadata: Some(appconfig::SourceFile::new(
+            "App/config/applicationmetadata.json",
+            format!(r#"{{"id": "{org}/app-a", "org": "{org}"}}"#),
+        )),
+        ..files::load_app(&fixture("studio-provisioned")).expect("app A")
+    };
+    let ids = |org: &str| -> Vec<String> {
+        appconfig::check(&same_org(org), None, Some(&b))
+            .findings
+            .into_iter()
+            .map(|f| f.id)
+            .collect()
+    };
+    assert!(
+        ids("digdir").contains(&"appb_policy_rights".to_string()),
+        "app A of another organisation is not app B's [org]"
+    );
+    assert!(!ids("ttd").contains(&"appb_policy_rights".to_string()));
 }

@@ -4,4 +4,4 @@
  * Which way the app gets its Maskinporten credentials
  * (config-keyvault-selfservice.md §2.7, §0.1, §2.3).
  */
-export type ConfigPath = "studio_provisioned" | "own_identity" | "legacy_built_in" | "v9_preview" | "unknown";
+export type ConfigPath = "studio_provisioned" | "own_identity" | "legacy_built_in" | "v9_preview" | "not_used_yet" | "unknown";

@@ -8,6 +8,6 @@ export type PathFinding = { path: ConfigPath,
  */
 reasons: Array<Localized>, 
 /**
- * The Altinn.App.Api (or Core) version, as written in the project file.
+ * The Altinn.App.Api (or Core) version, as written (or `from source`).
  */
 appVersion: string | null, };

@@ -745,6 +745,7 @@ export const en = {
   "config.path.own_identity": "Own identity: Altinn.ApiClients.Maskinporten with Key Vault secrets",
   "config.path.legacy_built_in": "Legacy built-in client with JwkBase64 in Key Vault",
   "config.path.v9_preview": "Altinn App v9 preview (provisioned credentials only)",
+  "config.path.not_used_yet": "No Maskinporten use yet: choose a way (see why)",
   "config.path.unknown": "Not determined",
   "config.client.own_identity": "own identity",
   "config.client.built_in": "built-in client",

@@ -746,6 +746,7 @@ export const nb: Record<MessageKey, string> = {
   "config.path.own_identity": "Egen identitet: Altinn.ApiClients.Maskinporten med hemmeligheter i Key Vault",
   "config.path.legacy_built_in": "Gammelt oppsett av den innebygde klienten med JwkBase64 i Key Vault",
   "config.path.v9_preview": "Altinn App v9, forhåndsversjon (bare pålogging satt opp av Studio)",
+  "config.path.not_used_yet": "Bruker ikke Maskinporten ennå: velg en vei (se hvorfor)",
   "config.path.unknown": "Ikke avgjort",
   "config.client.own_identity": "egen identitet",
   "config.client.built_in": "innebygd klient",

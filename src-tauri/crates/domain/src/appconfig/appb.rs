@@ -1,19 +1,20 @@
-//! App B, from its repository files: its XACML policy must let the service owner (`[ORG]`, or
-//! app A's organisation) instantiate, read and write, and its `partyTypesAllowed` must admit an
-//! organisation as instance owner (protocols.md §4: scopes, PDP, 403 "Party … is not allowed to
-//! instantiate"; APPLIB `InstantiationHelper.IsPartyAllowedToInstantiate`: all false means all
-//! allowed). Checking a running app B through `api/v1/applicationmetadata` and
-//! `api/v1/meta/authorizationpolicy` needs the same rules over HTTP and comes later.
+//! App B, from its repository files: its XACML policy must let app A's organisation (the service
+//! owner `[org]`, when both apps are the same organisation's) instantiate, read and write, and
+//! its `partyTypesAllowed` must admit an organisation as instance owner (protocols.md §4: scopes,
+//! PDP, 403 "Party … is not allowed to instantiate"; APPLIB
+//! `InstantiationHelper.IsPartyAllowedToInstantiate`: all false means all allowed). The policy is
+//! read by `xacml`; a missing `delete` for the owner is said too, since cleaning up test
+//! instances needs it (see `altinn::delete`).
 
 use super::files::AppBFiles;
+use super::xacml::{self, ORG_ATTRIBUTE};
 use super::{Finding, Severity, finding, json, l};
-use crate::profile::Profile;
 
-const ORG_ATTRIBUTE: &str = "urn:altinn:org";
-const ACTION_ATTRIBUTE: &str = "urn:oasis:names:tc:xacml:1.0:action:action-id";
 const NEEDED: [&str; 3] = ["instantiate", "read", "write"];
 
-pub fn check(files: &AppBFiles, profile: Option<&Profile>) -> Vec<Finding> {
+/// Checks app B for a caller: app A's organisation (from the profile's app A, else app A's own
+/// applicationmetadata.json), or app B's own organisation when neither is known.
+pub fn check(files: &AppBFiles, caller: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
     let metadata = files.metadata.as_ref().map(|f| (f, json::read(&f.text)));
     let own_org = metadata.as_ref().and_then(|(_, m)| {
@@ -21,20 +22,14 @@ pub fn check(files: &AppBFiles, profile: Option<&Profile>) -> Vec<Finding> {
             .and_then(|e| e.value.as_text())
             .map(str::to_string)
     });
-    let caller = profile
-        .and_then(|p| p.app_a.as_deref())
-        .and_then(|a| a.split_once('/'))
-        .map(|(org, _)| org.to_string())
-        .or_else(|| own_org.clone());
+    let caller = caller.map(str::to_string).or_else(|| own_org.clone());
     match &files.policy {
-        Some(policy) => {
-            out.extend(policy_rights(
-                &policy.name,
-                &policy.text,
-                caller.as_deref(),
-                own_org.as_deref(),
-            ));
-        }
+        Some(policy) => out.extend(policy_rights(
+            &policy.name,
+            &policy.text,
+            caller.as_deref(),
+            own_org.as_deref(),
+        )),
         None => out.push(missing("App/config/authorization/policy.xml")),
     }
     match &metadata {
@@ -61,79 +56,112 @@ fn missing(file: &str) -> Finding {
     )
 }
 
-/// The actions that rules granting the caller's organisation permit, and the first such rule.
+/// What the policy grants the caller: the actions of Permit rules whose subject is the caller's
+/// organisation (by code, or by the owner placeholder when the caller owns app B), and the first
+/// such rule's line.
+pub fn granted(
+    text: &str,
+    caller: Option<&str>,
+    own_org: Option<&str>,
+) -> Result<(Vec<String>, Option<u32>), (u32, String)> {
+    let owner = match (caller, own_org) {
+        (Some(c), Some(o)) => c.eq_ignore_ascii_case(o),
+        // Without names the check is for the app's own organisation.
+        _ => true,
+    };
+    let mut actions = Vec::new();
+    let mut first = None;
+    for rule in xacml::rules(text)?.into_iter().filter(|r| r.permit) {
+        let for_caller = rule.subjects.iter().any(|m| {
+            m.attribute == ORG_ATTRIBUTE
+                && ((m.is_owner_placeholder() && owner)
+                    || caller.is_some_and(|c| c.eq_ignore_ascii_case(&m.value)))
+        });
+        if for_caller {
+            first.get_or_insert(rule.line);
+            actions.extend(rule.actions);
+        }
+    }
+    Ok((actions, first))
+}
+
 fn policy_rights(
     name: &str,
     text: &str,
     caller: Option<&str>,
     own_org: Option<&str>,
 ) -> Vec<Finding> {
-    let text = blank_comments(text);
-    let mut granted: Vec<String> = Vec::new();
-    let mut first_rule: Option<usize> = None;
-    let rules = elements(&text, "Rule");
-    for &(start, end) in &rules {
-        let rule = &text[start..end];
-        if !attribute(rule, "Effect").is_some_and(|e| e.eq_ignore_ascii_case("Permit")) {
-            continue;
+    let (granted, first) = match granted(text, caller, own_org) {
+        Ok(found) => found,
+        Err((line, problem)) => {
+            return vec![finding(
+                "appb_policy_unreadable",
+                Severity::Error,
+                name,
+                Some(line),
+                l(
+                    format!(
+                        "App B's policy is not valid XML ({problem}), so Altinn cannot load it."
+                    ),
+                    format!(
+                        "Policyen til app B er ikke gyldig XML ({problem}), så Altinn kan ikke laste den."
+                    ),
+                ),
+                l(
+                    "Fix the XML at this line (Studio's policy editor writes valid XACML).",
+                    "Rett XML-en på denne linjen (policyeditoren i Studio skriver gyldig XACML).",
+                ),
+            )];
         }
-        let mut org_matches = false;
-        let mut actions = Vec::new();
-        for (m_start, m_end) in elements(rule, "Match") {
-            let block = &rule[m_start..m_end];
-            let id =
-                element_attribute(block, "AttributeDesignator", "AttributeId").unwrap_or_default();
-            let category =
-                element_attribute(block, "AttributeDesignator", "Category").unwrap_or_default();
-            let Some(value) = element_text(block, "AttributeValue") else {
-                continue;
-            };
-            if id == ORG_ATTRIBUTE && category.contains("subject") {
-                let placeholder = value == "[ORG]" && (caller.is_none() || caller == own_org);
-                org_matches |=
-                    placeholder || caller.is_some_and(|c| c.eq_ignore_ascii_case(&value));
-            } else if id == ACTION_ATTRIBUTE {
-                actions.push(value);
-            }
-        }
-        if org_matches {
-            first_rule.get_or_insert(start);
-            granted.extend(actions);
-        }
-    }
+    };
+    let who = caller.unwrap_or("[org]");
     let lacking: Vec<&str> = NEEDED
         .into_iter()
         .filter(|a| !granted.iter().any(|g| g == a))
         .collect();
-    if lacking.is_empty() {
-        return Vec::new();
+    let mut out = Vec::new();
+    if !lacking.is_empty() {
+        out.push(finding(
+            "appb_policy_rights",
+            Severity::Error,
+            name,
+            first,
+            l(
+                format!(
+                    "App B's policy does not let the organisation {who} {}: app B answers 403 when app A tries.",
+                    lacking.join(", ")
+                ),
+                format!(
+                    "Policyen til app B lar ikke virksomheten {who} gjøre {}: app B svarer 403 når app A prøver.",
+                    lacking.join(", ")
+                ),
+            ),
+            l(
+                format!(
+                    "Add a Permit rule with subject urn:altinn:org = {who} (or [org] for the app's own organisation) and the actions instantiate, read and write, as in the template's service-owner rule."
+                ),
+                format!(
+                    "Legg til en Permit-regel med subject urn:altinn:org = {who} (eller [org] for appens egen virksomhet) og handlingene instantiate, read og write, som i malens regel for tjenesteeier."
+                ),
+            ),
+        ));
+    } else if !granted.iter().any(|g| g == "delete") {
+        out.push(finding(
+            "appb_policy_no_delete",
+            Severity::Info,
+            name,
+            first,
+            l(
+                format!("The policy does not give {who} \"delete\", as the app template does not: test instances app A makes cannot be deleted by it (403)."),
+                format!("Policyen gir ikke {who} «delete», slik malen heller ikke gjør: testinstanser app A lager kan ikke slettes av den (403)."),
+            ),
+            l(
+                "To clean up test instances, add the action delete to the [org] rule (the tool prints the exact XML when a delete is refused).",
+                "For å rydde testinstanser: legg handlingen delete til [org]-regelen (verktøyet viser nøyaktig XML når en sletting blir avvist).",
+            ),
+        ));
     }
-    let who = caller.unwrap_or("[ORG]");
-    let at = first_rule.or(rules.first().map(|r| r.0));
-    vec![finding(
-        "appb_policy_rights",
-        Severity::Error,
-        name,
-        at.map(|offset| line_of(&text, offset)),
-        l(
-            format!(
-                "App B's policy does not let the organisation {who} {}: app B answers 403 when app A tries.",
-                lacking.join(", ")
-            ),
-            format!(
-                "Policyen til app B lar ikke virksomheten {who} gjøre {}: app B svarer 403 når app A prøver.",
-                lacking.join(", ")
-            ),
-        ),
-        l(
-            format!(
-                "Add a Permit rule with subject urn:altinn:org = {who} (or [ORG] for the app's own organisation) and the actions instantiate, read and write, as in the template's service-owner rule."
-            ),
-            format!(
-                "Legg til en Permit-regel med subject urn:altinn:org = {who} (eller [ORG] for appens egen virksomhet) og handlingene instantiate, read og write, som i malens regel for tjenesteeier."
-            ),
-        ),
-    )]
+    out
 }
 
 /// `partyTypesAllowed` must admit organisations (all false means all allowed).
@@ -165,107 +193,4 @@ fn party_types(name: &str, metadata: &json::Settings) -> Vec<Finding> {
             "Sett «organisation»: true under partyTypesAllowed i applicationmetadata.json i app B (i Studio: Innstillinger → Tilgangsstyring).",
         ),
     )]
-}
-
-fn line_of(text: &str, offset: usize) -> u32 {
-    let newlines = text
-        .as_bytes()
-        .iter()
-        .take(offset)
-        .filter(|&&b| b == b'\n')
-        .count();
-    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
-}
-
-/// `<!-- … -->` replaced by spaces, newlines kept, so offsets and lines stay right.
-fn blank_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("<!--") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let end = after.find("-->").map_or(after.len(), |e| e + 3);
-        // Each character becomes as many spaces as it has bytes, so offsets stay right.
-        for c in after[..end].chars() {
-            if c == '\n' {
-                out.push('\n');
-            } else {
-                out.push_str(&" ".repeat(c.len_utf8()));
-            }
-        }
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Byte ranges of elements with this local name (any namespace prefix), start tag to end tag.
-fn elements(text: &str, local: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(found) = text[from..].find('<') {
-        let start = from + found;
-        let name_end = text[start + 1..]
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .map_or(text.len(), |e| start + 1 + e);
-        let name = &text[start + 1..name_end];
-        from = name_end.max(start + 1);
-        if name.rsplit(':').next() != Some(local) {
-            continue;
-        }
-        let Some(tag_end) = text[start..].find('>').map(|e| start + e) else {
-            break;
-        };
-        if text[..tag_end].ends_with('/') {
-            out.push((start, tag_end + 1));
-            from = tag_end + 1;
-            continue;
-        }
-        let close = format!("</{name}>");
-        let end = text[tag_end..]
-            .find(&close)
-            .map_or(text.len(), |e| tag_end + e + close.len());
-        out.push((start, end));
-        from = end;
-    }
-    out
-}
-
-/// The start tag of an element: `<prefix:Name …>`.
-fn start_tag<'t>(block: &'t str, local: &str) -> Option<&'t str> {
-    let (start, _) = elements(block, local).into_iter().next()?;
-    let end = block[start..]
-        .find('>')
-        .map_or(block.len(), |e| start + e + 1);
-    Some(&block[start..end])
-}
-
-fn element_attribute(block: &str, local: &str, name: &str) -> Option<String> {
-    attribute(start_tag(block, local)?, name)
-}
-
-fn element_text(block: &str, local: &str) -> Option<String> {
-    let (start, end) = elements(block, local).into_iter().next()?;
-    let inner = &block[start..end];
-    let open_end = inner.find('>')? + 1;
-    let close = inner.rfind("</").filter(|&c| c >= open_end)?;
-    Some(inner[open_end..close].trim().to_string())
-}
-
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let tag = tag.split('>').next().unwrap_or(tag);
-    let pattern = format!("{name}=");
-    let mut from = 0;
-    while let Some(found) = tag[from..].find(&pattern) {
-        let at = from + found;
-        from = at + pattern.len();
-        if !tag[..at].ends_with(char::is_whitespace) {
-            continue;
-        }
-        let rest = &tag[from..];
-        let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
-        let inner = &rest[1..];
-        return inner.find(quote).map(|e| inner[..e].to_string());
-    }
-    None
 }

@@ -73,21 +73,37 @@ impl SourceFile {
 pub struct AppFiles {
     pub root: PathBuf,
     pub csproj: Option<SourceFile>,
+    /// `Directory.Build.props` and `Directory.Packages.props` between the app folder and the
+    /// checked folder, nearest first, as MSBuild finds them.
+    pub props: Vec<SourceFile>,
     pub program: Option<SourceFile>,
+    /// Other C# files of the app that mention Maskinporten or Key Vault (extension classes in
+    /// `App/logic`, `App/Extensions` …).
+    pub sources: Vec<SourceFile>,
     /// `appsettings.json` first, then the environment files in name order.
     pub appsettings: Vec<SourceFile>,
     pub values: Option<SourceFile>,
+    /// App A's own `config/applicationmetadata.json` (its organisation is app B's caller).
+    pub metadata: Option<SourceFile>,
 }
 
 impl AppFiles {
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.csproj.iter().map(|f| f.name.clone()).collect();
+        names.extend(self.props.iter().map(|f| f.name.clone()));
         names.extend(self.program.iter().map(|f| f.name.clone()));
+        names.extend(self.sources.iter().map(|f| f.name.clone()));
         names.extend(self.appsettings.iter().map(|f| f.name.clone()));
         names.extend(self.values.iter().map(|f| f.name.clone()));
+        names.extend(self.metadata.iter().map(|f| f.name.clone()));
         names
     }
 }
+
+/// C# files read besides Program.cs, at most; a repository with more is not an app's folder.
+const MAX_SOURCES: usize = 2_000;
+/// Folders never searched for sources: build output and tooling.
+const SKIPPED_DIRS: &[&str] = &["bin", "obj", "node_modules", ".git", ".vs", "wwwroot"];
 
 /// App B's files, as found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -122,8 +138,11 @@ pub fn load_app(path: &Path) -> Result<AppFiles, AppConfigError> {
         app.root = root;
         return Ok(app);
     }
+    // `App/` (the template today) or `src/App/` (older templates, the Studio monorepo).
     let (root, app_dir) = if path.join("App").is_dir() {
         (path.to_path_buf(), path.join("App"))
+    } else if path.join("src").join("App").is_dir() {
+        (path.to_path_buf(), path.join("src").join("App"))
     } else {
         let parent = path.parent().unwrap_or(path).to_path_buf();
         (parent, path.to_path_buf())
@@ -162,6 +181,13 @@ pub fn load_app(path: &Path) -> Result<AppFiles, AppConfigError> {
         .map(|n| root.join("deployment").join(n))
         .find(|p| p.is_file());
     app.values = values.map(|p| read(&root, &p)).transpose()?;
+    app.props = props_files(&root, &app_dir)?;
+    app.sources = source_files(&root, &app_dir)?;
+    let metadata = app_dir.join("config").join("applicationmetadata.json");
+    app.metadata = metadata
+        .is_file()
+        .then(|| read(&root, &metadata))
+        .transpose()?;
     app.root = root;
     if app.names().is_empty() {
         return Err(AppConfigError::NotAnApp(path.to_path_buf()));
@@ -178,6 +204,11 @@ pub fn load_app_b(path: &Path) -> Result<AppBFiles, AppConfigError> {
     let path = absolute.as_path();
     let (root, config) = if path.join("App").is_dir() {
         (path.to_path_buf(), path.join("App").join("config"))
+    } else if path.join("src").join("App").is_dir() {
+        (
+            path.to_path_buf(),
+            path.join("src").join("App").join("config"),
+        )
     } else {
         (
             path.parent().unwrap_or(path).to_path_buf(),
@@ -197,6 +228,63 @@ pub fn load_app_b(path: &Path) -> Result<AppBFiles, AppConfigError> {
         return Err(AppConfigError::NotAppB(path.to_path_buf()));
     }
     Ok(files)
+}
+
+/// The nearest `Directory.Build.props` and `Directory.Packages.props` from the app folder up to
+/// the checked folder (MSBuild stops at the first of each it finds).
+fn props_files(root: &Path, app_dir: &Path) -> Result<Vec<SourceFile>, AppConfigError> {
+    let mut found = Vec::new();
+    for name in ["Directory.Packages.props", "Directory.Build.props"] {
+        let mut dir = Some(app_dir);
+        while let Some(here) = dir {
+            let candidate = here.join(name);
+            if candidate.is_file() {
+                found.push(read(root, &candidate)?);
+                break;
+            }
+            if here == root {
+                break;
+            }
+            dir = here.parent().filter(|p| p.starts_with(root));
+        }
+    }
+    Ok(found)
+}
+
+/// The app's other C# files that mention Maskinporten or Key Vault, in path order.
+fn source_files(root: &Path, app_dir: &Path) -> Result<Vec<SourceFile>, AppConfigError> {
+    let mut stack = vec![app_dir.to_path_buf()];
+    let mut paths = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let name = file_name(&path);
+            if path.is_dir() {
+                if !SKIPPED_DIRS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+                    stack.push(path);
+                }
+            } else if name.to_ascii_lowercase().ends_with(".cs")
+                && !(dir == app_dir && name.eq_ignore_ascii_case("Program.cs"))
+            {
+                paths.push(path);
+            }
+            if paths.len() >= MAX_SOURCES {
+                break;
+            }
+        }
+    }
+    paths.sort();
+    let mut sources = Vec::new();
+    for path in paths {
+        let file = read(root, &path)?;
+        if file.text.contains("Maskinporten") || file.text.contains("KeyVault") {
+            sources.push(file);
+        }
+    }
+    Ok(sources)
 }
 
 fn is_appsettings(lower_name: &str) -> bool {

@@ -15,6 +15,8 @@ pub mod json;
 mod pathfinder;
 pub mod project;
 pub mod snippet;
+pub mod versions;
+pub mod xacml;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -68,7 +70,9 @@ pub enum ConfigPath {
     LegacyBuiltIn,
     /// Altinn App v9 preview: the built-in client reads only the provisioned file.
     V9Preview,
-    /// Neither the project file nor the code says.
+    /// Below 8.3 and nothing uses Maskinporten yet: the choice is still to be made.
+    NotUsedYet,
+    /// Neither the project file nor the code says (or says something contradictory).
     Unknown,
 }
 
@@ -93,6 +97,10 @@ impl ConfigPath {
                 "Altinn App v9 preview (provisioned credentials only)",
                 "Altinn App v9 forhåndsversjon (bare provisjonert klient)",
             ),
+            ConfigPath::NotUsedYet => (
+                "no Maskinporten use yet (choose a way: see why)",
+                "bruker ikke Maskinporten ennå (velg en vei: se hvorfor)",
+            ),
             ConfigPath::Unknown => ("not determined", "ikke avgjort"),
         };
         Localized {
@@ -109,7 +117,7 @@ pub struct PathFinding {
     pub path: ConfigPath,
     /// Why, one line per piece of evidence.
     pub reasons: Vec<Localized>,
-    /// The Altinn.App.Api (or Core) version, as written in the project file.
+    /// The Altinn.App.Api (or Core) version, as written (or `from source`).
     pub app_version: Option<String>,
 }
 
@@ -203,7 +211,13 @@ pub fn check(
         findings.extend(crosscheck::run(&context, path.path, profile));
     }
     if let Some(app_b) = app_b {
-        findings.extend(appb::check(app_b, profile));
+        // The caller is app A's organisation: the profile's app A, else app A's own metadata.
+        let caller = profile
+            .and_then(|p| p.app_a.as_deref())
+            .and_then(|a| a.split_once('/'))
+            .map(|(org, _)| org.to_string())
+            .or_else(|| context.org.clone());
+        findings.extend(appb::check(app_b, caller.as_deref()));
     }
     findings.sort_by(|a, b| {
         (a.severity, &a.file, a.line, &a.id).cmp(&(b.severity, &b.file, b.line, &b.id))

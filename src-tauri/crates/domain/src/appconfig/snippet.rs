@@ -26,7 +26,8 @@ impl SnippetPath {
     /// The paths that need something pasted; the others need nothing from Key Vault.
     pub fn for_path(path: ConfigPath) -> Option<Self> {
         match path {
-            ConfigPath::OwnIdentity => Some(SnippetPath::OwnIdentity),
+            // Not used yet (below 8.3): the way that needs no upgrade is the external library.
+            ConfigPath::OwnIdentity | ConfigPath::NotUsedYet => Some(SnippetPath::OwnIdentity),
             ConfigPath::LegacyBuiltIn => Some(SnippetPath::Legacy),
             ConfigPath::StudioProvisioned | ConfigPath::V9Preview | ConfigPath::Unknown => None,
         }

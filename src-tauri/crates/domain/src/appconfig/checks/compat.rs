@@ -2,12 +2,13 @@
 //! Studio-provisioned credentials (8.3+), config that v9 ignores, and obsolete method names.
 
 use super::{Context, DEFAULT_SECTION};
+use crate::appconfig::versions::Feature;
 use crate::appconfig::{ConfigPath, Finding, Severity, finding, l};
 
 /// A section named `MaskinportenSettings` for Altinn.ApiClients.Maskinporten in an app that gets
 /// Studio-provisioned credentials under the same root: keys mix (§0.2).
 pub(super) fn collision(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    if !cx.app_version().is_some_and(|v| v.at_least(8, 3)) {
+    if cx.app_version().has(Feature::BuiltInClient) != Some(true) {
         return;
     }
     for own in &cx.own {
@@ -19,7 +20,7 @@ pub(super) fn collision(cx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(finding(
                 "section_name_collision",
                 Severity::Error,
-                cx.program_name(),
+                &own.file,
                 Some(own.call.line),
                 l(
                     "This client reads the section MaskinportenSettings, the same root as the maskinporten-settings.json that Altinn Studio mounts for apps on 8.3 and later. .NET merges the two key by key, so ClientId can come from the wrong client.",
@@ -36,7 +37,8 @@ pub(super) fn collision(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// v9 (draft docs): the built-in client reads only the provisioned file (§2.3).
 pub(super) fn dead_in_v9(cx: &Context<'_>, path: ConfigPath, out: &mut Vec<Finding>) {
-    let v9 = path == ConfigPath::V9Preview || cx.app_version().is_some_and(|v| v.at_least(9, 0));
+    let v9 = path == ConfigPath::V9Preview
+        || cx.app_version().has(Feature::ProvisionedOnly) == Some(true);
     if !v9 {
         return;
     }
@@ -48,7 +50,7 @@ pub(super) fn dead_in_v9(cx: &Context<'_>, path: ConfigPath, out: &mut Vec<Findi
         out.push(finding(
             "v9_dead_config",
             Severity::Warning,
-            cx.program_name(),
+            &call.file,
             Some(call.call.line),
             l(
                 "ConfigureMaskinportenClient is removed in Altinn App v9 (draft docs): the built-in client reads only the credentials Studio provisions.",
@@ -82,24 +84,44 @@ pub(super) fn dead_in_v9(cx: &Context<'_>, path: ConfigPath, out: &mut Vec<Findi
     }
 }
 
-/// `UseMaskinportenAuthorisation` and `…AltinnAuthorisation` are `[Obsolete]` (§2.2).
+/// `UseMaskinportenAuthorisation` and `…AltinnAuthorisation` are `[Obsolete]` from 8.7.0, when
+/// the American spellings arrived (§2.2, `versions`). On an older version the British name is the
+/// only one there is, so nothing is said; when the version cannot be told, the advice says from
+/// which version it holds.
 pub(super) fn obsolete(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for call in &cx.scan.calls {
+    let renamed = cx.app_version().has(Feature::AltinnAuthorizationName);
+    if renamed == Some(false) {
+        return;
+    }
+    let since = Feature::AltinnAuthorizationName.since_text();
+    for bound in &cx.built_in_use {
+        let call = &bound.call;
         let Some(new_name) = call.name.strip_suffix("Authorisation") else {
             continue;
+        };
+        let (when_en, when_nb) = match renamed {
+            Some(true) => (String::new(), String::new()),
+            _ => (
+                format!(
+                    " This applies from Altinn.App {since}, which the project's version cannot confirm; below it, keep the old name."
+                ),
+                format!(
+                    " Dette gjelder fra Altinn.App {since}, som prosjektets versjon ikke kan bekrefte; under den beholder dere det gamle navnet."
+                ),
+            ),
         };
         out.push(finding(
             "obsolete_spelling",
             Severity::Warning,
-            cx.program_name(),
+            &bound.file,
             Some(call.line),
             l(
                 format!(
-                    "{} is obsolete (renamed in 2025 to the American spelling).",
+                    "{} is obsolete from Altinn.App {since} (renamed to the American spelling).{when_en}",
                     call.name
                 ),
                 format!(
-                    "{} er foreldet (fikk amerikansk stavemåte i 2025).",
+                    "{} er foreldet fra Altinn.App {since} (fikk amerikansk stavemåte).{when_nb}",
                     call.name
                 ),
             ),

@@ -42,7 +42,7 @@ pub(super) fn own_identity(cx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(finding(
                 "section_missing",
                 Severity::Error,
-                cx.program_name(),
+                &bound.file,
                 Some(bound.call.line),
                 l(
                     format!("{} binds the section {section}, but no appsettings file has it. Environment and Scope belong there (ClientId and EncodedJwk come from Key Vault); without them the client cannot ask for a token.", bound.call.name),
@@ -75,6 +75,27 @@ pub(super) fn own_identity(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 pub(super) fn built_in(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for bound in &cx.built_in {
+        let Some(section) = bound.section.as_deref() else {
+            continue;
+        };
+        if cx.defined_in(section).is_empty() {
+            out.push(finding(
+                "section_missing",
+                Severity::Error,
+                &bound.file,
+                Some(bound.call.line),
+                l(
+                    format!("ConfigureMaskinportenClient is given the section {section}, but no appsettings file has it. Authority belongs there (ClientId and the JWK come from Key Vault); without it the client cannot start."),
+                    format!("ConfigureMaskinportenClient får seksjonen {section}, men ingen appsettings-fil har den. Authority hører hjemme der (ClientId og JWK-en kommer fra Key Vault); uten den kan ikke klienten starte."),
+                ),
+                l(
+                    format!("Add \"{section}\" with \"Authority\": \"https://test.maskinporten.no/\" (TT02) or \"https://maskinporten.no/\" (production) to App/appsettings.json or its environment files."),
+                    format!("Legg «{section}» med «Authority»: «https://test.maskinporten.no/» (TT02) eller «https://maskinporten.no/» (produksjon) til App/appsettings.json eller miljøfilene."),
+                ),
+            ));
+        }
+    }
     for (section, _) in cx.built_in_sections() {
         // The built-in client's settings require Authority next to ClientId and the JWK
         // (app-lib `MaskinportenSettings`); Key Vault holds only the secrets.

@@ -17,6 +17,23 @@ pub(super) fn key_vault(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .first("AddAzureKeyVaultAsConfigProvider")
         .or_else(|| cx.scan.first("AddAzureKeyVault"));
     let Some(key_vault) = key_vault else {
+        if cx.program.is_none() {
+            out.push(finding(
+                "keyvault_unchecked",
+                Severity::Warning,
+                program,
+                None,
+                l(
+                    "Program.cs was not found, so whether the app adds Azure Key Vault to its configuration could not be checked.",
+                    "Fant ikke Program.cs, så om appen legger Azure Key Vault til i konfigurasjonen kunne ikke sjekkes.",
+                ),
+                l(
+                    "Check the app's whole repository folder (the one with App/Program.cs).",
+                    "Sjekk hele repo-mappen til appen (den med App/Program.cs).",
+                ),
+            ));
+            return;
+        }
         let first = cx.own.first().or(cx.built_in.first()).map(|b| b.call.line);
         out.push(finding(
             "keyvault_missing",
@@ -57,7 +74,7 @@ pub(super) fn key_vault(cx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(finding(
                 "eager_binding",
                 Severity::Error,
-                program,
+                &own.file,
                 Some(own.call.line),
                 l(
                     format!("{} copies its settings when this line runs, which is before Key Vault is added (line {}). ClientId and EncodedJwk from Key Vault are then still empty, and later reloads are not seen (derived from Altinn.ApiClients.Maskinporten's code).", own.call.name, key_vault.line),

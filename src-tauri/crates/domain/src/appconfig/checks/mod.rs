@@ -10,6 +10,7 @@ mod keyvault;
 use super::csharp::{self, Call, Scan};
 use super::json::{self, Settings};
 use super::project::{self, PackageVersion};
+use super::versions::AppVersion;
 use super::{
     AppFiles, BoundSection, ClientKind, ConfigPath, Finding, Severity, SourceFile, finding, l,
 };
@@ -20,67 +21,149 @@ const CSPROJ: &str = "App/App.csproj";
 /// (config-keyvault-selfservice.md §2.2, §0.2).
 pub(super) const DEFAULT_SECTION: &str = "MaskinportenSettings";
 
-/// A registration and the section it binds (when the scanner could tell).
+/// A registration and the section it binds (when the scanner could tell), in its file.
 #[derive(Debug, Clone)]
 pub(super) struct Bound {
     pub section: Option<String>,
     pub call: Call,
+    pub file: String,
 }
 
 /// Everything read from app A once, shared by the path finder and the checks.
 #[derive(Debug)]
 pub(super) struct Context<'a> {
     pub settings: Vec<(&'a SourceFile, Settings)>,
+    /// Program.cs's calls (their order is known).
     pub scan: Scan,
     pub program: Option<&'a SourceFile>,
     pub csproj: Option<&'a SourceFile>,
     pub values: Option<&'a SourceFile>,
+    /// The project file's references, then `Directory.Build.props`'s.
     pub versions: Vec<PackageVersion>,
-    /// `AddMaskinportenHttpClient` / `RegisterMaskinportenClientDefinition`.
+    pub project: project::ProjectFacts,
+    /// `AddMaskinportenHttpClient` / `RegisterMaskinportenClientDefinition`, in any file.
     pub own: Vec<Bound>,
-    /// `ConfigureMaskinportenClient`.
+    /// `ConfigureMaskinportenClient`, in any file.
     pub built_in: Vec<Bound>,
+    /// Calls that use the built-in client (`UseMaskinporten…Authori[sz]ation`), in any file.
+    pub built_in_use: Vec<Bound>,
+    /// Other C# files that name `IMaskinportenClient`.
+    pub client_injected: Vec<String>,
+    /// App A's organisation, from its applicationmetadata.json.
+    pub org: Option<String>,
 }
+
+const OWN: [&str; 2] = [
+    "AddMaskinportenHttpClient",
+    "RegisterMaskinportenClientDefinition",
+];
+const BUILT_IN_USE: [&str; 4] = [
+    "UseMaskinportenAuthorization",
+    "UseMaskinportenAltinnAuthorization",
+    "UseMaskinportenAuthorisation",
+    "UseMaskinportenAltinnAuthorisation",
+];
 
 impl<'a> Context<'a> {
     pub fn new(app: &'a AppFiles) -> Self {
+        let central: Vec<PackageVersion> = app
+            .props
+            .iter()
+            .filter(|p| p.name.ends_with("Directory.Packages.props"))
+            .flat_map(project::central_versions)
+            .collect();
+        let project = app
+            .csproj
+            .as_ref()
+            .map(|f| project::read(f, &central))
+            .unwrap_or_default();
+        let mut versions = project.packages.clone();
+        for props in app
+            .props
+            .iter()
+            .filter(|p| p.name.ends_with("Directory.Build.props"))
+        {
+            versions.extend(project::read(props, &central).packages);
+        }
+        // The project's folder, so `<Compile Remove>` patterns can be matched.
+        let project_dir = app
+            .csproj
+            .as_ref()
+            .and_then(|f| f.name.rsplit_once('/'))
+            .map(|(dir, _)| format!("{dir}/"))
+            .unwrap_or_default();
+        let sources: Vec<&SourceFile> = app
+            .sources
+            .iter()
+            .filter(|f| {
+                let relative = f.name.strip_prefix(&project_dir).unwrap_or(&f.name);
+                !project::removed(&project.compile_removes, relative)
+            })
+            .collect();
         let scan = app
             .program
             .as_ref()
             .map(|p| csharp::scan(&p.text))
             .unwrap_or_default();
-        let bound = |names: &[&str]| -> Vec<Bound> {
-            scan.calls
+        let mut scans: Vec<(String, Scan)> = app
+            .program
+            .iter()
+            .map(|p| (p.name.clone(), scan.clone()))
+            .collect();
+        scans.extend(
+            sources
                 .iter()
-                .filter(|c| names.contains(&c.name.as_str()))
-                .map(|c| Bound {
-                    section: c.section.clone(),
-                    call: c.clone(),
+                .map(|f| (f.name.clone(), csharp::scan(&f.text))),
+        );
+        let bound = |names: &[&str]| -> Vec<Bound> {
+            scans
+                .iter()
+                .flat_map(|(file, scan)| {
+                    scan.calls
+                        .iter()
+                        .filter(|c| names.contains(&c.name.as_str()))
+                        .map(|c| Bound {
+                            section: c.section.clone(),
+                            call: c.clone(),
+                            file: file.clone(),
+                        })
                 })
                 .collect()
         };
-        let own = bound(&[
-            "AddMaskinportenHttpClient",
-            "RegisterMaskinportenClientDefinition",
-        ]);
+        let own = bound(&OWN);
         let built_in = bound(&["ConfigureMaskinportenClient"]);
+        let built_in_use = bound(&BUILT_IN_USE);
+        let client_injected = app
+            .program
+            .iter()
+            .chain(sources.iter().copied())
+            .filter(|f| csharp::mentions(&f.text, "IMaskinportenClient"))
+            .map(|f| f.name.clone())
+            .collect();
+        let org = app.metadata.as_ref().and_then(|m| {
+            json::read(&m.text)
+                .get("org")
+                .and_then(|e| e.value.as_text())
+                .filter(|o| !o.contains('['))
+                .map(str::to_string)
+        });
         Self {
             settings: app
                 .appsettings
                 .iter()
                 .map(|f| (f, json::read(&f.text)))
                 .collect(),
-            versions: app
-                .csproj
-                .as_ref()
-                .map(|f| project::package_versions(&f.text))
-                .unwrap_or_default(),
+            versions,
+            project,
             program: app.program.as_ref(),
             csproj: app.csproj.as_ref(),
             values: app.values.as_ref(),
             scan,
             own,
             built_in,
+            built_in_use,
+            client_injected,
+            org,
         }
     }
 
@@ -94,10 +177,42 @@ impl<'a> Context<'a> {
             .find(|v| v.package.eq_ignore_ascii_case(name))
     }
 
-    /// The app library version: Altinn.App.Api, else Altinn.App.Core.
-    pub fn app_version(&self) -> Option<&PackageVersion> {
-        self.package("Altinn.App.Api")
-            .or_else(|| self.package("Altinn.App.Core"))
+    /// The app library's version: Altinn.App.Api (or its `.Experimental` build), else
+    /// Altinn.App.Core; a `ProjectReference` to their source; else unknown.
+    pub fn app_version(&self) -> AppVersion {
+        const PACKAGES: [&str; 4] = [
+            "Altinn.App.Api",
+            "Altinn.App.Api.Experimental",
+            "Altinn.App.Core",
+            "Altinn.App.Core.Experimental",
+        ];
+        if let Some(found) = PACKAGES.iter().find_map(|p| self.package(p)) {
+            return found.app_version();
+        }
+        let file = self.csproj.map_or(CSPROJ, |f| f.name.as_str());
+        self.project
+            .project_references
+            .iter()
+            .find(|(include, _)| {
+                let name = include.replace('\\', "/");
+                let name = name.rsplit('/').next().unwrap_or_default();
+                name.starts_with("Altinn.App.Api") || name.starts_with("Altinn.App.Core")
+            })
+            .map_or(AppVersion::Unknown, |(include, line)| {
+                AppVersion::FromSource {
+                    package: include.clone(),
+                    file: file.to_string(),
+                    line: *line,
+                }
+            })
+    }
+
+    /// Every registration or use of Maskinporten found in code.
+    pub fn uses_maskinporten(&self) -> bool {
+        !self.own.is_empty()
+            || !self.built_in.is_empty()
+            || !self.built_in_use.is_empty()
+            || !self.client_injected.is_empty()
     }
 
     /// The appsettings files that have `section`.
@@ -123,7 +238,7 @@ impl<'a> Context<'a> {
                         .collect(),
                     section,
                     client,
-                    file: self.program_name().into(),
+                    file: b.file.clone(),
                     line: Some(b.call.line),
                 })
             })
@@ -198,7 +313,40 @@ fn readable(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 fn version_known(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    if cx.app_version().is_some() {
+    if let Some((line, problem)) = &cx.project.unreadable {
+        let file = cx.csproj.map_or(CSPROJ, |f| f.name.as_str());
+        out.push(finding(
+            "project_unreadable",
+            Severity::Warning,
+            file,
+            Some(*line),
+            l(
+                format!("The project file is not well-formed XML ({problem}), so the app library version was not read; MSBuild will refuse it too."),
+                format!("Prosjektfilen er ikke gyldig XML ({problem}), så versjonen av appbiblioteket ble ikke lest; MSBuild vil også avvise den."),
+            ),
+            l("Fix the XML at this line.", "Rett XML-en på denne linjen."),
+        ));
+    }
+    if let (Some(api), Some(core)) = (cx.package("Altinn.App.Api"), cx.package("Altinn.App.Core"))
+        && let (Some(a), Some(c)) = (api.parts, core.parts)
+        && a != c
+    {
+        out.push(finding(
+            "app_versions_differ",
+            Severity::Warning,
+            &core.file,
+            Some(core.line),
+            l(
+                format!("Altinn.App.Api is {} but Altinn.App.Core is {}: Api depends on the Core of its own version, so NuGet warns of a downgrade (NU1605) and the app gets Api's features, if it builds.", api.version, core.version),
+                format!("Altinn.App.Api er {}, men Altinn.App.Core er {}: Api avhenger av Core med samme versjon, så NuGet varsler om nedgradering (NU1605), og appen får Apis funksjoner hvis den bygger.", api.version, core.version),
+            ),
+            l(
+                format!("Give both the same version ({}).", api.version),
+                format!("Gi begge samme versjon ({}).", api.version),
+            ),
+        ));
+    }
+    if !matches!(cx.app_version(), AppVersion::Unknown) {
         return;
     }
     let file = cx.csproj.map_or(CSPROJ, |f| f.name.as_str());

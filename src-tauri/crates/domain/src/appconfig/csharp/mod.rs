@@ -94,6 +94,13 @@ fn interesting(name: &str) -> bool {
         )
 }
 
+/// Whether `name` appears as an identifier (not in a comment or a string).
+pub fn mentions(source: &str, name: &str) -> bool {
+    lex(source)
+        .iter()
+        .any(|t| t.kind == Kind::Ident && t.text == name)
+}
+
 pub fn scan(source: &str) -> Scan {
     let toks = lex(source);
     let partner = partners(&toks);
