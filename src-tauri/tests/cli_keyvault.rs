@@ -116,9 +116,7 @@ fn with_sandbox_serve_the_whole_step_runs_across_commands_and_leaves_no_secret_a
     // Kept open to the end: the sandbox says "stopped" when it stops, and an unread pipe would
     // make that a failed write (exit 1).
     let mut output = std::io::BufReader::new(serve.stdout.take().expect("stdout"));
-    output
-        .read_line(&mut line)
-        .expect("URLs");
+    output.read_line(&mut line).expect("URLs");
     let urls: serde_json::Value = serde_json::from_str(&line).expect("URLs as JSON");
 
     let mut seen = String::new();
