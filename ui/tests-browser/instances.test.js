@@ -293,7 +293,7 @@ test("delete asks first: Cancel sends nothing, confirming sends confirmed: true"
   const id = await createEmpty(page);
   await page.click("#delete-instance");
   const dialog = await page.waitForSelector("#delete-instance-dialog[open]");
-  assert.match(await dialog.textContent(), new RegExp(`Instance ${id} will be deleted in ttd/sandbox-app-b\\. This cannot be undone`));
+  assert.match(await dialog.textContent(), new RegExp(`Instance ${id} will be hard-deleted in ttd/sandbox-app-b: gone for good, not only moved to the owner.s trash\\. This cannot be undone`));
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "confirm-cancel", "the safe choice has the focus");
   await page.click('#delete-instance-dialog [data-testid="confirm-cancel"]');
   await page.waitForFunction(() => !document.querySelector("#delete-instance-dialog").open);
