@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Every check CI runs, in the order that fails fastest: formatting, the domain's independence
-# from Tauri, the UI build and checks, clippy, all Rust tests (keychain tests start their own
-# Secret Service; the desktop test its own Xvfb), a bounded fuzz run of the config readers,
-# generated bindings, the UI's browser tests,
-# and the supply-chain check.
+# from Tauri, the UI build and checks, clippy, the keychain per platform and a Windows build check,
+# all Rust tests (keychain tests start their own Secret Service; the desktop test its own Xvfb),
+# a bounded fuzz run of the config readers, generated bindings, the UI's browser tests, and the
+# supply-chain check.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -26,6 +26,9 @@ step "UI: type-check, unit tests, build"
 
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Keys persist on every platform; the workspace builds for Windows"
+bash scripts/check-platforms.sh
 
 step "cargo test (workspace)"
 cargo test --workspace --locked

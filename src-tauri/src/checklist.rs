@@ -201,35 +201,9 @@ fn new_report_path(
     profile: &str,
     now: time::OffsetDateTime,
 ) -> Result<PathBuf, AppError> {
-    let slug: String = profile
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let stamp = format!(
-        "{:04}{:02}{:02}-{:02}{:02}{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    );
     let folder = dir.root().join("reports");
-    let base = format!("report-{}-{stamp}", slug.trim_matches('-'));
     (1..1000)
-        .map(|n| {
-            if n == 1 {
-                folder.join(format!("{base}.html"))
-            } else {
-                folder.join(format!("{base}-{n}.html"))
-            }
-        })
+        .map(|n| folder.join(report::file_name(profile, now, n)))
         .find(|p| !p.exists())
         .ok_or_else(|| {
             AppError::new(

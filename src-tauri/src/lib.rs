@@ -13,13 +13,51 @@ mod state;
 
 use std::process::ExitCode;
 
+use assistant_domain::error::{AppError, ErrorKind};
 use clap::Parser;
 
 pub use state::AppState;
 
+/// The console program on Windows (`maskinporten-assistant.com`, see `bin/console.rs`): a
+/// subcommand runs the CLI with the terminal's stdout, stderr and exit code; none starts the
+/// window program beside it (`maskinporten-assistant.exe`) and returns at once, as a window
+/// opened from a terminal does on Linux.
+pub fn console_entry() -> ExitCode {
+    const WINDOW_EXE: &str = "maskinporten-assistant.exe";
+    let args = cli::Cli::parse();
+    if args.command.is_some() {
+        return run(args);
+    }
+    // Named in full: the console program under its build name must not start itself.
+    let window = std::env::current_exe().map(|exe| exe.with_file_name(WINDOW_EXE));
+    let started = window
+        .as_ref()
+        .map_err(|error| error.to_string())
+        .and_then(|exe| {
+            std::process::Command::new(exe)
+                .args(std::env::args_os().skip(1))
+                .spawn()
+                .map_err(|error| format!("{}: {error}", exe.display()))
+        });
+    match started {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(detail) => cli::output::fail(
+            args.json,
+            &AppError::new(
+                ErrorKind::Internal,
+                format!("Could not start the window program ({detail})."),
+            )
+            .with_hint("Reinstall Maskinporten Assistant, or run a subcommand (see --help)."),
+        ),
+    }
+}
+
 /// Parses the command line: a subcommand runs the CLI, none opens the window.
 pub fn main_entry() -> ExitCode {
-    let args = cli::Cli::parse();
+    run(cli::Cli::parse())
+}
+
+fn run(args: cli::Cli) -> ExitCode {
     let dir = match assistant_domain::datadir::DataDir::resolve(args.data_dir.clone()) {
         Ok(dir) => dir,
         Err(error) => return cli::output::fail(args.json, &error.into()),

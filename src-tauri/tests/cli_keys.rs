@@ -287,3 +287,69 @@ print(json.dumps({"public": pub, "thumbprint": key.thumbprint(), "size": key.get
         "our SPKI PEM is the same key for the cryptography package"
     );
 }
+
+/// The keychain entries of this build's namespace whose account starts with `prefix`, as
+/// `secret-tool` (libsecret) lists them from the private Secret Service.
+fn keychain_accounts(cli: &Cli, prefix: &str) -> Vec<String> {
+    let out = Command::new("secret-tool")
+        .args([
+            "search",
+            "--all",
+            "service",
+            assistant_domain::secret_store::keychain_service(),
+        ])
+        .envs(cli.keyring.env())
+        .output()
+        .expect("secret-tool (apt-get install libsecret-tools)");
+    let listing = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    let mut accounts: Vec<String> = listing
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("attribute.username = "))
+        .filter(|a| a.starts_with(prefix))
+        .map(str::to_string)
+        .collect();
+    accounts.sort();
+    accounts
+}
+
+#[test]
+fn a_key_longer_than_one_windows_credential_is_kept_in_parts_and_deleted_whole() {
+    let cli = Cli::new();
+    let key = generate(&cli, &["--bits", "4096"]);
+    let kid = key["kid"].as_str().expect("kid").to_string();
+    let account = format!("jwk:{kid}");
+    // The JWK of a 4096-bit key is about 3,200 characters; Windows keeps 1,280 in one credential.
+    let entries = keychain_accounts(&cli, &account);
+    assert_eq!(entries.len(), 5, "a head and four parts: {entries:?}");
+    assert_eq!(entries[0], account);
+    let tag = entries[1]
+        .strip_prefix(&format!("{account}."))
+        .and_then(|rest| rest.strip_suffix(".1"))
+        .expect("account.<tag>.1");
+    assert_eq!(
+        entries[1..],
+        (1..=4)
+            .map(|i| format!("{account}.{tag}.{i}"))
+            .collect::<Vec<_>>()
+    );
+    // Read back whole in another process.
+    let secret = cli.json(&["key", "encoded-jwk", &kid, "--print-secret"]);
+    let jwk: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(secret["encodedJwk"].as_str().expect("value"))
+            .expect("base64"),
+    )
+    .expect("json");
+    assert_eq!(jwk["kid"], kid.as_str());
+    assert_eq!(
+        jwk["d"].as_str().map(str::len),
+        Some(683),
+        "4096-bit d, whole"
+    );
+    cli.json(&["key", "delete", &kid, "--yes"]);
+    assert_eq!(
+        keychain_accounts(&cli, &account),
+        Vec::<String>::new(),
+        "every part is gone"
+    );
+}

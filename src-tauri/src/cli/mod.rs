@@ -22,6 +22,7 @@ use output::Output;
 #[derive(Debug, Parser)]
 #[command(
     name = "maskinporten-assistant",
+    bin_name = "maskinporten-assistant",
     version,
     about = "Set up and prove the Maskinporten → Altinn chain for an Altinn 3 multi-app solution.",
     long_about = "Without a subcommand the window opens. With one, it runs headless.\n\

@@ -71,10 +71,16 @@ impl DataDir {
         if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
             return Ok(Self::new(dir));
         }
+        Ok(Self::new(Self::platform_default()?))
+    }
+
+    /// The platform's data folder for this build: `%APPDATA%\no.maskinporten-assistant` on
+    /// Windows (the roaming profile, so it follows the person between the organisation's
+    /// machines), `~/Library/Application Support/…` on macOS, `$XDG_DATA_HOME/…` (else
+    /// `~/.local/share/…`) on Linux. Computing it touches nothing.
+    pub fn platform_default() -> Result<PathBuf, DataDirError> {
         let base = dirs::data_dir().ok_or(DataDirError::NoHome)?;
-        Ok(Self::new(
-            base.join(crate::secret_store::keychain_service()),
-        ))
+        Ok(base.join(crate::secret_store::keychain_service()))
     }
 
     pub fn root(&self) -> &Path {
@@ -165,5 +171,26 @@ mod tests {
             fs::read_to_string(dir.file("p.json")).expect("still there"),
             "{ // a comment\n}"
         );
+    }
+
+    #[test]
+    fn the_default_data_folder_is_the_platforms_own() {
+        let dir = DataDir::platform_default().expect("a home folder");
+        let text = dir.to_string_lossy().replace('\\', "/");
+        let expected = if cfg!(windows) {
+            "/AppData/Roaming/"
+        } else if cfg!(target_os = "macos") {
+            "/Library/Application Support/"
+        } else if std::env::var_os("XDG_DATA_HOME").is_some_and(|v| !v.is_empty()) {
+            "/"
+        } else {
+            "/.local/share/"
+        };
+        assert!(text.contains(expected), "{text}");
+        assert!(
+            text.ends_with(&format!("/{}", crate::secret_store::keychain_service())),
+            "{text}"
+        );
+        assert!(dir.is_absolute(), "{text}");
     }
 }

@@ -408,6 +408,41 @@ pub fn render(
     out
 }
 
+/// The name of a new report file: `report-<profile>-<yyyymmdd-hhmmss>[-n].html`. The profile's
+/// name keeps its letters (æøå included: NTFS, APFS and ext4 all store Unicode names) and loses
+/// everything else, so no character Windows forbids in a file name (`<>:"/\\|?*`), no trailing dot
+/// or space, and no reserved device name (CON, NUL, COM1…) can come out; it is cut to 40
+/// characters so a report under `C:\Users\<name>\AppData\Roaming\…` stays well inside the classic
+/// 260-character path limit. `attempt` > 1 numbers a second report in the same second.
+pub fn file_name(profile: &str, at: OffsetDateTime, attempt: usize) -> String {
+    let mut slug = String::new();
+    for c in profile.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.chars().take(40).collect();
+    let slug = match slug.trim_end_matches('-') {
+        "" => "profile",
+        named => named,
+    };
+    let stamp = format!(
+        "{:04}{:02}{:02}-{:02}{:02}{:02}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    );
+    match attempt {
+        0 | 1 => format!("report-{slug}-{stamp}.html"),
+        n => format!("report-{slug}-{stamp}-{n}.html"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,5 +514,40 @@ mod tests {
             "2026-11-21T08:29:12Z"
         );
         assert_eq!(when("not a time"), "not a time");
+    }
+
+    #[test]
+    fn report_file_names_keep_norwegian_letters_and_nothing_windows_forbids() {
+        let at = time::macros::datetime!(2026-12-06 09:05:03 UTC);
+        assert_eq!(
+            file_name("Søknad om tilskudd", at, 1),
+            "report-søknad-om-tilskudd-20261206-090503.html"
+        );
+        assert_eq!(
+            file_name("Ærlig: <Øst>/Vest?", at, 2),
+            "report-ærlig-øst-vest-20261206-090503-2.html"
+        );
+        assert_eq!(file_name("CON", at, 1), "report-con-20261206-090503.html");
+        assert_eq!(
+            file_name(" ...", at, 1),
+            "report-profile-20261206-090503.html"
+        );
+        for name in [
+            "a\\b",
+            "x*y|z\"",
+            "trailing. ",
+            &"lang".repeat(40),
+            "\u{0}nul\t",
+        ] {
+            let file = file_name(name, at, 1);
+            assert!(
+                !file
+                    .chars()
+                    .any(|c| "<>:\"/\\|?*".contains(c) || c.is_control()),
+                "{file}"
+            );
+            assert!(file.chars().count() <= 70, "{file}");
+            assert!(file.ends_with(".html"), "{file}");
+        }
     }
 }
