@@ -46,12 +46,35 @@ pub struct BulkRow {
     pub prefill: BTreeMap<String, String>,
 }
 
-/// Reads `owner[,partyId][,prefill columns…]`; every line is checked before anything is sent.
-pub fn parse_csv(text: &str) -> Result<Vec<BulkRow>, AppError> {
-    let mut reader = csv::ReaderBuilder::new()
+/// The byte-order mark Excel on Windows writes at the start of a "CSV UTF-8" file, and needs at
+/// the start of one it opens, or it reads the file as Windows-1252 and garbles æøå.
+const BOM: char = '\u{feff}';
+
+/// The field separator of a CSV: `;` when the header line has semicolons and no commas, as Excel
+/// writes CSV where the decimal separator is a comma (Norwegian settings: "CSV
+/// (semikolonseparert)"), else `,` (RFC 4180).
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or_default();
+    if header.contains(';') && !header.contains(',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    let text = text.trim_start_matches(BOM);
+    csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes())
+}
+
+/// Reads `owner[,partyId][,prefill columns…]`; every line is checked before anything is sent.
+/// Comma or semicolon separated, with or without Excel's byte-order mark, LF or CRLF.
+pub fn parse_csv(text: &str) -> Result<Vec<BulkRow>, AppError> {
+    let mut reader = csv_reader(text);
     let invalid = |m: String| {
         AppError::new(ErrorKind::InvalidInput, m).with_hint("The first line names the columns: owner (required), partyId (optional), then prefill keys.")
     };
@@ -559,8 +582,31 @@ async fn join_all<F: std::future::Future<Output = ()>>(futures: impl IntoIterato
 }
 
 /// The results file: owner, instance id, status, error (and the CSV line).
+/// A cell as a spreadsheet may safely open it: one that starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return would be read as a formula, so it gets a leading `'` (OWASP, "CSV
+/// Injection"). An owner or an error text from a server is not ours to trust.
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
+/// The value of a cell written with [`csv_cell`].
+pub fn csv_uncell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+/// RFC 4180 (CRLF line ends) with a byte-order mark, so that Excel on Windows, where testers open
+/// it, shows owner names with æøå as written; `created_ids_from_results` reads it back.
 pub fn results_csv(results: &[RowResult]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.to_string().into_bytes());
     let _ = writer.write_record([
         "line",
         "owner",
@@ -576,10 +622,10 @@ pub fn results_csv(results: &[RowResult]) -> String {
             .unwrap_or_default();
         let _ = writer.write_record([
             r.line.to_string(),
-            r.owner.clone(),
-            r.instance_id.clone().unwrap_or_default(),
+            csv_cell(&r.owner).into_owned(),
+            csv_cell(r.instance_id.as_deref().unwrap_or_default()).into_owned(),
             status,
-            r.error.clone().unwrap_or_default(),
+            csv_cell(r.error.as_deref().unwrap_or_default()).into_owned(),
             r.attempts.to_string(),
         ]);
     }
@@ -588,7 +634,7 @@ pub fn results_csv(results: &[RowResult]) -> String {
 
 /// Instance ids from a results file (for cleanup).
 pub fn created_ids_from_results(text: &str) -> Result<Vec<String>, AppError> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut reader = csv_reader(text);
     let headers = reader
         .headers()
         .map_err(|e| AppError::new(ErrorKind::InvalidInput, format!("Not a results file: {e}")))?
@@ -605,7 +651,12 @@ pub fn created_ids_from_results(text: &str) -> Result<Vec<String>, AppError> {
     Ok(reader
         .records()
         .flatten()
-        .filter_map(|r| r.get(col).filter(|v| !v.is_empty()).map(str::to_string))
+        .filter_map(|r| {
+            r.get(col)
+                .map(csv_uncell)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        })
         .collect())
 }
 
@@ -659,13 +710,63 @@ mod tests {
         let text = results_csv(&rows);
         assert!(
             text.starts_with(
-                "line,owner,instance_id,status,error,attempts\n2,310987654,500002/abc,created,,1"
+                "\u{feff}line,owner,instance_id,status,error,attempts\r\n2,310987654,500002/abc,created,,1\r\n"
             ),
-            "{text}"
+            "{text:?}"
         );
         assert_eq!(
             created_ids_from_results(&text).expect("ids"),
             ["500002/abc"]
         );
+        // The same file after Excel with Norwegian settings has saved it again.
+        let resaved = "\u{feff}line;owner;instance_id;status;error;attempts\r\n2;310987654;500002/abc;created;;1\r\n";
+        assert_eq!(
+            created_ids_from_results(resaved).expect("ids"),
+            ["500002/abc"]
+        );
+    }
+
+    #[test]
+    fn a_csv_saved_by_excel_with_norwegian_settings_is_read_like_a_plain_one() {
+        // "CSV (semikolonseparert)": semicolons, CRLF, a byte-order mark, a comma inside a value.
+        let excel = "\u{feff}owner;partyId;skjema.navn\r\n310987654;500002;Kari Nordmann, Søknad\r\n15058510170;;Ærlig Øystein\r\n";
+        let plain = "owner,partyId,skjema.navn\n310987654,500002,\"Kari Nordmann, Søknad\"\n15058510170,,Ærlig Øystein\n";
+        let rows = parse_csv(excel).expect("the Excel file");
+        assert_eq!(rows, parse_csv(plain).expect("the plain file"));
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].prefill.get("skjema.navn").map(String::as_str),
+            Some("Kari Nordmann, Søknad")
+        );
+        // A header with both is comma separated, as RFC 4180 says; the semicolon stays in the name.
+        let mixed = parse_csv("owner,a;b\n310987654,x\n").expect("commas");
+        assert_eq!(mixed[0].prefill.get("a;b").map(String::as_str), Some("x"));
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_escaped_and_read_back_as_written() {
+        let rows = vec![RowResult {
+            line: 2,
+            owner: "=HYPERLINK(\"http://evil.example\",\"x\")".into(),
+            instance_id: None,
+            status: RowStatus::Failed,
+            error: Some("-1 rows; @SUM(A1)".into()),
+            attempts: 1,
+        }];
+        let text = results_csv(&rows);
+        let line = text.lines().nth(1).expect("row");
+        assert!(
+            line.starts_with("2,\"'=HYPERLINK(") && line.contains(",'-1 rows; @SUM(A1),"),
+            "{line}"
+        );
+        for value in [
+            "=1+1", "+47", "-5", "@A1", "\tx", "\rx", "plain", "'quoted", "",
+        ] {
+            assert_eq!(csv_uncell(&csv_cell(value)), value);
+            assert!(
+                !csv_cell(value).starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{value:?}"
+            );
+        }
     }
 }
