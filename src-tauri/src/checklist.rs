@@ -70,13 +70,16 @@ pub fn get(state: &AppState, profile: &str) -> Result<Checklist, AppError> {
         .key_id
         .as_deref()
         .and_then(|kid| keys.iter().find(|k| k.kid == kid));
-    let lines = history::load(&state.dir)?;
-    Ok(checklist::build(&profile, key, &lines, state.clock.now()))
+    let history = history::load(&state.dir)?;
+    let mut list = checklist::build(&profile, key, &history.entries, state.clock.now());
+    list.history_damaged = history.damaged;
+    Ok(list)
 }
 
 /// The profile's history lines, newest first (the activity log).
 pub fn activity(state: &AppState, profile: &str) -> Result<Vec<HistoryEntry>, AppError> {
     let mut lines: Vec<HistoryEntry> = history::load(&state.dir)?
+        .entries
         .into_iter()
         .filter(|e| e.profile == profile)
         .collect();
@@ -167,7 +170,7 @@ pub fn vault_verified(state: &AppState, profile: &str, report: &VerifyReport) {
 pub fn save_report(state: &AppState, request: &ReportRequest) -> Result<SavedReport, AppError> {
     let profile = inventory::show_profile(&state.dir, &request.profile)?;
     let list = get(state, &profile.name)?;
-    let lines = history::load(&state.dir)?;
+    let lines = history::load(&state.dir)?.entries;
     let now = state.clock.now();
     let html = report::render(Lang::parse(&request.lang), &profile, &list, &lines, now);
     let target = match &request.path {

@@ -242,7 +242,7 @@ pub async fn delete(
 
 /// Instances this tool's history shows as made with the profile and not deleted since.
 pub fn made_here(state: &AppState, profile: &str) -> Result<Vec<String>, AppError> {
-    let entries = assistant_domain::history::load(&state.dir)?;
+    let entries = assistant_domain::history::load(&state.dir)?.entries;
     let mine = |e: &&HistoryEntry| e.profile.eq_ignore_ascii_case(profile);
     // Only a delete that succeeded removes an instance from the list; a failed one stays, so
     // it is tried again.

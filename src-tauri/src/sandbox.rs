@@ -259,37 +259,39 @@ pub fn register(dir: &DataDir, profile: &Profile) -> Result<Registration, AppErr
     let jwk: serde_json::Value = serde_json::from_str(&export.content)
         .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
     let client_id = client_of(Some(profile));
-    let mut registrations = load(dir)?;
-    let position = registrations.iter().position(|r| r.client_id == client_id);
-    let entry = match position {
-        Some(i) => &mut registrations[i],
-        None => {
-            registrations.push(Registration {
-                client_id: client_id.clone(),
-                scopes: Vec::new(),
-                keys: Vec::new(),
-            });
-            let last = registrations.len() - 1;
-            &mut registrations[last]
+    dir.locked(|| {
+        let mut registrations = load(dir)?;
+        let position = registrations.iter().position(|r| r.client_id == client_id);
+        let entry = match position {
+            Some(i) => &mut registrations[i],
+            None => {
+                registrations.push(Registration {
+                    client_id: client_id.clone(),
+                    scopes: Vec::new(),
+                    keys: Vec::new(),
+                });
+                let last = registrations.len() - 1;
+                &mut registrations[last]
+            }
+        };
+        entry.keys.retain(|k| k["kid"] != jwk["kid"]);
+        entry.keys.push(jwk);
+        while entry.keys.len() > 5 {
+            entry.keys.remove(0);
         }
-    };
-    entry.keys.retain(|k| k["kid"] != jwk["kid"]);
-    entry.keys.push(jwk);
-    while entry.keys.len() > 5 {
-        entry.keys.remove(0);
-    }
-    if !profile.scopes.is_empty() {
-        entry.scopes = profile.scopes.clone();
-    }
-    let result = entry.clone();
-    dir.write_json(
-        REGISTRY_FILE,
-        &Registry {
-            version: 1,
-            registrations,
-        },
-    )?;
-    Ok(result)
+        if !profile.scopes.is_empty() {
+            entry.scopes = profile.scopes.clone();
+        }
+        let result = entry.clone();
+        dir.write_json(
+            REGISTRY_FILE,
+            &Registry {
+                version: 1,
+                registrations,
+            },
+        )?;
+        Ok(result)
+    })
 }
 
 /// Keeps one running sandbox for the app's lifetime, restarted when a profile needs another

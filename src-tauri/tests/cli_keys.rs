@@ -353,3 +353,75 @@ fn a_key_longer_than_one_windows_credential_is_kept_in_parts_and_deleted_whole()
         "every part is gone"
     );
 }
+
+/// Starts one process per argument list, all before any is waited for, and checks each exits 0.
+fn all_at_once(cli: &Cli, runs: Vec<Vec<String>>) {
+    let children: Vec<_> = runs
+        .iter()
+        .map(|args| {
+            cli.command()
+                .arg("--json")
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for (args, child) in runs.iter().zip(children) {
+        let out = child.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn twenty_processes_at_once_keep_all_twenty_profiles_and_all_twenty_keys() {
+    let cli = Cli::new();
+    let names: Vec<String> = (1..=20).map(|i| format!("Samtidig {i}")).collect();
+    all_at_once(
+        &cli,
+        names
+            .iter()
+            .map(|n| vec!["profile".into(), "create".into(), n.clone()])
+            .collect(),
+    );
+    let profiles = cli.json(&["profile", "list"]);
+    assert_eq!(profiles.as_array().map(Vec::len), Some(20), "{profiles}");
+    all_at_once(
+        &cli,
+        names
+            .iter()
+            .map(|n| {
+                ["key", "generate", "--bits", "2048", "--profile", n]
+                    .map(String::from)
+                    .to_vec()
+            })
+            .collect(),
+    );
+    let keys = cli.json(&["key", "list"]);
+    assert_eq!(keys.as_array().map(Vec::len), Some(20), "{keys}");
+    // Every profile has its own key attached, and every listed key is in the keychain.
+    let profiles = cli.json(&["profile", "list"]);
+    let mut attached: Vec<&str> = profiles
+        .as_array()
+        .expect("profiles")
+        .iter()
+        .map(|p| {
+            p["keyId"]
+                .as_str()
+                .expect("a key attached to every profile")
+        })
+        .collect();
+    attached.sort_unstable();
+    attached.dedup();
+    assert_eq!(attached.len(), 20);
+    for key in keys.as_array().expect("keys") {
+        let kid = key["kid"].as_str().expect("kid");
+        cli.json(&["key", "encoded-jwk", kid, "--print-secret"]);
+    }
+}

@@ -51,6 +51,7 @@
         appFolder: pathLine && pathLine.state !== "todo" ? pathLine.detail?.folder ?? null : null,
         steps, next, key: key ? keyWatch(key) : null,
         complete: steps.every((s) => ["done", "verified", "not_needed"].includes(s.state)),
+        historyDamaged: seed.historyDamaged ?? 0,
       };
     }
 

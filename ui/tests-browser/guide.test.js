@@ -167,6 +167,19 @@ test("the report is saved in the window's language, and links open in the browse
   await context.close();
 });
 
+test("history lines that could not be read are counted under the activity log, in both languages", async () => {
+  for (const [locale, words] of [["en-GB", /2 line\(s\) of the history.*could not be read/], ["nb-NO", /2 linje\(r\) i historikken.*kunne ikke leses/]]) {
+    const { page, context } = await h.open({ seed: { ...ready, historyDamaged: 2 }, locale });
+    await page.waitForSelector("#guide-activity-damaged");
+    assert.match(await page.textContent("#guide-activity-damaged"), words);
+    await context.close();
+  }
+  const { page, context } = await h.open({ seed: ready });
+  await page.waitForSelector("#guide-activity");
+  assert.equal(await page.locator("#guide-activity-damaged").count(), 0, "no note when every line was read");
+  await context.close();
+});
+
 test("the checklist works from the keyboard alone", async () => {
   const { page, context } = await h.open({ seed: ready });
   await page.waitForSelector("#guide-summary");

@@ -108,6 +108,12 @@ fn render(list: &Checklist) -> String {
         Some(next) => format!("Next: {}", next.title().en),
         None => "Every step is done.".into(),
     });
+    if list.history_damaged > 0 {
+        lines.push(format!(
+            "Note: {} line(s) of the history could not be read and were skipped (the file is left as it is).",
+            list.history_damaged
+        ));
+    }
     lines.join("\n")
 }
 

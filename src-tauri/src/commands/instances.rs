@@ -193,5 +193,5 @@ pub struct SteerBulkRequest {
 #[tauri::command]
 pub async fn list_history(state: State<'_, AppState>) -> Result<Vec<HistoryEntry>, AppError> {
     let dir = state.dir.clone();
-    crate::flows::blocking(move || Ok(assistant_domain::history::load(&dir)?)).await
+    crate::flows::blocking(move || Ok(assistant_domain::history::load(&dir)?.entries)).await
 }

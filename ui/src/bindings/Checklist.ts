@@ -20,4 +20,8 @@ next: StepId | null, key: KeyWatch | null,
 /**
  * Every step done, verified or not needed.
  */
-complete: boolean, };
+complete: boolean, 
+/**
+ * History lines that could not be read (skipped; the file is left as it is).
+ */
+historyDamaged: number, };

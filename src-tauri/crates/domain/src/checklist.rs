@@ -215,6 +215,8 @@ pub struct Checklist {
     pub key: Option<KeyWatch>,
     /// Every step done, verified or not needed.
     pub complete: bool,
+    /// History lines that could not be read (skipped; the file is left as it is).
+    pub history_damaged: usize,
 }
 
 impl Checklist {
@@ -390,6 +392,7 @@ pub fn build(
         path,
         app_folder,
         complete: steps.iter().all(|s| s.state.is_settled()),
+        history_damaged: 0,
         steps,
         next,
         key: key.map(|k| key_watch(k, now)),

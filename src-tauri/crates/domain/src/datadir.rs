@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -17,7 +18,18 @@ pub const DATA_DIR_ENV: &str = "MASKINPORTEN_ASSISTANT_DATA_DIR";
 #[derive(Debug, Clone)]
 pub struct DataDir {
     root: PathBuf,
+    /// How long [`DataDir::locked`] waits for another process to finish its change.
+    lock_wait: Duration,
 }
+
+/// The data folder's lock: every load→modify→save holds it, so the window and command-line
+/// calls, or two command-line calls, changing the folder at once all keep their changes.
+pub const LOCK_FILE: &str = ".lock";
+/// Who holds the lock (pid, command, since when), for the error when waiting for it times out.
+/// A file of its own: on Windows the locked file cannot be read by others.
+const HOLDER_FILE: &str = ".lock-holder";
+/// A change takes milliseconds; a holder for longer than this is stuck or a person's prompt.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DataDirError {
@@ -40,6 +52,14 @@ pub enum DataDirError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "the data folder {path} is being changed by another Maskinporten Assistant ({holder}) and was not free after {seconds} s; nothing was changed"
+    )]
+    Busy {
+        path: PathBuf,
+        holder: String,
+        seconds: u64,
+    },
 }
 
 impl From<DataDirError> for AppError {
@@ -52,14 +72,110 @@ impl From<DataDirError> for AppError {
             DataDirError::Read { .. } | DataDirError::Write { .. } => {
                 "Check that the folder exists and that you may write to it."
             }
+            DataDirError::Busy { .. } => {
+                "Wait for the other window or command to finish (or close it), then try again."
+            }
         };
         AppError::new(ErrorKind::Storage, error.to_string()).with_hint(hint)
     }
 }
 
+/// `pid 4242 (maskinporten-assistant, a command), since 2026-12-06T09:05:03Z`: enough to find
+/// it in a process list. Its arguments are left out: paths and names are nobody else's business.
+fn holder() -> String {
+    let mut args = std::env::args_os();
+    let program = args
+        .next()
+        .and_then(|a| {
+            Path::new(&a)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default();
+    let kind = if args.next().is_some() {
+        "a command"
+    } else {
+        "the window"
+    };
+    let since = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default();
+    format!(
+        "pid {} ({program}, {kind}), since {since}",
+        std::process::id()
+    )
+}
+
 impl DataDir {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            lock_wait: LOCK_WAIT,
+        }
+    }
+
+    /// With another wait for the lock (tests).
+    pub fn with_lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// Runs a load→modify→save under the data folder's lock (an OS file lock on `.lock`, which
+    /// the OS releases if the process dies). Waits at most `lock_wait` for another holder, then
+    /// says who it is. Not re-entrant: `change` must not call `locked` again.
+    pub fn locked<R, E: From<DataDirError>>(
+        &self,
+        change: impl FnOnce() -> Result<R, E>,
+    ) -> Result<R, E> {
+        let _held = self.lock()?;
+        change()
+    }
+
+    fn lock(&self) -> Result<fs::File, DataDirError> {
+        let path = self.file(LOCK_FILE);
+        let write_err = |source| DataDirError::Write {
+            path: path.clone(),
+            source,
+        };
+        fs::create_dir_all(&self.root).map_err(write_err)?;
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(write_err)?;
+        let deadline = Instant::now() + self.lock_wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => {
+                    // Best effort: only the message of someone who waits in vain depends on it.
+                    let _ = fs::write(self.file(HOLDER_FILE), holder());
+                    return Ok(file);
+                }
+                // A file system without locks (some network shares): as before locks existed.
+                Err(fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+                    return Ok(file);
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(write_err(e)),
+                Err(fs::TryLockError::WouldBlock) if Instant::now() >= deadline => {
+                    let holder = fs::read_to_string(self.file(HOLDER_FILE))
+                        .map(|h| h.trim().to_string())
+                        .unwrap_or_else(|_| "unknown".into());
+                    return Err(DataDirError::Busy {
+                        path: self.root.clone(),
+                        holder,
+                        seconds: self.lock_wait.as_secs(),
+                    });
+                }
+                Err(fs::TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
     }
 
     /// `explicit` (the `--data-dir` option) wins, then the environment variable, then the
@@ -192,5 +308,50 @@ mod tests {
             "{text}"
         );
         assert!(dir.is_absolute(), "{text}");
+    }
+
+    #[test]
+    fn a_change_waits_for_the_one_before_it_and_a_holder_that_stays_is_named() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = DataDir::new(tmp.path());
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let holder = {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                dir.locked(|| -> Result<(), DataDirError> {
+                    held_tx.send(()).expect("send");
+                    release_rx.recv().expect("release");
+                    dir.write_json("n.json", &1)
+                })
+            })
+        };
+        held_rx.recv().expect("held");
+        // A holder that does not let go: the second change gives up, says who, and changes nothing.
+        let busy = dir
+            .clone()
+            .with_lock_wait(Duration::from_millis(100))
+            .locked(|| dir.write_json("n.json", &2))
+            .expect_err("busy");
+        let message = AppError::from(busy).message;
+        assert!(
+            message.contains(&format!("pid {}", std::process::id()))
+                && message.contains("nothing was changed"),
+            "{message}"
+        );
+        // One that lets go: the waiting change runs after it, on what it saved.
+        let waiter = {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                dir.locked(|| -> Result<(), DataDirError> {
+                    let n: u32 = dir.read_json("n.json")?.unwrap_or_default();
+                    dir.write_json("n.json", &(n + 10))
+                })
+            })
+        };
+        release_tx.send(()).expect("release");
+        holder.join().expect("holder").expect("first change");
+        waiter.join().expect("waiter").expect("second change");
+        assert_eq!(dir.read_json::<u32>("n.json").expect("read"), Some(11));
     }
 }

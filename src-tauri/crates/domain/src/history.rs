@@ -96,23 +96,109 @@ pub fn append(dir: &DataDir, entry: &HistoryEntry) -> Result<(), DataDirError> {
     std::fs::create_dir_all(dir.root()).map_err(write)?;
     let mut line = serde_json::to_string(entry).map_err(|e| write(e.into()))?;
     line.push('\n');
-    std::fs::OpenOptions::new()
+    let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
+        .read(true)
         .open(&path)
-        .and_then(|mut f| f.write_all(line.as_bytes()))
-        .map_err(write)
+        .map_err(write)?;
+    // A process killed halfway through its line left no newline: start on a line of our own,
+    // so only that line is damaged, not this one too.
+    if ends_unfinished(&mut file).map_err(write)? {
+        line.insert(0, '\n');
+    }
+    // One write per line: appends from several processes never interleave within a line.
+    file.write_all(line.as_bytes()).map_err(write)
 }
 
-/// The entries, oldest first; a damaged line is skipped, not fatal (the file is append-only).
-pub fn load(dir: &DataDir) -> Result<Vec<HistoryEntry>, DataDirError> {
+fn ends_unfinished(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+/// The history as read: every line that could be read, and how many could not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// Oldest first.
+    pub entries: Vec<HistoryEntry>,
+    /// Lines that are not a history entry (cut short by a crash, edited by hand, not UTF-8):
+    /// skipped, counted, and left in the file as they are.
+    pub damaged: usize,
+}
+
+/// Reads every line that can be read; a damaged line (even one with bytes that are not UTF-8)
+/// costs only itself. The file is append-only and never rewritten here.
+pub fn load(dir: &DataDir) -> Result<History, DataDirError> {
     let path = dir.file(FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(text
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(source) => Err(DataDirError::Read { path, source }),
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(History::default()),
+        Err(source) => return Err(DataDirError::Read { path, source }),
+    };
+    let mut history = History::default();
+    for line in bytes.split(|b| *b == b'\n') {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match std::str::from_utf8(line)
+            .ok()
+            .and_then(|l| serde_json::from_str(l.trim_end()).ok())
+        {
+            Some(entry) => history.entries.push(entry),
+            None => history.damaged += 1,
+        }
+    }
+    Ok(history)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: u32) -> HistoryEntry {
+        HistoryEntry::new(
+            time::OffsetDateTime::UNIX_EPOCH,
+            "Acme",
+            "instantiate",
+            format!("created {n}"),
+        )
+    }
+
+    #[test]
+    fn damaged_lines_cost_only_themselves_and_the_file_is_never_rewritten() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = DataDir::new(tmp.path());
+        append(&dir, &entry(1)).expect("append");
+        // A hand edit, bytes that are not UTF-8, and a line cut short by a crash (no newline).
+        let mut damage = b"{ not json\n\xff\xfe{\"at\":1}\n".to_vec();
+        damage.extend_from_slice(&serde_json::to_vec(&entry(2)).expect("json")[..20]);
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.file(FILE))
+            .and_then(|mut f| f.write_all(&damage))
+            .expect("damage");
+        let before = std::fs::read(dir.file(FILE)).expect("read");
+        append(&dir, &entry(3)).expect("append after the cut line");
+        let history = load(&dir).expect("load");
+        assert_eq!(
+            history
+                .entries
+                .iter()
+                .map(|e| e.outcome.as_str())
+                .collect::<Vec<_>>(),
+            ["created 1", "created 3"]
+        );
+        assert_eq!(history.damaged, 3);
+        let after = std::fs::read(dir.file(FILE)).expect("read");
+        assert!(
+            after.starts_with(&before),
+            "the old bytes are all still there"
+        );
     }
 }

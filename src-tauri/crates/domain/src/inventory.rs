@@ -334,16 +334,6 @@ fn store_key(
     let public = jwk::PublicJwk::from_key(key, kid);
     let private = jwk::private_jwk(key, kid);
     let account = index::account(kid);
-    // The keychain namespace is per build, not per data folder: another set-up (another
-    // --data-dir) may hold a key under this kid. Never overwrite it.
-    if store.get(&account)?.is_some() {
-        return Err(AppError::new(
-            ErrorKind::AlreadyExists,
-            format!("The OS keychain already holds a key under kid \"{kid}\" (from another data folder, or one whose index was moved aside); nothing was changed."),
-        )
-        .with_hint("Import it with another kid, or delete the old entry in the keychain first."));
-    }
-    store.put(&account, private.expose_secret())?;
     let record = KeyRecord {
         kid: kid.to_string(),
         bits: rsa::traits::PublicKeyParts::n(key).bits(),
@@ -353,21 +343,43 @@ fn store_key(
         e: public.e.clone(),
         source,
     };
-    let indexed = index::load(dir).and_then(|mut records| {
+    // Under the folder's lock from the check to the index write: two processes storing a key
+    // under one kid cannot both pass the check and overwrite each other in the keychain.
+    dir.locked(|| -> Result<(), AppError> {
+        let mut records = index::load(dir)?;
+        if records.iter().any(|r| r.kid == kid) {
+            return Err(AppError::new(
+                ErrorKind::AlreadyExists,
+                format!("A key with kid \"{kid}\" is listed already; nothing was changed."),
+            )
+            .with_hint("Import it with another kid."));
+        }
+        // The keychain namespace is per build, not per data folder: another set-up (another
+        // --data-dir) may hold a key under this kid. Never overwrite it.
+        if store.get(&account)?.is_some() {
+            return Err(AppError::new(
+                ErrorKind::AlreadyExists,
+                format!("The OS keychain already holds a key under kid \"{kid}\" (from another data folder, or one whose index was moved aside); nothing was changed."),
+            )
+            .with_hint("Import it with another kid, or delete the old entry in the keychain first."));
+        }
+        store.put(&account, private.expose_secret())?;
         records.push(record.clone());
-        index::save(dir, &records)
-    });
-    if let Err(e) = indexed {
-        // Best effort: the error that matters is the index one; the keychain must not keep a
-        // key the index does not list.
-        let _ = store.delete(&account);
-        return Err(e.into());
-    }
+        if let Err(e) = index::save(dir, &records) {
+            // Best effort: the error that matters is the index one; the keychain must not keep
+            // a key the index does not list.
+            let _ = store.delete(&account);
+            return Err(e.into());
+        }
+        Ok(())
+    })?;
     // The key is stored and listed; attaching it to a profile is a separate, later step whose
     // failure must not lose the key. The profile is found again by name: the list may have
     // changed while a large key was being generated.
-    let mut profiles = profile::load(dir)?;
-    if let Some(name) = attach_to {
+    let Some(name) = attach_to else {
+        return Ok(summary(&record, &profile::load(dir)?));
+    };
+    let (profile_name, profiles) = profile::update(dir, |profiles| {
         let Some(p) = profiles
             .iter_mut()
             .find(|p| p.name.eq_ignore_ascii_case(&name))
@@ -380,26 +392,30 @@ fn store_key(
             ));
         };
         p.key_id = Some(kid.to_string());
-        let profile_name = p.name.clone();
-        profile::save(dir, &profiles).map_err(|e| {
-            AppError::new(
-                ErrorKind::Storage,
-                format!("Key {kid} was stored, but the profile could not be updated: {e}"),
-            )
-        })?;
-        // The checklist's activity log; losing this line never loses the key.
-        let made = match source {
-            KeySource::Generated => "key generated into the keychain",
-            KeySource::Imported => "key imported into the keychain",
-        };
-        let line = crate::history::HistoryEntry::new(now, &profile_name, "key", made)
-            .for_step(
-                crate::checklist::StepId::Key,
-                crate::checklist::StepState::Done,
-            )
-            .with_kid(kid);
-        let _ = crate::history::append(dir, &line);
-    }
+        Ok((p.name.clone(), profiles.clone()))
+    })
+    .map_err(|e| match e.kind {
+        ErrorKind::NotFound => e,
+        _ => AppError::new(
+            ErrorKind::Storage,
+            format!(
+                "Key {kid} was stored, but the profile could not be updated: {}",
+                e.message
+            ),
+        ),
+    })?;
+    // The checklist's activity log; losing this line never loses the key.
+    let made = match source {
+        KeySource::Generated => "key generated into the keychain",
+        KeySource::Imported => "key imported into the keychain",
+    };
+    let line = crate::history::HistoryEntry::new(now, &profile_name, "key", made)
+        .for_step(
+            crate::checklist::StepId::Key,
+            crate::checklist::StepState::Done,
+        )
+        .with_kid(kid);
+    let _ = crate::history::append(dir, &line);
     Ok(summary(&record, &profiles))
 }
 
@@ -549,8 +565,7 @@ pub fn delete_key(
     request: &DeleteKeyRequest,
 ) -> Result<DeleteKeyOutcome, AppError> {
     let record = find_record(dir, &request.kid)?;
-    let mut profiles = profile::load(dir)?;
-    let users: Vec<String> = profiles
+    let users: Vec<String> = profile::load(dir)?
         .iter()
         .filter(|p| p.key_id.as_deref() == Some(record.kid.as_str()))
         .map(|p| p.name.clone())
@@ -564,23 +579,24 @@ pub fn delete_key(
         return Err(AppError::new(ErrorKind::ConfirmationRequired, format!("Deleting key \"{}\" removes its private part from the keychain for good.{used}", record.kid))
             .with_hint("Confirm to delete. A client that still has this public key registered cannot get tokens from this machine afterwards."));
     }
-    let records: Vec<KeyRecord> = index::load(dir)?
-        .into_iter()
-        .filter(|r| r.kid != record.kid)
-        .collect();
     // Index first: a failure after it leaves an unlisted keychain entry, never a listed key
     // whose private part is gone.
-    index::save(dir, &records)?;
+    index::update(dir, |records| {
+        records.retain(|r| r.kid != record.kid);
+        Ok(())
+    })?;
     store.delete(&index::account(&record.kid))?;
-    if !users.is_empty() {
+    let users = profile::update(dir, |profiles| {
+        let mut users = Vec::new();
         for p in profiles
             .iter_mut()
             .filter(|p| p.key_id.as_deref() == Some(record.kid.as_str()))
         {
             p.key_id = None;
+            users.push(p.name.clone());
         }
-        profile::save(dir, &profiles)?;
-    }
+        Ok(users)
+    })?;
     Ok(DeleteKeyOutcome {
         kid: record.kid,
         detached_from: users,
@@ -592,59 +608,59 @@ pub fn save_profile(dir: &DataDir, request: &SaveProfileRequest) -> Result<Profi
     if let Some(kid) = &new.key_id {
         find_record(dir, kid)?;
     }
-    let mut profiles = profile::load(dir)?;
-    let position = match request.original_name.as_deref() {
-        Some(original) => Some(
-            profiles
-                .iter()
-                .position(|p| p.name.eq_ignore_ascii_case(original.trim()))
-                .ok_or_else(|| not_found_profile(original))?,
-        ),
-        None => None,
-    };
-    let clash = profiles
-        .iter()
-        .enumerate()
-        .any(|(i, p)| p.name.eq_ignore_ascii_case(&new.name) && Some(i) != position);
-    if clash {
-        return Err(AppError::new(
-            ErrorKind::AlreadyExists,
-            format!(
-                "A profile named \"{}\" exists already; nothing was changed.",
-                new.name
+    profile::update(dir, |profiles| {
+        let position = match request.original_name.as_deref() {
+            Some(original) => Some(
+                profiles
+                    .iter()
+                    .position(|p| p.name.eq_ignore_ascii_case(original.trim()))
+                    .ok_or_else(|| not_found_profile(original))?,
             ),
-        )
-        .with_hint("Pick another name, or edit that profile."));
-    }
-    match position {
-        Some(i) => profiles[i] = new.clone(),
-        None => profiles.push(new.clone()),
-    }
-    profile::save(dir, &profiles)?;
-    Ok(new)
+            None => None,
+        };
+        let clash = profiles
+            .iter()
+            .enumerate()
+            .any(|(i, p)| p.name.eq_ignore_ascii_case(&new.name) && Some(i) != position);
+        if clash {
+            return Err(AppError::new(
+                ErrorKind::AlreadyExists,
+                format!(
+                    "A profile named \"{}\" exists already; nothing was changed.",
+                    new.name
+                ),
+            )
+            .with_hint("Pick another name, or edit that profile."));
+        }
+        match position {
+            Some(i) => profiles[i] = new.clone(),
+            None => profiles.push(new.clone()),
+        }
+        Ok(new)
+    })
 }
 
 pub fn delete_profile(dir: &DataDir, request: &DeleteProfileRequest) -> Result<(), AppError> {
-    let mut profiles = profile::load(dir)?;
-    let Some(position) = profiles
-        .iter()
-        .position(|p| p.name.eq_ignore_ascii_case(request.name.trim()))
-    else {
-        return Err(not_found_profile(&request.name));
-    };
-    if !request.confirmed {
-        return Err(AppError::new(
-            ErrorKind::ConfirmationRequired,
-            format!(
-                "Deleting profile \"{}\" cannot be undone. Its key stays on this machine.",
-                profiles[position].name
-            ),
-        )
-        .with_hint("Confirm to delete."));
-    }
-    profiles.remove(position);
-    profile::save(dir, &profiles)?;
-    Ok(())
+    profile::update(dir, |profiles| {
+        let Some(position) = profiles
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(request.name.trim()))
+        else {
+            return Err(not_found_profile(&request.name));
+        };
+        if !request.confirmed {
+            return Err(AppError::new(
+                ErrorKind::ConfirmationRequired,
+                format!(
+                    "Deleting profile \"{}\" cannot be undone. Its key stays on this machine.",
+                    profiles[position].name
+                ),
+            )
+            .with_hint("Confirm to delete."));
+        }
+        profiles.remove(position);
+        Ok(())
+    })
 }
 
 pub fn show_profile(dir: &DataDir, name: &str) -> Result<Profile, AppError> {

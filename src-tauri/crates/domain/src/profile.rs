@@ -310,7 +310,21 @@ pub fn load(dir: &DataDir) -> Result<Vec<Profile>, DataDirError> {
         .unwrap_or_default())
 }
 
-pub fn save(dir: &DataDir, profiles: &[Profile]) -> Result<(), DataDirError> {
+/// Load, change, save, under the data folder's lock, so a change made meanwhile by the window
+/// or another command is never lost. Nothing is saved when `change` fails.
+pub fn update<R>(
+    dir: &DataDir,
+    change: impl FnOnce(&mut Vec<Profile>) -> Result<R, AppError>,
+) -> Result<R, AppError> {
+    dir.locked(|| {
+        let mut profiles = load(dir)?;
+        let result = change(&mut profiles)?;
+        save(dir, &profiles)?;
+        Ok(result)
+    })
+}
+
+pub(crate) fn save(dir: &DataDir, profiles: &[Profile]) -> Result<(), DataDirError> {
     dir.write_json(
         FILE,
         &ProfilesFile {

@@ -404,7 +404,23 @@ pub fn render(
             escape(&e.outcome)
         );
     }
-    out.push_str("</tbody></table>\n</main></body></html>\n");
+    out.push_str("</tbody></table>");
+    if checklist.history_damaged > 0 {
+        let n = checklist.history_damaged;
+        let _ = write!(
+            out,
+            "\n<p class=\"note\">{}</p>",
+            match lang {
+                Lang::En => format!(
+                    "{n} line(s) of this machine's history could not be read and are not shown (the file is left as it is)."
+                ),
+                Lang::Nb => format!(
+                    "{n} linje(r) i historikken på denne maskinen kunne ikke leses og vises ikke (filen er latt som den er)."
+                ),
+            }
+        );
+    }
+    out.push_str("\n</main></body></html>\n");
     out
 }
 
@@ -477,6 +493,23 @@ mod tests {
         assert!(!html.contains("<b>bold"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("x&quot;y"));
+    }
+
+    #[test]
+    fn history_lines_that_could_not_be_read_are_counted_in_the_report() {
+        let profile = Profile {
+            name: "Acme".into(),
+            ..Profile::default()
+        };
+        let mut list = checklist::build(&profile, None, &[], OffsetDateTime::UNIX_EPOCH);
+        let at = OffsetDateTime::UNIX_EPOCH;
+        assert!(!render(Lang::En, &profile, &list, &[], at).contains("could not be read"));
+        list.history_damaged = 3;
+        assert!(
+            render(Lang::En, &profile, &list, &[], at)
+                .contains("3 line(s) of this machine's history could not be read")
+        );
+        assert!(render(Lang::Nb, &profile, &list, &[], at).contains("3 linje(r) i historikken"));
     }
 
     #[test]

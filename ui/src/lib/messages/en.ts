@@ -911,6 +911,7 @@ export const en = {
 
   "guide.activity.title": "Activity log",
   "guide.activity.lead": "What was done and checked for this profile, newest first. It never holds a key or a token.",
+  "guide.activity.damaged": "{count} line(s) of the history on this machine could not be read and are not shown. The file is left as it is.",
   "guide.activity.empty": "Nothing yet.",
   "guide.activity.when": "When",
   "guide.activity.what": "What",

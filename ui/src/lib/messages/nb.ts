@@ -911,6 +911,7 @@ export const nb: Record<MessageKey, string> = {
 
   "guide.activity.title": "Aktivitetslogg",
   "guide.activity.lead": "Hva som er gjort og sjekket for denne profilen, nyeste først. Den inneholder aldri en nøkkel eller et token.",
+  "guide.activity.damaged": "{count} linje(r) i historikken på denne maskinen kunne ikke leses og vises ikke. Filen er latt som den er.",
   "guide.activity.empty": "Ingenting ennå.",
   "guide.activity.when": "Når",
   "guide.activity.what": "Hva",

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::datadir::{DataDir, DataDirError};
+use crate::error::AppError;
 
 pub const FILE: &str = "keys.json";
 
@@ -63,7 +64,21 @@ pub fn load(dir: &DataDir) -> Result<Vec<KeyRecord>, DataDirError> {
         .unwrap_or_default())
 }
 
-pub fn save(dir: &DataDir, keys: &[KeyRecord]) -> Result<(), DataDirError> {
+/// Load, change, save, under the data folder's lock, so a change made meanwhile by the window
+/// or another command is never lost. Nothing is saved when `change` fails.
+pub fn update<R>(
+    dir: &DataDir,
+    change: impl FnOnce(&mut Vec<KeyRecord>) -> Result<R, AppError>,
+) -> Result<R, AppError> {
+    dir.locked(|| {
+        let mut keys = load(dir)?;
+        let result = change(&mut keys)?;
+        save(dir, &keys)?;
+        Ok(result)
+    })
+}
+
+pub(crate) fn save(dir: &DataDir, keys: &[KeyRecord]) -> Result<(), DataDirError> {
     dir.write_json(
         FILE,
         &IndexFile {

@@ -28,13 +28,15 @@ pub fn written_before(dir: &DataDir, vault: &Url) -> Result<bool, DataDirError> 
 
 /// Records a vault after a write to it went through.
 pub fn remember(dir: &DataDir, vault: &Url) -> Result<(), DataDirError> {
-    let mut known: KnownVaults = dir.read_json(FILE)?.unwrap_or_default();
-    let origin = origin(vault);
-    if !known.vaults.contains(&origin) {
-        known.vaults.push(origin);
-        dir.write_json(FILE, &known)?;
-    }
-    Ok(())
+    dir.locked(|| {
+        let mut known: KnownVaults = dir.read_json(FILE)?.unwrap_or_default();
+        let origin = origin(vault);
+        if !known.vaults.contains(&origin) {
+            known.vaults.push(origin);
+            dir.write_json(FILE, &known)?;
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]
