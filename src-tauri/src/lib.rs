@@ -74,7 +74,7 @@ fn run_window(state: AppState) -> ExitCode {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
-        .manage(instances::BulkJobs::default())
+        .manage(instances::bulk::BulkJobs::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::get_app_info,
             commands::appconfig::check_app_config,

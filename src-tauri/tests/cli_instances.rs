@@ -12,6 +12,8 @@ use support::{Cli, text};
 struct Served {
     cli: Cli,
     serve: Child,
+    /// What `sandbox serve --json` printed: its URLs, client and app B.
+    announced: serde_json::Value,
 }
 
 impl Drop for Served {
@@ -49,6 +51,10 @@ fn served() -> Served {
 
 /// `served`, with app B from a definition file when given.
 fn served_with(app_b: Option<&std::path::Path>) -> Served {
+    served_with_args(app_b, &[])
+}
+
+fn served_with_args(app_b: Option<&std::path::Path>, extra: &[&str]) -> Served {
     let cli = Cli::new();
     cli.json(&["profile", "create", "Tester"]);
     cli.json(&["key", "generate", "--profile", "Tester"]);
@@ -58,6 +64,7 @@ fn served_with(app_b: Option<&std::path::Path>) -> Served {
     if let Some(path) = &app_b {
         args.extend(["--app-b", path.as_str()]);
     }
+    args.extend(extra);
     let mut serve = cli
         .command()
         .args(&args)
@@ -68,8 +75,13 @@ fn served_with(app_b: Option<&std::path::Path>) -> Served {
     std::io::BufReader::new(serve.stdout.take().expect("stdout"))
         .read_line(&mut line)
         .expect("URLs printed");
-    assert!(line.contains("maskinporten"), "{line}");
-    Served { cli, serve }
+    let announced: serde_json::Value = serde_json::from_str(&line).expect("the URLs as JSON");
+    assert!(announced["urls"]["maskinporten"].is_string(), "{line}");
+    Served {
+        cli,
+        serve,
+        announced,
+    }
 }
 
 #[test]
@@ -362,4 +374,152 @@ fn bulk_from_a_csv_writes_a_results_file_that_cleanup_can_use() {
             .is_some_and(|m| m.contains("line 3") && m.contains("nothing was sent")),
         "{refused}"
     );
+}
+
+/// The sandbox's own record of what it answered.
+fn sandbox_log(s: &Served) -> Vec<serde_json::Value> {
+    let url = format!(
+        "{}_sandbox/log",
+        s.announced["urls"]["maskinporten"].as_str().expect("url")
+    );
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client")
+                .get(url)
+                .send()
+                .await
+                .expect("log")
+                .json()
+                .await
+                .expect("json")
+        })
+}
+
+#[test]
+fn a_bulk_run_killed_halfway_and_resumed_makes_every_instance_exactly_once() {
+    // App B answers after 20 ms, so 500 rows take seconds and the run can be killed halfway.
+    let s = served_with_args(None, &["--latency", "20"]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let csv = dir.path().join("owners.csv");
+    let mut rows = String::from("owner,partyId,navn\n");
+    for i in 1..=500 {
+        rows.push_str(&format!("312345676,500001,Rad {i}\n"));
+    }
+    std::fs::write(&csv, rows).expect("csv");
+    let results = dir.path().join("owners.results.csv");
+    let csv_arg = csv.display().to_string();
+    let bulk = |extra: &[&str]| {
+        let mut args = vec![
+            "--json",
+            "bulk",
+            "--profile",
+            "Tester",
+            "--csv",
+            &csv_arg,
+            "--concurrency",
+            "4",
+        ];
+        args.extend(extra);
+        s.cli
+            .command()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bulk")
+    };
+    let settled = |text: &str| {
+        text.lines()
+            .filter(|l| l.contains(",created,") || l.contains(",failed,"))
+            .count()
+    };
+    let mut first = bulk(&[]);
+    // Wait for the journal to show half the rows settled, then kill the process outright.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let text = std::fs::read_to_string(&results).unwrap_or_default();
+        if settled(&text) >= 250 {
+            break;
+        }
+        assert!(
+            first.try_wait().expect("poll").is_none(),
+            "the run ended before it was killed: {text}"
+        );
+        assert!(std::time::Instant::now() < deadline, "no progress: {text}");
+        std::thread::yield_now();
+    }
+    first.kill().expect("kill -9");
+    first.wait().expect("reaped");
+    let journal = std::fs::read_to_string(&results).expect("journal");
+    let before = settled(&journal);
+    assert!(
+        (250..500).contains(&before),
+        "killed halfway: {before} rows settled"
+    );
+    assert!(
+        std::fs::metadata(format!("{}.baseline.json", results.display())).is_ok(),
+        "the owners' instances before the run are kept for --resume"
+    );
+
+    let out = bulk(&["--resume", &results.display().to_string()])
+        .wait_with_output()
+        .expect("resume");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (
+            summary["created"].as_u64(),
+            summary["failed"].as_u64(),
+            summary["unknown"].as_u64()
+        ),
+        (Some(500), Some(0), Some(0)),
+        "{summary}"
+    );
+
+    // The results file: every CSV line once, in order, each with its own instance.
+    let file = std::fs::read_to_string(&results).expect("results");
+    let lines: Vec<&str> = file.lines().skip(1).collect();
+    assert_eq!(lines.len(), 500, "{file}");
+    let mut ids = std::collections::BTreeSet::new();
+    for (i, line) in lines.iter().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], (i + 2).to_string(), "{line}");
+        assert_eq!(cells[3], "created", "{line}");
+        assert!(
+            ids.insert(cells[2].to_string()),
+            "instance {} claimed twice",
+            cells[2]
+        );
+    }
+    assert!(!std::path::Path::new(&format!("{}.baseline.json", results.display())).exists());
+
+    // App B's own count: exactly 500 instances were created, none twice.
+    let created = sandbox_log(&s)
+        .iter()
+        .filter(|e| {
+            e["method"] == "POST"
+                && e["path"].as_str().is_some_and(|p| p.contains("/instances"))
+                && e["status"] == 201
+        })
+        .count();
+    assert_eq!(created, 500, "instances app B made");
+    // The history knows each one, written as it was made (cleanup with --all-made-here reads it).
+    let history =
+        std::fs::read_to_string(s.cli.data.path().join("history.jsonl")).expect("history");
+    let in_history: std::collections::BTreeSet<String> = history
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["action"] == "bulk" && e["outcome"] == "created")
+        .filter_map(|e| e["instanceId"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(in_history, ids);
 }

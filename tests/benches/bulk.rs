@@ -8,7 +8,9 @@ use std::process::Command;
 use std::time::Instant;
 
 use assistant_domain::SystemClock;
-use assistant_domain::altinn::bulk::{self, BulkControl, BulkJob, BulkRow, RowStatus, TokenSource};
+use assistant_domain::altinn::bulk::{
+    self, BulkControl, BulkJob, BulkRow, NoJournal, RowStatus, TokenSource,
+};
 use assistant_domain::altinn::owner::InstanceOwner;
 use assistant_domain::chain::{self, ChainOptions, ChainTokenSource, Session};
 use assistant_domain::http::ReqwestTransport;
@@ -72,9 +74,18 @@ async fn run() {
         app: app.clone(),
         rows,
         concurrency: CONCURRENCY,
+        earlier: Default::default(),
     };
     let started = Instant::now();
-    let results = bulk::run(&transport, &tokens, &job, &BulkControl::default(), &|_| {}).await;
+    let results = bulk::run(
+        &transport,
+        &tokens,
+        &job,
+        &BulkControl::default(),
+        &|_| {},
+        &NoJournal,
+    )
+    .await;
     let ours = started.elapsed();
     let created = results
         .iter()

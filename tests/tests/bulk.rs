@@ -2,12 +2,12 @@
 //! outcome in the results file, no owner gets two instances, 429 is waited out, and pause and
 //! cancel hold back what was not yet sent.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use assistant_domain::SystemClock;
 use assistant_domain::altinn::bulk::{
-    self, BulkControl, BulkJob, BulkProgress, BulkRow, RowStatus, RunState,
+    self, BulkControl, BulkJob, BulkProgress, BulkRow, NoJournal, RowStatus, RunState,
 };
 use assistant_domain::altinn::owner::InstanceOwner;
 use assistant_domain::chain::{self, ChainOptions, ChainTokenSource, Session};
@@ -122,6 +122,7 @@ impl Setup {
                 .expect("url"),
             rows: rows(&self.owners, with_party),
             concurrency,
+            earlier: Default::default(),
         }
     }
 
@@ -182,6 +183,7 @@ async fn with_5xx_429_and_garbled_answers_every_row_ends_definite_and_no_owner_g
         &s.job(true, 4),
         &BulkControl::default(),
         &|p| progress.lock().expect("lock").push(p),
+        &NoJournal,
     )
     .await;
     assert_eq!(results.len(), 30);
@@ -262,6 +264,7 @@ async fn without_a_party_id_an_unclear_answer_stays_unknown_and_is_not_sent_agai
         &s.job(false, 2),
         &BulkControl::default(),
         &|_| {},
+        &NoJournal,
     )
     .await;
     let unknown: Vec<_> = results
@@ -299,7 +302,7 @@ async fn a_paused_run_sends_nothing_and_cancelling_it_skips_every_row() {
     control.set(RunState::Paused);
     let tokens = s.tokens();
     let job = s.job(true, 4);
-    let run = bulk::run(&s.transport, &tokens, &job, &control, &|_| {});
+    let run = bulk::run(&s.transport, &tokens, &job, &control, &|_| {}, &NoJournal);
     let cancel = async {
         // Wait until the run has listed the owners' instances (its last step before sending).
         while s
@@ -331,4 +334,111 @@ async fn a_paused_run_sends_nothing_and_cancelling_it_skips_every_row() {
         "{results:?}"
     );
     assert_eq!(s.instances_per_owner().await, vec![0; 5]);
+}
+
+#[tokio::test]
+async fn a_resumed_run_sends_only_what_is_not_made_and_never_guesses_about_a_cut_off_row() {
+    let s = setup(4).await;
+    let tokens = s.tokens();
+    assert_eq!(
+        s.instances_per_owner().await,
+        [0, 0, 0, 0],
+        "a fresh sandbox"
+    );
+    // The first run: lines 2 and 3 made and recorded; line 4 made, but the run died before its
+    // answer was recorded; line 5 recorded as sending, but its request never reached app B.
+    let mut first = s.job(true, 1);
+    first.rows.truncate(3);
+    let made = bulk::run(
+        &s.transport,
+        &tokens,
+        &first,
+        &BulkControl::default(),
+        &|_| {},
+        &NoJournal,
+    )
+    .await;
+    assert!(
+        made.iter().all(|r| r.status == RowStatus::Created),
+        "{made:?}"
+    );
+    let mut recorded: HashMap<usize, bulk::RowResult> =
+        made.iter().cloned().map(|r| (r.line, r)).collect();
+    let cut_off = |r: &bulk::RowResult| bulk::RowResult {
+        instance_id: None,
+        status: RowStatus::Sending,
+        ..r.clone()
+    };
+    recorded.insert(4, cut_off(&made[2]));
+    let line5 = bulk::RowResult {
+        line: 5,
+        owner: s.owners[3].0.clone(),
+        instance_id: None,
+        status: RowStatus::Sending,
+        error: None,
+        attempts: 1,
+    };
+    recorded.insert(5, line5.clone());
+    let nothing_before: bulk::Baseline = s
+        .owners
+        .iter()
+        .map(|(_, party)| (party.clone(), Default::default()))
+        .collect();
+
+    let mut job = s.job(true, 2);
+    job.earlier = bulk::Earlier {
+        rows: recorded,
+        baseline: Some(nothing_before),
+    };
+    let resumed = bulk::run(
+        &s.transport,
+        &tokens,
+        &job,
+        &BulkControl::default(),
+        &|_| {},
+        &NoJournal,
+    )
+    .await;
+    assert!(
+        resumed.iter().all(|r| r.status == RowStatus::Created),
+        "{resumed:?}"
+    );
+    assert_eq!(
+        resumed[2].instance_id, made[2].instance_id,
+        "line 4's instance is found, not made again"
+    );
+    assert_eq!(
+        s.instances_per_owner().await,
+        [1, 1, 1, 1],
+        "only line 5 was sent"
+    );
+
+    // Without the first run's list, a cut-off row is left for the person to check, not sent.
+    let mut blind = s.job(true, 1);
+    blind.earlier = bulk::Earlier {
+        rows: HashMap::from([(5, line5)]),
+        baseline: None,
+    };
+    let guarded = bulk::run(
+        &s.transport,
+        &tokens,
+        &blind,
+        &BulkControl::default(),
+        &|_| {},
+        &NoJournal,
+    )
+    .await;
+    assert_eq!(guarded[3].status, RowStatus::Unknown, "{guarded:?}");
+    assert!(
+        guarded[3]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("list of the owners' instances is missing")),
+        "{guarded:?}"
+    );
+    assert_eq!(
+        s.instances_per_owner().await,
+        [2, 2, 2, 1],
+        "lines 2–4 (no record) were sent, line 5 was not"
+    );
 }

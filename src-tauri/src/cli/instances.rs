@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use assistant_domain::altinn::bulk::{self, BulkControl, BulkProgress};
+
+use crate::instances::bulk::{ResultsFile, bulk_from_file, results_path};
 use assistant_domain::altinn::instance::{Create, DataPart, InstanceRef, InstanceSummary};
 use assistant_domain::altinn::owner::InstanceOwner;
 use assistant_domain::{AppError, ErrorKind};
@@ -108,6 +110,10 @@ pub struct BulkArgs {
     /// Replace the --results FILE if it exists.
     #[arg(long, requires = "results")]
     force: bool,
+    /// Continue a run of this CSV that was cut off: FILE is its results file. Rows it created
+    /// are skipped, rows that were in flight are checked first, the rest are sent.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["results", "force"])]
+    resume: Option<PathBuf>,
 }
 
 /// Runs an async flow on a fresh runtime, then stops an in-process sandbox.
@@ -400,11 +406,14 @@ fn delete(
 
 pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, AppError> {
     let csv = args.csv.display().to_string();
-    let results_file = instances::results_path(
-        &csv,
-        args.results.map(|p| p.display().to_string()),
-        args.force,
-    )?;
+    let results_file = match args.resume {
+        Some(path) => ResultsFile::Resume(path),
+        None => results_path(
+            &csv,
+            args.results.map(|p| p.display().to_string()),
+            args.force,
+        )?,
+    };
     let bar = |p: BulkProgress| {
         if !json {
             super::output::to_stderr_inline(&format!("\r{}", progress_line(&p)));
@@ -420,7 +429,7 @@ pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, 
                 stop.set(bulk::RunState::Cancelled);
             }
         });
-        let summary = instances::bulk_from_file(
+        let summary = bulk_from_file(
             state,
             &args.target.profile,
             &csv,

@@ -32,6 +32,10 @@ pub enum SandboxCommand {
         /// template policy lets the owner instantiate, read, write and complete, not delete).
         #[arg(long, value_name = "FILE")]
         app_b: Option<std::path::PathBuf>,
+        /// App B answers every request after this many milliseconds, as over a slow network
+        /// (to rehearse bulk runs and timeouts).
+        #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=120_000))]
+        latency: Option<u64>,
     },
     /// Register the profile's public key and scopes on its sandbox client (the portal step).
     Register {
@@ -44,6 +48,7 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
     let command = args.command.unwrap_or(SandboxCommand::Serve {
         profile: args.profile,
         app_b: args.app_b,
+        latency: None,
     });
     match command {
         SandboxCommand::Register { profile } => {
@@ -71,7 +76,11 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
             );
             Output::new(&registration, text)
         }
-        SandboxCommand::Serve { profile, app_b } => {
+        SandboxCommand::Serve {
+            profile,
+            app_b,
+            latency,
+        } => {
             let profile = profile
                 .map(|p| inventory::show_profile(&state.dir, &p))
                 .transpose()?;
@@ -81,6 +90,19 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
                 let sandbox =
                     crate::sandbox::start_with_app(&state.dir, profile.as_ref(), app_b.as_deref())
                         .await?;
+                if let Some(ms) = latency.filter(|ms| *ms > 0) {
+                    sandbox.control().inject_fault(assistant_sandbox::Fault {
+                        service: assistant_sandbox::Service::Apps,
+                        path_prefix: None,
+                        kind: assistant_sandbox::FaultKind::Latency(
+                            std::time::Duration::from_millis(ms),
+                        ),
+                        schedule: assistant_sandbox::FaultSchedule::Fraction {
+                            numerator: 1,
+                            denominator: 1,
+                        },
+                    });
+                }
                 crate::sandbox::announce_running(&state.dir, &sandbox)?;
                 let urls = sandbox.urls().clone();
                 let client = crate::sandbox::client_of(profile.as_ref());

@@ -12,9 +12,8 @@ use tauri::ipc::Channel;
 use ts_rs::TS;
 
 use crate::AppState;
-use crate::instances::{
-    self, AppOverview, BulkAction, BulkJobs, BulkSummary, CreateMode, DeleteOutcome,
-};
+use crate::instances::bulk::{BulkAction, BulkJobs, BulkSummary};
+use crate::instances::{self, AppOverview, CreateMode, DeleteOutcome};
 
 #[derive(Debug, Deserialize, TS)]
 #[ts(export)]
@@ -175,13 +174,13 @@ pub async fn start_bulk(
     on_progress: Channel<BulkProgress>,
 ) -> Result<BulkSummary, AppError> {
     let report = move |p: BulkProgress| drop(on_progress.send(p));
-    instances::bulk_in_window(&state, &jobs, request, &report).await
+    instances::bulk::bulk_in_window(&state, &jobs, request, &report).await
 }
 
 /// Pause, resume or cancel the running bulk job.
 #[tauri::command]
 pub fn steer_bulk(jobs: State<'_, BulkJobs>, request: SteerBulkRequest) -> Result<(), AppError> {
-    instances::steer(&jobs, request.action)
+    instances::bulk::steer(&jobs, request.action)
 }
 
 #[derive(Debug, Deserialize, TS)]

@@ -80,6 +80,18 @@ impl From<DataDirError> for AppError {
     }
 }
 
+/// Options that create a file only its owner may read or write: mode 0600 on Unix (national
+/// identity numbers and instance ids are nobody else's business). On Windows the files live in
+/// the person's own profile, whose permissions already keep others out.
+pub fn owner_only(options: &mut fs::OpenOptions) -> &mut fs::OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
 /// `pid 4242 (maskinporten-assistant, a command), since 2026-12-06T09:05:03Z`: enough to find
 /// it in a process list. Its arguments are left out: paths and names are nobody else's business.
 fn holder() -> String {

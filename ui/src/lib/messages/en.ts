@@ -501,6 +501,7 @@ export const en = {
   "instances.bulk.status.failed": "Failed",
   "instances.bulk.status.unknown": "Unknown",
   "instances.bulk.status.skipped": "Skipped (not sent)",
+  "instances.bulk.status.sending": "Sent, no answer recorded",
   "instances.bulk.resultsFile": "Every row and its outcome is in the results file:",
   "instances.bulk.noProblems": "Every row was created.",
   "instances.bulk.noProblemsSkipped": "No row failed; the rows not sent are listed as skipped in the results file.",

@@ -502,6 +502,7 @@ export const nb: Record<MessageKey, string> = {
   "instances.bulk.status.failed": "Feilet",
   "instances.bulk.status.unknown": "Uavklart",
   "instances.bulk.status.skipped": "Hoppet over (ikke sendt)",
+  "instances.bulk.status.sending": "Sendt, uten registrert svar",
   "instances.bulk.resultsFile": "Alle radene og utfallet deres står i resultatfilen:",
   "instances.bulk.noProblems": "Alle radene ble opprettet.",
   "instances.bulk.noProblemsSkipped": "Ingen rader feilet; radene som ikke ble sendt, står som hoppet over i resultatfilen.",

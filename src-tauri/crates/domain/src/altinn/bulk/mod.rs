@@ -3,8 +3,13 @@
 //! never an automatic retry of a POST that may have created an instance. Such a row is
 //! "unknown" until the owner's active instances are listed: a new one is claimed for it, none
 //! means it was not created and may be sent again. Every row ends with a definite outcome.
+//!
+//! Every row is written to a [`Journal`] as it goes: before its request goes out (`sending`) and
+//! when it settles. A run that dies (`kill -9`, a power cut) leaves a true record, and a resumed
+//! run ([`Earlier`]) skips the rows created, checks the ones that were in flight against the
+//! owners' instances listed before the first run began, and sends only what was not created.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,12 +18,20 @@ use tokio::sync::{Semaphore, watch};
 use ts_rs::TS;
 use url::Url;
 
-use super::AppCallError;
-use super::instance::{self, Create};
-use super::owner::InstanceOwner;
-use crate::error::{AppError, ErrorKind};
+use crate::altinn::AppCallError;
+use crate::altinn::instance::{self, Create};
+use crate::altinn::owner::InstanceOwner;
+use crate::error::AppError;
 use crate::http::Transport;
 use crate::secret::AltinnToken;
+
+mod journal;
+mod table;
+
+pub use journal::FileJournal;
+pub use table::{
+    created_ids_from_results, csv_cell, csv_uncell, parse_csv, read_results, results_csv,
+};
 
 pub const DEFAULT_CONCURRENCY: usize = 4;
 pub const MAX_CONCURRENCY: usize = 32;
@@ -46,110 +59,6 @@ pub struct BulkRow {
     pub prefill: BTreeMap<String, String>,
 }
 
-/// The byte-order mark Excel on Windows writes at the start of a "CSV UTF-8" file, and needs at
-/// the start of one it opens, or it reads the file as Windows-1252 and garbles æøå.
-const BOM: char = '\u{feff}';
-
-/// The field separator of a CSV: `;` when the header line has semicolons and no commas, as Excel
-/// writes CSV where the decimal separator is a comma (Norwegian settings: "CSV
-/// (semikolonseparert)"), else `,` (RFC 4180).
-fn delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or_default();
-    if header.contains(';') && !header.contains(',') {
-        b';'
-    } else {
-        b','
-    }
-}
-
-fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
-    let text = text.trim_start_matches(BOM);
-    csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .delimiter(delimiter(text))
-        .from_reader(text.as_bytes())
-}
-
-/// Reads `owner[,partyId][,prefill columns…]`; every line is checked before anything is sent.
-/// Comma or semicolon separated, with or without Excel's byte-order mark, LF or CRLF.
-pub fn parse_csv(text: &str) -> Result<Vec<BulkRow>, AppError> {
-    let mut reader = csv_reader(text);
-    let invalid = |m: String| {
-        AppError::new(ErrorKind::InvalidInput, m).with_hint("The first line names the columns: owner (required), partyId (optional), then prefill keys.")
-    };
-    let headers = reader
-        .headers()
-        .map_err(|e| invalid(format!("The CSV header could not be read: {e}")))?
-        .clone();
-    let owner_col = headers
-        .iter()
-        .position(|h| h.eq_ignore_ascii_case("owner"))
-        .ok_or_else(|| invalid("The CSV has no \"owner\" column.".into()))?;
-    let party_col = headers
-        .iter()
-        .position(|h| h.eq_ignore_ascii_case("partyId"));
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("line {line}: {e}"));
-                continue;
-            }
-        };
-        let owner = match InstanceOwner::parse(record.get(owner_col).unwrap_or_default()) {
-            Ok(o) => o,
-            Err(e) => {
-                problems.push(format!("line {line}: {e}"));
-                continue;
-            }
-        };
-        let prefill = headers
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != owner_col && Some(*i) != party_col)
-            .filter_map(|(i, h)| {
-                record
-                    .get(i)
-                    .filter(|v| !v.is_empty())
-                    .map(|v| (h.to_string(), v.to_string()))
-            })
-            .collect();
-        let party_id = party_col
-            .and_then(|i| record.get(i))
-            .filter(|v| !v.is_empty())
-            .map(str::to_string);
-        // It goes into a URL path: digits only.
-        if party_id
-            .as_deref()
-            .is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit()))
-        {
-            problems.push(format!("line {line}: partyId must be digits"));
-            continue;
-        }
-        rows.push(BulkRow {
-            line,
-            owner,
-            party_id,
-            prefill,
-        });
-    }
-    if !problems.is_empty() {
-        return Err(invalid(format!(
-            "{} line(s) are not usable; nothing was sent:\n{}",
-            problems.len(),
-            problems.join("\n")
-        )));
-    }
-    if rows.is_empty() {
-        return Err(invalid("The CSV has no rows.".into()));
-    }
-    Ok(rows)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -160,6 +69,9 @@ pub enum RowStatus {
     Unknown,
     /// Cancelled before it was sent.
     Skipped,
+    /// In the journal only: the request was about to go out. A row whose last record says this
+    /// was cut off mid-request, and is checked before it is sent again.
+    Sending,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -238,7 +150,36 @@ pub struct BulkJob {
     pub app: Url,
     pub rows: Vec<BulkRow>,
     pub concurrency: usize,
+    /// What an earlier, cut-off run of the same CSV recorded (empty for a new run).
+    pub earlier: Earlier,
 }
+
+/// Each owner's (party id's) active instances before the first run sent anything: what tells
+/// an instance the run made from one the owner had.
+pub type Baseline = BTreeMap<String, BTreeSet<String>>;
+
+/// An earlier run's record, for `bulk --resume`.
+#[derive(Debug, Clone, Default)]
+pub struct Earlier {
+    /// The last record of each CSV line, by line.
+    pub rows: HashMap<usize, RowResult>,
+    /// Its baseline, if it got as far as writing one.
+    pub baseline: Option<Baseline>,
+}
+
+/// Where a run writes each row as it goes. Writing must not block for long: it runs on the
+/// run's task.
+pub trait Journal: Send + Sync {
+    /// Once, before anything is sent.
+    fn baseline(&self, _baseline: &Baseline) {}
+    /// A row about to be sent (`Sending`), or settled.
+    fn record(&self, _row: &RowResult) {}
+}
+
+/// For runs that keep no record (tests).
+#[derive(Debug)]
+pub struct NoJournal;
+impl Journal for NoJournal {}
 
 /// What one attempt ended in.
 enum Attempt {
@@ -254,8 +195,11 @@ struct Shared<'a> {
     tokens: &'a dyn TokenSource,
     control: &'a BulkControl,
     progress: &'a (dyn Fn(BulkProgress) + Send + Sync),
+    journal: &'a dyn Journal,
     counters: Mutex<(usize, usize, usize)>,
     total: usize,
+    /// Rows an earlier run settled: counted as done, not in the rate.
+    already: Mutex<usize>,
     started: Instant,
 }
 
@@ -271,12 +215,16 @@ impl Shared<'_> {
                 Some(RowStatus::Failed | RowStatus::Unknown | RowStatus::Skipped) => {
                     (c.0, c.2) = (c.0 + 1, c.2 + 1)
                 }
-                None => {}
+                Some(RowStatus::Sending) | None => {}
             }
             *c
         };
+        let already = *self
+            .already
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let elapsed = self.started.elapsed().as_secs_f64().max(0.001);
-        let per_second = done as f64 / elapsed;
+        let per_second = done.saturating_sub(already) as f64 / elapsed;
         let remaining = self.total - done;
         let eta_seconds = (per_second > 0.0).then(|| (remaining as f64 / per_second).ceil() as u64);
         (self.progress)(BulkProgress {
@@ -288,6 +236,12 @@ impl Shared<'_> {
             eta_seconds,
             paused: self.control.get() == RunState::Paused,
         });
+    }
+
+    /// Records a settled row in the journal and the progress.
+    fn settle(&self, row: &RowResult) {
+        self.journal.record(row);
+        self.report(Some(row.status));
     }
 
     async fn attempt(&self, app: &Url, row: &BulkRow) -> Attempt {
@@ -362,36 +316,48 @@ impl Shared<'_> {
     }
 }
 
-/// Runs the job; results come back in CSV order. The progress callback is called after every row.
+/// Runs the job; results come back in CSV order. The progress callback is called after every
+/// row, the journal before every request and after every row settles.
 pub async fn run(
     transport: &dyn Transport,
     tokens: &dyn TokenSource,
     job: &BulkJob,
     control: &BulkControl,
     progress: &(dyn Fn(BulkProgress) + Send + Sync),
+    journal: &dyn Journal,
 ) -> Vec<RowResult> {
     let shared = Shared {
         transport,
         tokens,
         control,
         progress,
+        journal,
         counters: Mutex::new((0, 0, 0)),
         total: job.rows.len(),
+        already: Mutex::new(0),
         started: Instant::now(),
     };
     let concurrency = job.concurrency.clamp(1, MAX_CONCURRENCY);
-    // What each owner already has, so instances made by this run can be told apart.
-    let mut baseline: HashMap<String, HashSet<String>> = HashMap::new();
-    for party in job
-        .rows
-        .iter()
-        .filter_map(|r| r.party_id.clone())
-        .collect::<HashSet<_>>()
-    {
-        if let Ok(ids) = shared.active(&job.app, &party).await {
-            baseline.insert(party, ids);
+    // What each owner already has, so instances made by this run can be told apart. A resumed
+    // run uses the first run's: the instances that run made are not the owner's old ones.
+    let baseline = match &job.earlier.baseline {
+        Some(earlier) => earlier.clone(),
+        None => {
+            let mut baseline = Baseline::new();
+            for party in job
+                .rows
+                .iter()
+                .filter_map(|r| r.party_id.clone())
+                .collect::<BTreeSet<_>>()
+            {
+                if let Ok(ids) = shared.active(&job.app, &party).await {
+                    baseline.insert(party, ids.into_iter().collect());
+                }
+            }
+            journal.baseline(&baseline);
+            baseline
         }
-    }
+    };
     let mut results: Vec<RowResult> = job
         .rows
         .iter()
@@ -404,7 +370,57 @@ pub async fn run(
             attempts: 0,
         })
         .collect();
-    let mut pending: Vec<usize> = (0..job.rows.len()).collect();
+    let mut pending = Vec::new();
+    let mut cut_off = Vec::new();
+    for (i, result) in results.iter_mut().enumerate() {
+        let Some(before) = job.earlier.rows.get(&result.line) else {
+            pending.push(i);
+            continue;
+        };
+        result.attempts = before.attempts;
+        match before.status {
+            RowStatus::Created => {
+                (result.status, result.instance_id, result.error) = (
+                    RowStatus::Created,
+                    before.instance_id.clone(),
+                    before.error.clone(),
+                );
+                shared.report(Some(RowStatus::Created));
+            }
+            RowStatus::Sending | RowStatus::Unknown => {
+                (result.status, result.error) = (
+                    RowStatus::Unknown,
+                    Some(before.error.clone().unwrap_or_else(|| {
+                        "the earlier run was cut off while this row's request was out".into()
+                    })),
+                );
+                cut_off.push(i);
+            }
+            RowStatus::Failed | RowStatus::Skipped => pending.push(i),
+        }
+    }
+    *shared
+        .already
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = results
+        .iter()
+        .filter(|r| r.status == RowStatus::Created)
+        .count();
+    if !cut_off.is_empty() && job.earlier.baseline.is_none() {
+        // Without the first run's list, an instance it made looks like one the owner had.
+        for i in cut_off {
+            let row = &mut results[i];
+            row.error = Some(format!(
+                "{} — the earlier run's list of the owners' instances is missing, so the tool cannot tell whether it was created; look for it before running this row again",
+                row.error.clone().unwrap_or_default()
+            ));
+            shared.settle(row);
+        }
+    } else if !cut_off.is_empty() {
+        // Never sent again on a guess: checked against the owner's instances first.
+        pending.extend(resolve(&shared, job, &baseline, &cut_off, &mut results, false).await);
+        pending.sort_unstable();
+    }
     for pass in 0..MAX_PASSES {
         if pending.is_empty() {
             break;
@@ -433,20 +449,45 @@ async fn run_pass(
 ) -> Vec<usize> {
     let semaphore = Semaphore::new(concurrency);
     let outcomes = Mutex::new(Vec::with_capacity(indices.len()));
-    let tasks = indices.iter().map(|&i| {
+    let attempts: Vec<u32> = indices.iter().map(|&i| results[i].attempts).collect();
+    let tasks = indices.iter().zip(attempts).map(|(&i, attempts)| {
         let (semaphore, outcomes) = (&semaphore, &outcomes);
         async move {
             let Ok(_permit) = semaphore.acquire().await else {
                 return;
             };
-            let attempt = shared.attempt(&job.app, &job.rows[i]).await;
-            let status = match &attempt {
-                Attempt::Created(_) => Some(RowStatus::Created),
-                Attempt::Failed(_) | Attempt::Skipped => Some(RowStatus::Failed),
-                Attempt::Unclear(_) => None,
-            };
-            if status.is_some() {
-                shared.report(status);
+            let row = &job.rows[i];
+            let record =
+                |status, instance_id: Option<&str>, error: Option<&str>, attempts| RowResult {
+                    line: row.line,
+                    owner: row.owner.as_input(),
+                    instance_id: instance_id.map(str::to_string),
+                    status,
+                    error: error.map(str::to_string),
+                    attempts,
+                };
+            // Written before the request leaves: if the run dies now, the row is checked on
+            // resume instead of being sent twice.
+            shared
+                .journal
+                .record(&record(RowStatus::Sending, None, None, attempts + 1));
+            let attempt = shared.attempt(&job.app, row).await;
+            match &attempt {
+                Attempt::Created(id) => {
+                    shared.settle(&record(RowStatus::Created, Some(id), None, attempts + 1))
+                }
+                Attempt::Failed(e) => {
+                    shared.settle(&record(RowStatus::Failed, None, Some(e), attempts + 1))
+                }
+                Attempt::Skipped => {
+                    shared.settle(&record(RowStatus::Skipped, None, Some(CANCELLED), attempts))
+                }
+                // Settled by `resolve`; the journal says what is known so far.
+                Attempt::Unclear(e) => {
+                    shared
+                        .journal
+                        .record(&record(RowStatus::Unknown, None, Some(e), attempts + 1))
+                }
             }
             outcomes
                 .lock()
@@ -471,10 +512,7 @@ async fn run_pass(
                     (row.attempts + 1, RowStatus::Failed, Some(e))
             }
             Attempt::Skipped => {
-                (row.status, row.error) = (
-                    RowStatus::Skipped,
-                    Some("cancelled before it was sent".into()),
-                )
+                (row.status, row.error) = (RowStatus::Skipped, Some(CANCELLED.into()))
             }
             Attempt::Unclear(e) => {
                 (row.attempts, row.status, row.error) =
@@ -486,13 +524,15 @@ async fn run_pass(
     unclear
 }
 
+const CANCELLED: &str = "cancelled before it was sent";
+
 /// Settles unclear rows by listing each owner's active instances (after every request of the
 /// pass has finished, so a new instance cannot be someone else's in-flight one). Returns the
 /// rows confirmed not created, which are safe to send again.
 async fn resolve(
     shared: &Shared<'_>,
     job: &BulkJob,
-    baseline: &HashMap<String, HashSet<String>>,
+    baseline: &Baseline,
     unclear: &[usize],
     results: &mut [RowResult],
     last_pass: bool,
@@ -511,7 +551,7 @@ async fn resolve(
                     "{} — the app's answer left it open whether an instance was created; add a partyId column so the tool can check, or look for it before running this row again",
                     row.error.clone().unwrap_or_default()
                 ));
-                shared.report(Some(RowStatus::Unknown));
+                shared.settle(row);
             }
         }
     }
@@ -527,7 +567,7 @@ async fn resolve(
                     results[i].error = Some(format!(
                         "unclear answer, and listing the owner's instances failed: {e}"
                     ));
-                    shared.report(Some(RowStatus::Unknown));
+                    shared.settle(&results[i]);
                 }
                 continue;
             }
@@ -548,7 +588,7 @@ async fn resolve(
                             .into(),
                     ),
                 );
-                shared.report(Some(RowStatus::Created));
+                shared.settle(row);
             } else if last_pass {
                 (row.status, row.error) = (
                     RowStatus::Failed,
@@ -558,7 +598,7 @@ async fn resolve(
                         row.error.clone().unwrap_or_default()
                     )),
                 );
-                shared.report(Some(RowStatus::Failed));
+                shared.settle(row);
             } else {
                 again.push(i);
             }
@@ -579,194 +619,4 @@ async fn join_all<F: std::future::Future<Output = ()>>(futures: impl IntoIterato
         }
     })
     .await;
-}
-
-/// The results file: owner, instance id, status, error (and the CSV line).
-/// A cell as a spreadsheet may safely open it: one that starts with `=`, `+`, `-`, `@`, a tab or
-/// a carriage return would be read as a formula, so it gets a leading `'` (OWASP, "CSV
-/// Injection"). An owner or an error text from a server is not ours to trust.
-pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}").into()
-    } else {
-        value.into()
-    }
-}
-
-/// The value of a cell written with [`csv_cell`].
-pub fn csv_uncell(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-        _ => cell,
-    }
-}
-
-/// RFC 4180 (CRLF line ends) with a byte-order mark, so that Excel on Windows, where testers open
-/// it, shows owner names with æøå as written; `created_ids_from_results` reads it back.
-pub fn results_csv(results: &[RowResult]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(BOM.to_string().into_bytes());
-    let _ = writer.write_record([
-        "line",
-        "owner",
-        "instance_id",
-        "status",
-        "error",
-        "attempts",
-    ]);
-    for r in results {
-        let status = serde_json::to_value(r.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let _ = writer.write_record([
-            r.line.to_string(),
-            csv_cell(&r.owner).into_owned(),
-            csv_cell(r.instance_id.as_deref().unwrap_or_default()).into_owned(),
-            status,
-            csv_cell(r.error.as_deref().unwrap_or_default()).into_owned(),
-            r.attempts.to_string(),
-        ]);
-    }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// Instance ids from a results file (for cleanup).
-pub fn created_ids_from_results(text: &str) -> Result<Vec<String>, AppError> {
-    let mut reader = csv_reader(text);
-    let headers = reader
-        .headers()
-        .map_err(|e| AppError::new(ErrorKind::InvalidInput, format!("Not a results file: {e}")))?
-        .clone();
-    let col = headers
-        .iter()
-        .position(|h| h == "instance_id")
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorKind::InvalidInput,
-                "Not a results file: no instance_id column.",
-            )
-        })?;
-    Ok(reader
-        .records()
-        .flatten()
-        .filter_map(|r| {
-            r.get(col)
-                .map(csv_uncell)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        })
-        .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_csv_with_owners_party_ids_and_prefill_columns_is_read_and_bad_lines_are_listed() {
-        let rows =
-            parse_csv("owner,partyId,skjema.navn\n310987654,500002,Kari\n\"15058510170\",,\n")
-                .expect("valid");
-        assert_eq!(rows.len(), 2);
-        assert_eq!(
-            (rows[0].line, rows[0].party_id.as_deref()),
-            (2, Some("500002"))
-        );
-        assert_eq!(
-            rows[0].prefill.get("skjema.navn").map(String::as_str),
-            Some("Kari")
-        );
-        assert!(rows[1].prefill.is_empty(), "empty cells are not prefilled");
-        let error = parse_csv("owner\n310987654\n310987655\nabc\n").expect_err("bad lines");
-        assert!(
-            error.message.contains("line 3")
-                && error.message.contains("line 4")
-                && error.message.contains("nothing was sent"),
-            "{}",
-            error.message
-        );
-        assert!(parse_csv("name\nx\n").is_err(), "no owner column");
-        let bad_party =
-            parse_csv("owner,partyId\n310987654,../1\n").expect_err("party id in a path");
-        assert!(
-            bad_party.message.contains("partyId must be digits"),
-            "{}",
-            bad_party.message
-        );
-    }
-
-    #[test]
-    fn the_results_file_round_trips_its_instance_ids() {
-        let rows = vec![RowResult {
-            line: 2,
-            owner: "310987654".into(),
-            instance_id: Some("500002/abc".into()),
-            status: RowStatus::Created,
-            error: None,
-            attempts: 1,
-        }];
-        let text = results_csv(&rows);
-        assert!(
-            text.starts_with(
-                "\u{feff}line,owner,instance_id,status,error,attempts\r\n2,310987654,500002/abc,created,,1\r\n"
-            ),
-            "{text:?}"
-        );
-        assert_eq!(
-            created_ids_from_results(&text).expect("ids"),
-            ["500002/abc"]
-        );
-        // The same file after Excel with Norwegian settings has saved it again.
-        let resaved = "\u{feff}line;owner;instance_id;status;error;attempts\r\n2;310987654;500002/abc;created;;1\r\n";
-        assert_eq!(
-            created_ids_from_results(resaved).expect("ids"),
-            ["500002/abc"]
-        );
-    }
-
-    #[test]
-    fn a_csv_saved_by_excel_with_norwegian_settings_is_read_like_a_plain_one() {
-        // "CSV (semikolonseparert)": semicolons, CRLF, a byte-order mark, a comma inside a value.
-        let excel = "\u{feff}owner;partyId;skjema.navn\r\n310987654;500002;Kari Nordmann, Søknad\r\n15058510170;;Ærlig Øystein\r\n";
-        let plain = "owner,partyId,skjema.navn\n310987654,500002,\"Kari Nordmann, Søknad\"\n15058510170,,Ærlig Øystein\n";
-        let rows = parse_csv(excel).expect("the Excel file");
-        assert_eq!(rows, parse_csv(plain).expect("the plain file"));
-        assert_eq!(rows.len(), 2);
-        assert_eq!(
-            rows[0].prefill.get("skjema.navn").map(String::as_str),
-            Some("Kari Nordmann, Søknad")
-        );
-        // A header with both is comma separated, as RFC 4180 says; the semicolon stays in the name.
-        let mixed = parse_csv("owner,a;b\n310987654,x\n").expect("commas");
-        assert_eq!(mixed[0].prefill.get("a;b").map(String::as_str), Some("x"));
-    }
-
-    #[test]
-    fn cells_a_spreadsheet_would_run_as_formulas_are_escaped_and_read_back_as_written() {
-        let rows = vec![RowResult {
-            line: 2,
-            owner: "=HYPERLINK(\"http://evil.example\",\"x\")".into(),
-            instance_id: None,
-            status: RowStatus::Failed,
-            error: Some("-1 rows; @SUM(A1)".into()),
-            attempts: 1,
-        }];
-        let text = results_csv(&rows);
-        let line = text.lines().nth(1).expect("row");
-        assert!(
-            line.starts_with("2,\"'=HYPERLINK(") && line.contains(",'-1 rows; @SUM(A1),"),
-            "{line}"
-        );
-        for value in [
-            "=1+1", "+47", "-5", "@A1", "\tx", "\rx", "plain", "'quoted", "",
-        ] {
-            assert_eq!(csv_uncell(&csv_cell(value)), value);
-            assert!(
-                !csv_cell(value).starts_with(['=', '+', '-', '@', '\t', '\r']),
-                "{value:?}"
-            );
-        }
-    }
 }

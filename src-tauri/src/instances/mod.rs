@@ -1,16 +1,15 @@
 //! App B's instances for a profile, as the window and the CLI both use them: the domain's
 //! `AppClient` with the profile's tokens, and a secret-free history line for each action.
 
+pub mod bulk;
+
 use std::path::PathBuf;
 
 use assistant_domain::altinn::app::{AppMetadata, property_paths};
-use assistant_domain::altinn::bulk::{
-    self, BulkControl, BulkJob, BulkProgress, BulkRow, RowResult,
-};
 use assistant_domain::altinn::client::{AppClient, Instantiated};
 use assistant_domain::altinn::delete::Deleted;
 use assistant_domain::altinn::instance::{
-    Create, DataElementSummary, InstanceRef, InstanceSummary, check_owner,
+    Create, DataElementSummary, InstanceRef, InstanceSummary,
 };
 use assistant_domain::altinn::owner::InstanceOwner;
 use assistant_domain::checklist::{StepId, StepState};
@@ -263,47 +262,6 @@ pub fn made_here(state: &AppState, profile: &str) -> Result<Vec<String>, AppErro
     Ok(made)
 }
 
-pub async fn run_bulk(
-    state: &AppState,
-    profile: &str,
-    rows: Vec<BulkRow>,
-    concurrency: usize,
-    control: &BulkControl,
-    progress: &(dyn Fn(BulkProgress) + Send + Sync),
-) -> Result<Vec<RowResult>, AppError> {
-    if !(1..=bulk::MAX_CONCURRENCY).contains(&concurrency) {
-        return Err(AppError::new(
-            ErrorKind::InvalidInput,
-            format!("Concurrency must be 1 to {}.", bulk::MAX_CONCURRENCY),
-        ));
-    }
-    with_app(state, profile, async |app, client| {
-        let metadata = client.metadata().await?;
-        for row in &rows {
-            check_owner(&metadata, &row.owner)
-                .map_err(|e| AppError::new(e.kind, format!("line {}: {}", row.line, e.message)))?;
-        }
-        let job = BulkJob {
-            app: app.app.clone(),
-            rows,
-            concurrency,
-        };
-        let results = bulk::run(client.transport, client.tokens, &job, control, progress).await;
-        for r in results.iter().filter(|r| r.instance_id.is_some()) {
-            remember(
-                state,
-                app,
-                "bulk",
-                r.instance_id.as_deref(),
-                InstanceOwner::parse(&r.owner).ok().map(|o| o.label()),
-                "created",
-            );
-        }
-        Ok(results)
-    })
-    .await
-}
-
 /// How the window asks to instantiate.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -382,124 +340,6 @@ impl CreateMode {
     }
 }
 
-#[derive(Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BulkSummary {
-    pub created: usize,
-    pub failed: usize,
-    pub unknown: usize,
-    pub results_file: String,
-    pub results: Vec<RowResult>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum BulkAction {
-    Pause,
-    Resume,
-    Cancel,
-}
-
-impl From<BulkAction> for bulk::RunState {
-    fn from(action: BulkAction) -> Self {
-        match action {
-            BulkAction::Pause => bulk::RunState::Paused,
-            BulkAction::Resume => bulk::RunState::Running,
-            BulkAction::Cancel => bulk::RunState::Cancelled,
-        }
-    }
-}
-
-/// Where the results go: the path asked for (refused if it exists, unless `overwrite`), or next
-/// to the CSV as `<name>.results.csv`, numbered so an earlier run's file is never replaced (it
-/// is what cleanup reads).
-pub fn results_path(
-    csv_path: &str,
-    asked: Option<String>,
-    overwrite: bool,
-) -> Result<PathBuf, AppError> {
-    if let Some(path) = asked.map(PathBuf::from) {
-        if path.exists() && !overwrite {
-            return Err(AppError::new(
-                ErrorKind::ConfirmationRequired,
-                format!("{} exists already; it was not overwritten.", path.display()),
-            )
-            .with_hint("Choose another results file, or confirm replacing it (--force)."));
-        }
-        return Ok(path);
-    }
-    let base = PathBuf::from(csv_path);
-    let first = base.with_extension("results.csv");
-    if !first.exists() {
-        return Ok(first);
-    }
-    (2..10_000)
-        .map(|n| base.with_extension(format!("results-{n}.csv")))
-        .find(|p| !p.exists())
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorKind::Storage,
-                "Too many results files next to the CSV; give --results.",
-            )
-        })
-}
-
-/// The window's bulk run: registered so Pause/Cancel reach it, and unregistered when it ends.
-/// A results file the save dialog chose may replace an existing one (the dialog asked).
-pub async fn bulk_in_window(
-    state: &AppState,
-    jobs: &BulkJobs,
-    request: crate::commands::instances::StartBulkRequest,
-    progress: &(dyn Fn(BulkProgress) + Send + Sync),
-) -> Result<BulkSummary, AppError> {
-    let control = BulkControl::default();
-    {
-        let mut current = jobs
-            .current
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if current
-            .as_ref()
-            .is_some_and(|c| c.get() != bulk::RunState::Cancelled)
-        {
-            return Err(AppError::new(
-                ErrorKind::AlreadyExists,
-                "A bulk run is already going; wait for it or cancel it first.",
-            ));
-        }
-        *current = Some(control.clone());
-    }
-    let results = results_path(&request.csv_path, request.results_path, true);
-    let outcome = match results {
-        Ok(path) => {
-            bulk_from_file(
-                state,
-                &request.profile,
-                &request.csv_path,
-                request.concurrency.unwrap_or(bulk::DEFAULT_CONCURRENCY),
-                path,
-                &control,
-                progress,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
-    *jobs
-        .current
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-    outcome
-}
-
-/// The bulk job the window runs (one at a time), so its buttons can pause and cancel it.
-#[derive(Debug, Default)]
-pub struct BulkJobs {
-    pub current: std::sync::Mutex<Option<BulkControl>>,
-}
-
 /// The instances to delete: the ids given plus, when asked, all made here; refused without
 /// consent (deleting cannot be undone).
 pub fn deletion_targets(
@@ -531,61 +371,6 @@ pub fn deletion_targets(
     ids.iter().map(|id| InstanceRef::parse(id)).collect()
 }
 
-/// Bulk from a CSV file; the results file is written where `results_path` chose. Ctrl-C or
-/// Cancel stops sending (in-flight rows finish), and the results file is still written.
-pub async fn bulk_from_file(
-    state: &AppState,
-    profile: &str,
-    csv_path: &str,
-    concurrency: usize,
-    results_file: PathBuf,
-    control: &BulkControl,
-    progress: &(dyn Fn(BulkProgress) + Send + Sync),
-) -> Result<BulkSummary, AppError> {
-    let text = std::fs::read_to_string(csv_path).map_err(|e| {
-        AppError::new(
-            ErrorKind::InvalidInput,
-            format!("Could not read {csv_path}: {e}"),
-        )
-    })?;
-    let rows = bulk::parse_csv(&text)?;
-    let results = run_bulk(state, profile, rows, concurrency, control, progress).await?;
-    let dir = assistant_domain::datadir::DataDir::new(
-        results_file.parent().map(PathBuf::from).unwrap_or_default(),
-    );
-    let name = results_file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "results.csv".into());
-    dir.write_text(&name, &bulk::results_csv(&results))?;
-    let count = |s| results.iter().filter(|r| r.status == s).count();
-    Ok(BulkSummary {
-        created: count(bulk::RowStatus::Created),
-        failed: count(bulk::RowStatus::Failed) + count(bulk::RowStatus::Skipped),
-        unknown: count(bulk::RowStatus::Unknown),
-        results_file: results_file.display().to_string(),
-        results,
-    })
-}
-
-pub fn steer(jobs: &BulkJobs, action: BulkAction) -> Result<(), AppError> {
-    match jobs
-        .current
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .as_ref()
-    {
-        Some(control) => {
-            control.set(action.into());
-            Ok(())
-        }
-        None => Err(AppError::new(
-            ErrorKind::NotFound,
-            "No bulk job is running.",
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,28 +390,5 @@ mod tests {
         entry("delete", "1/a", "app B failed (HTTP 503)");
         entry("delete", "1/b", "deleted");
         assert_eq!(made_here(&state, "p").expect("list"), ["1/a"]);
-    }
-
-    #[test]
-    fn an_earlier_results_file_is_never_replaced_without_being_asked() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let csv = tmp.path().join("owners.csv");
-        let csv = csv.display().to_string();
-        let first = results_path(&csv, None, false).expect("first");
-        assert!(first.ends_with("owners.results.csv"));
-        std::fs::write(&first, "x").expect("write");
-        assert!(
-            results_path(&csv, None, false)
-                .expect("second")
-                .ends_with("owners.results-2.csv")
-        );
-        let asked = Some(first.display().to_string());
-        assert_eq!(
-            results_path(&csv, asked.clone(), false)
-                .expect_err("exists")
-                .kind,
-            ErrorKind::ConfirmationRequired
-        );
-        assert_eq!(results_path(&csv, asked, true).expect("confirmed"), first);
     }
 }

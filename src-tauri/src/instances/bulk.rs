@@ -1,0 +1,373 @@
+//! Bulk instantiation for a profile, as the window and the CLI run it: the CSV read and checked
+//! against app B's metadata, the domain's runner with the results file as its journal (each row
+//! appended as it is sent and as it settles, with a history line for every instance made), and
+//! `--resume` of a run that was cut off.
+
+use std::path::{Path, PathBuf};
+
+use assistant_domain::altinn::bulk::{
+    self, Baseline, BulkControl, BulkJob, BulkProgress, BulkRow, Earlier, FileJournal, Journal,
+    RowResult, RowStatus,
+};
+use assistant_domain::altinn::instance::check_owner;
+use assistant_domain::altinn::owner::InstanceOwner;
+use assistant_domain::{AppError, ErrorKind};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{remember, with_app};
+use crate::AppState;
+use crate::flows::AppTarget;
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BulkSummary {
+    pub created: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub results_file: String,
+    pub results: Vec<RowResult>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BulkAction {
+    Pause,
+    Resume,
+    Cancel,
+}
+
+impl From<BulkAction> for bulk::RunState {
+    fn from(action: BulkAction) -> Self {
+        match action {
+            BulkAction::Pause => bulk::RunState::Paused,
+            BulkAction::Resume => bulk::RunState::Running,
+            BulkAction::Cancel => bulk::RunState::Cancelled,
+        }
+    }
+}
+
+/// Where a run's results go.
+#[derive(Debug, Clone)]
+pub enum ResultsFile {
+    /// A new file; an existing one is replaced only with `replace` (the person confirmed).
+    New { path: PathBuf, replace: bool },
+    /// The results file of an earlier run of the same CSV, to continue it.
+    Resume(PathBuf),
+}
+
+/// Where the results go: the path asked for (refused if it exists, unless `overwrite`), or next
+/// to the CSV as `<name>.results.csv`, numbered so an earlier run's file is never replaced (it
+/// is what cleanup and `--resume` read).
+pub fn results_path(
+    csv_path: &str,
+    asked: Option<String>,
+    overwrite: bool,
+) -> Result<ResultsFile, AppError> {
+    if let Some(path) = asked.map(PathBuf::from) {
+        if path.exists() && !overwrite {
+            return Err(AppError::new(
+                ErrorKind::ConfirmationRequired,
+                format!("{} exists already; it was not overwritten.", path.display()),
+            )
+            .with_hint("Choose another results file, confirm replacing it (--force), or continue that run (--resume)."));
+        }
+        return Ok(ResultsFile::New {
+            path,
+            replace: overwrite,
+        });
+    }
+    let base = PathBuf::from(csv_path);
+    let first = base.with_extension("results.csv");
+    let path = if first.exists() {
+        (2..10_000)
+            .map(|n| base.with_extension(format!("results-{n}.csv")))
+            .find(|p| !p.exists())
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorKind::Storage,
+                    "Too many results files next to the CSV; give --results.",
+                )
+            })?
+    } else {
+        first
+    };
+    Ok(ResultsFile::New {
+        path,
+        replace: false,
+    })
+}
+
+/// The window's bulk run: registered so Pause/Cancel reach it, and unregistered when it ends.
+/// A results file the save dialog chose may replace an existing one (the dialog asked).
+pub async fn bulk_in_window(
+    state: &AppState,
+    jobs: &BulkJobs,
+    request: crate::commands::instances::StartBulkRequest,
+    progress: &(dyn Fn(BulkProgress) + Send + Sync),
+) -> Result<BulkSummary, AppError> {
+    let control = BulkControl::default();
+    {
+        let mut current = jobs
+            .current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if current
+            .as_ref()
+            .is_some_and(|c| c.get() != bulk::RunState::Cancelled)
+        {
+            return Err(AppError::new(
+                ErrorKind::AlreadyExists,
+                "A bulk run is already going; wait for it or cancel it first.",
+            ));
+        }
+        *current = Some(control.clone());
+    }
+    let outcome = match results_path(&request.csv_path, request.results_path, true) {
+        Ok(results) => {
+            bulk_from_file(
+                state,
+                &request.profile,
+                &request.csv_path,
+                request.concurrency.unwrap_or(bulk::DEFAULT_CONCURRENCY),
+                results,
+                &control,
+                progress,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    *jobs
+        .current
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    outcome
+}
+
+/// The bulk job the window runs (one at a time), so its buttons can pause and cancel it.
+#[derive(Debug, Default)]
+pub struct BulkJobs {
+    pub current: std::sync::Mutex<Option<BulkControl>>,
+}
+
+pub fn steer(jobs: &BulkJobs, action: BulkAction) -> Result<(), AppError> {
+    match jobs
+        .current
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .as_ref()
+    {
+        Some(control) => {
+            control.set(action.into());
+            Ok(())
+        }
+        None => Err(AppError::new(
+            ErrorKind::NotFound,
+            "No bulk job is running.",
+        )),
+    }
+}
+
+/// Bulk from a CSV file. Ctrl-C or Cancel stops sending (in-flight rows finish); every row is in
+/// the results file as it goes, and the file is tidied (one line per CSV line) at the end.
+pub async fn bulk_from_file(
+    state: &AppState,
+    profile: &str,
+    csv_path: &str,
+    concurrency: usize,
+    results: ResultsFile,
+    control: &BulkControl,
+    progress: &(dyn Fn(BulkProgress) + Send + Sync),
+) -> Result<BulkSummary, AppError> {
+    if !(1..=bulk::MAX_CONCURRENCY).contains(&concurrency) {
+        return Err(AppError::new(
+            ErrorKind::InvalidInput,
+            format!("Concurrency must be 1 to {}.", bulk::MAX_CONCURRENCY),
+        ));
+    }
+    let text = std::fs::read_to_string(csv_path).map_err(|e| {
+        AppError::new(
+            ErrorKind::InvalidInput,
+            format!("Could not read {csv_path}: {e}"),
+        )
+    })?;
+    let rows = bulk::parse_csv(&text)?;
+    let (journal, earlier, new_file) = match results {
+        ResultsFile::New { path, replace } => (
+            FileJournal::create(&path, replace, control)?,
+            Earlier::default(),
+            true,
+        ),
+        ResultsFile::Resume(path) => {
+            let (journal, earlier) = FileJournal::resume(&path, control)?;
+            same_csv(&rows, &earlier, &path)?;
+            (journal, earlier, false)
+        }
+    };
+    let path = journal.path().to_path_buf();
+    let run = Run {
+        rows,
+        concurrency,
+        earlier,
+        control,
+        progress,
+        journal: &journal,
+    };
+    let ran = run_bulk(state, profile, run).await;
+    let results = match ran {
+        Ok(results) => results,
+        Err(e) => {
+            // Stopped before anything was sent (no app B, a bad owner): no file is left behind
+            // for a new run, and a resumed one keeps its journal as it was.
+            drop(journal);
+            if new_file {
+                let _ = std::fs::remove_file(&path);
+            }
+            return Err(e);
+        }
+    };
+    journal.finish(&results)?;
+    let count = |s| results.iter().filter(|r| r.status == s).count();
+    Ok(BulkSummary {
+        created: count(RowStatus::Created),
+        failed: count(RowStatus::Failed) + count(RowStatus::Skipped),
+        unknown: count(RowStatus::Unknown),
+        results_file: path.display().to_string(),
+        results,
+    })
+}
+
+/// An earlier run's file must be of this CSV: the same owner on every line it recorded.
+fn same_csv(rows: &[BulkRow], earlier: &Earlier, path: &Path) -> Result<(), AppError> {
+    for record in earlier.rows.values() {
+        let matches = rows
+            .iter()
+            .find(|r| r.line == record.line)
+            .is_some_and(|r| r.owner.as_input() == record.owner);
+        if !matches {
+            return Err(AppError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "{} is not the results of this CSV: its line {} is owner {}, which this CSV does not have on that line. Nothing was sent.",
+                    path.display(),
+                    record.line,
+                    record.owner
+                ),
+            )
+            .with_hint("Give the CSV that run was started with, or start a new run without --resume."));
+        }
+    }
+    Ok(())
+}
+
+/// What one run needs besides the profile.
+struct Run<'a> {
+    rows: Vec<BulkRow>,
+    concurrency: usize,
+    earlier: Earlier,
+    control: &'a BulkControl,
+    progress: &'a (dyn Fn(BulkProgress) + Send + Sync),
+    journal: &'a FileJournal,
+}
+
+async fn run_bulk(
+    state: &AppState,
+    profile: &str,
+    run: Run<'_>,
+) -> Result<Vec<RowResult>, AppError> {
+    with_app(state, profile, async |app, client| {
+        let metadata = client.metadata().await?;
+        for row in &run.rows {
+            check_owner(&metadata, &row.owner)
+                .map_err(|e| AppError::new(e.kind, format!("line {}: {}", row.line, e.message)))?;
+        }
+        let job = BulkJob {
+            app: app.app.clone(),
+            rows: run.rows,
+            concurrency: run.concurrency,
+            earlier: run.earlier,
+        };
+        let recorded = Recorded {
+            file: run.journal,
+            state,
+            app,
+        };
+        Ok(bulk::run(
+            client.transport,
+            client.tokens,
+            &job,
+            run.control,
+            run.progress,
+            &recorded,
+        )
+        .await)
+    })
+    .await
+}
+
+/// The results file, and a history line for each instance the moment it is made, so the
+/// checklist and cleanup know of it even if the run dies next.
+struct Recorded<'a> {
+    file: &'a FileJournal,
+    state: &'a AppState,
+    app: &'a AppTarget,
+}
+
+impl Journal for Recorded<'_> {
+    fn baseline(&self, baseline: &Baseline) {
+        self.file.baseline(baseline);
+    }
+
+    fn record(&self, row: &RowResult) {
+        self.file.record(row);
+        if row.status == RowStatus::Created {
+            remember(
+                self.state,
+                self.app,
+                "bulk",
+                row.instance_id.as_deref(),
+                InstanceOwner::parse(&row.owner).ok().map(|o| o.label()),
+                "created",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path_of(results: ResultsFile) -> PathBuf {
+        match results {
+            ResultsFile::New { path, .. } | ResultsFile::Resume(path) => path,
+        }
+    }
+
+    #[test]
+    fn an_earlier_results_file_is_never_replaced_without_being_asked() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let csv = tmp.path().join("owners.csv");
+        let csv = csv.display().to_string();
+        let first = path_of(results_path(&csv, None, false).expect("first"));
+        assert!(first.ends_with("owners.results.csv"));
+        std::fs::write(&first, "x").expect("write");
+        assert!(
+            path_of(results_path(&csv, None, false).expect("second"))
+                .ends_with("owners.results-2.csv")
+        );
+        let asked = Some(first.display().to_string());
+        assert_eq!(
+            results_path(&csv, asked.clone(), false)
+                .expect_err("exists")
+                .kind,
+            ErrorKind::ConfirmationRequired
+        );
+        assert!(matches!(
+            results_path(&csv, asked, true).expect("confirmed"),
+            ResultsFile::New { replace: true, .. }
+        ));
+    }
+}
