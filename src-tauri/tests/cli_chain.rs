@@ -204,3 +204,35 @@ fn token_with_resource_works_on_the_sandbox_and_the_grant_carries_it_as_an_array
         "the token is restricted to the audiences asked for"
     );
 }
+
+#[test]
+fn with_every_proxy_variable_pointing_at_a_dead_port_the_sandbox_chain_still_runs_direct() {
+    let cli = Cli::new();
+    sandbox_profile_with_key(&cli);
+    cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
+    // Port 9 (discard) on this machine: nothing listens, so any request sent to the proxy fails.
+    let dead = "http://127.0.0.1:9";
+    let out = cli
+        .command()
+        .args(["--json", "exchange", "--profile", "Rehearsal"])
+        .envs([
+            ("HTTP_PROXY", dead),
+            ("HTTPS_PROXY", dead),
+            ("ALL_PROXY", dead),
+            ("http_proxy", dead),
+            ("https_proxy", dead),
+            ("all_proxy", dead),
+        ])
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(report["altinn"].is_object(), "{report}");
+}

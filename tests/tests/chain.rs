@@ -443,6 +443,68 @@ async fn a_closed_port_is_a_connection_problem() {
     assert!(report.diagnosis.expect("d").fix.en.contains("proxy"));
 }
 
+/// A server on loopback that answers any request with `head` and then streams zeros for ever.
+async fn endless(head: &'static str) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let body = vec![b'0'; 64 * 1024];
+                let out = if head.contains("chunked") {
+                    [
+                        format!("{:x}\r\n", body.len()).into_bytes(),
+                        body,
+                        b"\r\n".to_vec(),
+                    ]
+                    .concat()
+                } else {
+                    body
+                };
+                while socket.write_all(&out).await.is_ok() {}
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn an_answer_larger_than_any_service_sends_is_refused_not_read_into_memory() {
+    let transport = ReqwestTransport::new(None).expect("client");
+    for head in [
+        // Says up front it is 100 MB.
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n",
+        // Does not say, and never ends.
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    ] {
+        let addr = endless(head).await;
+        let url = url::Url::parse(&format!(
+            "http://{addr}/.well-known/oauth-authorization-server"
+        ))
+        .expect("url");
+        let error = assistant_domain::http::Transport::send(
+            &transport,
+            assistant_domain::http::HttpRequest::get(url),
+        )
+        .await
+        .expect_err("refused");
+        assert!(
+            matches!(error, TransportError::TooLarge { limit, .. } if limit == assistant_domain::http::MAX_BODY),
+            "{error:?}"
+        );
+        let diagnosis = assistant_domain::diagnosis::for_transport(&error);
+        assert_eq!(diagnosis.code, "network_too_large");
+    }
+}
+
 /// DNS, TLS, proxy and timeout cannot be provoked on loopback without the real network; their
 /// diagnosis is checked from the transport errors they produce.
 #[test]

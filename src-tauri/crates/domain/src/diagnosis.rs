@@ -599,6 +599,19 @@ pub fn for_transport(error: &TransportError) -> Diagnosis {
             "Try again; if it persists, the server or a proxy is misbehaving.",
             "Prøv igjen; vedvarer det, er det feil hos tjeneren eller en proxy.",
         ),
+        TransportError::TooLarge { host, limit } => (
+            "network_too_large",
+            format!(
+                "{host} sent an answer larger than {} MiB; it was not read.",
+                limit / (1024 * 1024)
+            ),
+            format!(
+                "{host} sendte et svar større enn {} MiB; det ble ikke lest.",
+                limit / (1024 * 1024)
+            ),
+            "Check the address: no service this tool talks to sends that much.",
+            "Sjekk adressen: ingen tjeneste dette verktøyet snakker med sender så mye.",
+        ),
     };
     diagnosis(
         code,

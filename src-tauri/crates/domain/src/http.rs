@@ -21,6 +21,19 @@ pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
 pub const USER_AGENT: &str = concat!("maskinporten-assistant/", env!("CARGO_PKG_VERSION"));
 /// A PEM bundle of extra CA certificates, for organisations whose network inspects TLS.
 pub const CA_BUNDLE_ENV: &str = "MASKINPORTEN_ASSISTANT_CA_BUNDLE";
+/// The largest answer read. Every answer these services give is a few kilobytes (a receipt PDF a
+/// few hundred); a server sending more is broken or hostile, and must not fill the memory.
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// 127.0.0.0/8, ::1 or `localhost`: this machine (the sandbox, a local custom environment).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -119,6 +132,8 @@ pub enum TransportError {
     Proxy { detail: String },
     #[error("{host} closed the connection or sent something that is not HTTP: {detail}")]
     Protocol { host: String, detail: String },
+    #[error("{host} sent an answer larger than {limit} bytes; it was not read")]
+    TooLarge { host: String, limit: usize },
 }
 
 impl From<TransportError> for AppError {
@@ -140,6 +155,9 @@ impl From<TransportError> for AppError {
             TransportError::Protocol { .. } => {
                 "Try again; if it keeps happening the server is misbehaving."
             }
+            TransportError::TooLarge { .. } => {
+                "Check the address: no service this tool talks to sends that much."
+            }
         };
         AppError::new(ErrorKind::Network, error.to_string()).with_hint(hint)
     }
@@ -152,18 +170,26 @@ pub trait Transport: Send + Sync {
 /// The one reqwest client: explicit timeouts, a User-Agent, no redirects (a token endpoint that
 /// redirects is misconfigured, and following it could leak the assertion), the system proxy
 /// (HTTPS_PROXY/NO_PROXY and the platform's settings) and optional extra CA certificates.
+/// Loopback addresses never go through a proxy: the sandbox's assertions, tokens and the private
+/// key written to its vault would otherwise cross the network in clear text to the proxy (and an
+/// office proxy cannot reach this machine's 127.0.0.1 anyway).
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    /// The same, without any proxy, for loopback.
+    direct: reqwest::Client,
 }
 
 impl ReqwestTransport {
     pub fn new(ca_bundle: Option<PathBuf>) -> Result<Self, AppError> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(TOTAL_TIMEOUT)
-            .user_agent(USER_AGENT)
-            .redirect(reqwest::redirect::Policy::none());
+        let base = || {
+            reqwest::Client::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(TOTAL_TIMEOUT)
+                .user_agent(USER_AGENT)
+                .redirect(reqwest::redirect::Policy::none())
+        };
+        let mut builder = base();
         let bundle = ca_bundle.or_else(|| {
             std::env::var_os(CA_BUNDLE_ENV)
                 .filter(|v| !v.is_empty())
@@ -188,13 +214,18 @@ impl ReqwestTransport {
             }
             builder = builder.tls_certs_merge(certs);
         }
-        let client = builder.build().map_err(|e| {
-            AppError::new(
-                ErrorKind::Internal,
-                format!("the HTTP client could not be built: {e}"),
-            )
-        })?;
-        Ok(Self { client })
+        let built = |b: reqwest::ClientBuilder| {
+            b.build().map_err(|e| {
+                AppError::new(
+                    ErrorKind::Internal,
+                    format!("the HTTP client could not be built: {e}"),
+                )
+            })
+        };
+        Ok(Self {
+            client: built(builder)?,
+            direct: built(base().no_proxy())?,
+        })
     }
 }
 
@@ -204,11 +235,16 @@ impl Transport for ReqwestTransport {
             let host = request.url.host_str().unwrap_or_default().to_string();
             let method = reqwest::Method::from_bytes(request.method.as_bytes())
                 .unwrap_or(reqwest::Method::GET);
-            let mut builder = self.client.request(method, request.url.clone());
+            let client = if is_loopback(&request.url) {
+                &self.direct
+            } else {
+                &self.client
+            };
+            let mut builder = client.request(method, request.url.clone());
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
-            let response = builder
+            let mut response = builder
                 .body(request.body)
                 .send()
                 .await
@@ -224,11 +260,23 @@ impl Transport for ReqwestTransport {
                     )
                 })
                 .collect();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| classify(&host, &e))?
-                .to_vec();
+            let too_large = || TransportError::TooLarge {
+                host: host.clone(),
+                limit: MAX_BODY,
+            };
+            if response
+                .content_length()
+                .is_some_and(|n| n > MAX_BODY as u64)
+            {
+                return Err(too_large());
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| classify(&host, &e))? {
+                if body.len() + chunk.len() > MAX_BODY {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
             Ok(HttpResponse {
                 status,
                 headers,

@@ -235,7 +235,7 @@ pub fn check_url(
         Url::parse(value).map_err(|e| invalid(field, format!("\"{value}\" is not a URL ({e})")))?;
     match url.scheme() {
         "https" => Ok(url),
-        "http" if allow_loopback_http && is_loopback(&url) => Ok(url),
+        "http" if allow_loopback_http && crate::http::is_loopback(&url) => Ok(url),
         "http" => Err(invalid(
             field,
             format!(
@@ -285,15 +285,6 @@ pub fn check_azure_vault_url(value: &str) -> Result<Url, ProfileError> {
         Ok(url)
     } else {
         Err(refuse())
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
     }
 }
 

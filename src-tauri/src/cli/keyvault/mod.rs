@@ -203,15 +203,6 @@ fn signed_in_line(s: &SignInSummary) -> String {
     )
 }
 
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
 /// Azure CLI first outside the sandbox (unless told), else the device code, printed to stderr.
 async fn sign_in(
     state: &AppState,
@@ -219,7 +210,7 @@ async fn sign_in(
     challenge: &Challenge,
     c: &Common,
 ) -> Result<SignInSummary, AppError> {
-    if c.sandbox_identity.is_some() && !is_loopback(&challenge.authority) {
+    if c.sandbox_identity.is_some() && !assistant_domain::http::is_loopback(&challenge.authority) {
         return Err(AppError::new(
             ErrorKind::InvalidInput,
             "--sandbox-identity works only with the sandbox.",
