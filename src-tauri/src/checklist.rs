@@ -13,7 +13,7 @@ use assistant_domain::history::{self, HistoryEntry};
 use assistant_domain::keyvault::probe::ProbeReport;
 use assistant_domain::keyvault::verify::VerifyReport;
 use assistant_domain::keyvault::write::WriteReport;
-use assistant_domain::profile::Profile;
+use assistant_domain::profile::{Environment, Profile};
 use assistant_domain::report::{self, Lang};
 use assistant_domain::{AppError, ErrorKind, inventory};
 use serde::{Deserialize, Serialize};
@@ -73,6 +73,14 @@ pub fn get(state: &AppState, profile: &str) -> Result<Checklist, AppError> {
     let history = history::load(&state.dir)?;
     let mut list = checklist::build(&profile, key, &history.entries, state.clock.now());
     list.history_damaged = history.damaged;
+    if let Some(kid) = profile
+        .key_id
+        .as_deref()
+        .filter(|_| matches!(profile.environment, Environment::Test | Environment::Prod))
+        && crate::sandbox::key_used_in_sandbox(&state.dir, kid, &history.entries)?
+    {
+        list.warnings.push(checklist::sandbox_key_warning(kid));
+    }
     Ok(list)
 }
 

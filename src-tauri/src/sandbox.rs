@@ -19,6 +19,10 @@ pub const RUNNING_FILE: &str = "sandbox-running.json";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunningSandbox {
     pub pid: u32,
+    /// The run's secret (the file is the owner's only): other commands present it to the
+    /// sandbox's own routes, and to check that what answers on these ports is that run.
+    #[serde(default)]
+    pub secret: String,
     pub maskinporten: String,
     pub altinn_platform: String,
     pub apps: String,
@@ -30,6 +34,7 @@ pub fn announce_running(dir: &DataDir, sandbox: &Sandbox) -> Result<(), AppError
     let u = sandbox.urls();
     let running = RunningSandbox {
         pid: std::process::id(),
+        secret: sandbox.secret().to_owned(),
         maskinporten: u.maskinporten.clone(),
         altinn_platform: u.altinn_platform.clone(),
         apps: u.apps.clone(),
@@ -43,13 +48,38 @@ pub fn withdraw_running(dir: &DataDir) {
     let _ = std::fs::remove_file(dir.file(RUNNING_FILE));
 }
 
-/// A `sandbox serve` announced in the data folder that still accepts connections.
+/// A `sandbox serve` announced in the data folder that is still that run: something answering
+/// on its port is not enough (after a crash another program may have the port), it must accept
+/// the run's secret on `/_sandbox/ping`.
 pub fn running(dir: &DataDir) -> Option<RunningSandbox> {
     let found: RunningSandbox = dir.read_json(RUNNING_FILE).ok().flatten()?;
+    if found.secret.is_empty() {
+        return None;
+    }
     let url = url::Url::parse(&found.maskinporten).ok()?;
     let address = url.socket_addrs(|| None).ok()?.into_iter().next()?;
-    std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_millis(300)).ok()?;
-    Some(found)
+    is_that_run(address, &found.secret).then_some(found)
+}
+
+/// A plain HTTP/1.1 GET of `/_sandbox/ping` with the secret (no runtime needed): 200 or not.
+fn is_that_run(address: std::net::SocketAddr, secret: &str) -> bool {
+    use std::io::{Read, Write};
+    let wait = std::time::Duration::from_millis(500);
+    let Ok(mut stream) = std::net::TcpStream::connect_timeout(&address, wait) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(wait));
+    let _ = stream.set_write_timeout(Some(wait));
+    let request = format!(
+        "GET /_sandbox/ping HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{}: {secret}\r\nConnection: close\r\n\r\n",
+        address.port(),
+        assistant_sandbox::SECRET_HEADER
+    );
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut status = [0u8; 12];
+    stream.read_exact(&mut status).is_ok() && status.ends_with(b" 200")
 }
 
 fn endpoints_of(running: &RunningSandbox) -> Result<Endpoints, AppError> {
@@ -82,7 +112,8 @@ pub async fn push_to_running(
         serde_json::json!({ "scopes": registration.scopes })
             .to_string()
             .into_bytes(),
-    );
+    )
+    .header(assistant_sandbox::SECRET_HEADER, running.secret.clone());
     put.method = "PUT";
     let jwks = HttpRequest::post(
         client
@@ -92,7 +123,8 @@ pub async fn push_to_running(
         serde_json::json!({ "keys": registration.keys })
             .to_string()
             .into_bytes(),
-    );
+    )
+    .header(assistant_sandbox::SECRET_HEADER, running.secret.clone());
     for request in [put, jwks] {
         let response = transport.send(request).await?;
         if !(200..300).contains(&response.status) {
@@ -129,6 +161,35 @@ fn load(dir: &DataDir) -> Result<Vec<Registration>, AppError> {
         .read_json::<Registry>(REGISTRY_FILE)?
         .map(|r| r.registrations)
         .unwrap_or_default())
+}
+
+/// Whether a key has been in the sandbox: registered on one of its clients, or written to its
+/// vault by a sandbox profile (the history says which profile did what with which key).
+pub fn key_used_in_sandbox(
+    dir: &DataDir,
+    kid: &str,
+    history: &[assistant_domain::history::HistoryEntry],
+) -> Result<bool, AppError> {
+    let registered = load(dir)?
+        .iter()
+        .flat_map(|r| &r.keys)
+        .any(|k| k["kid"] == kid);
+    if registered {
+        return Ok(true);
+    }
+    let sandbox_profiles: Vec<String> = inventory::list_profiles(dir)?
+        .into_iter()
+        .filter(|p| {
+            matches!(
+                p.environment,
+                assistant_domain::profile::Environment::Sandbox
+            )
+        })
+        .map(|p| p.name)
+        .collect();
+    Ok(history
+        .iter()
+        .any(|e| e.kid.as_deref() == Some(kid) && sandbox_profiles.contains(&e.profile)))
 }
 
 /// The profile's client, or the sandbox's default one.

@@ -261,3 +261,55 @@ fn every_step_is_proven_by_its_action_and_the_report_holds_no_secret() {
     );
     assert!(!everything.contains("PRIVATE KEY"));
 }
+
+#[test]
+fn a_test_profile_using_a_key_that_was_in_the_sandbox_is_warned_and_a_fresh_one_is_not() {
+    let cli = Cli::new();
+    cli.json(&["profile", "create", "Rehearsal"]);
+    let rehearsed = cli.json(&["key", "generate", "--profile", "Rehearsal"])["kid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
+    let fresh = cli.json(&["key", "generate"])["kid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let test_profile = |name: &str, kid: &str| {
+        cli.json(&[
+            "profile",
+            "create",
+            name,
+            "--env",
+            "test",
+            "--org",
+            "312345676",
+            "--key",
+            kid,
+        ]);
+        cli.json(&["checklist", "--profile", name])
+    };
+    let warned = test_profile("Test with the sandbox key", &rehearsed);
+    let warnings = warned["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{warned}");
+    assert!(
+        warnings[0]["en"]
+            .as_str()
+            .is_some_and(|w| w.contains(&rehearsed) && w.contains("sandbox"))
+            && warnings[0]["nb"]
+                .as_str()
+                .is_some_and(|w| w.contains("sandkassen")),
+        "{warned}"
+    );
+    let printed = cli.run(&["checklist", "--profile", "Test with the sandbox key"]);
+    assert!(
+        text(&printed.stdout).contains("⚠ Key"),
+        "{}",
+        text(&printed.stdout)
+    );
+    let clean = test_profile("Test with its own key", &fresh);
+    assert_eq!(clean["warnings"], serde_json::json!([]), "{clean}");
+    // The sandbox profile itself is not warned about its own key.
+    let sandbox = cli.json(&["checklist", "--profile", "Rehearsal"]);
+    assert_eq!(sandbox["warnings"], serde_json::json!([]));
+}

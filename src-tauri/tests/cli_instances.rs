@@ -390,6 +390,7 @@ fn sandbox_log(s: &Served) -> Vec<serde_json::Value> {
                 .build()
                 .expect("client")
                 .get(url)
+                .header("x-sandbox-secret", s.cli.sandbox_secret())
                 .send()
                 .await
                 .expect("log")

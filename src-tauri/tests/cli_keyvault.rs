@@ -173,6 +173,7 @@ fn with_sandbox_serve_the_whole_step_runs_across_commands_and_leaves_no_secret_a
             .build()
             .unwrap()
             .get(url)
+            .header("x-sandbox-secret", cli.sandbox_secret())
             .send()
             .await
             .unwrap()

@@ -180,9 +180,16 @@ impl Harness {
         .expect("sandbox starts");
         let control = sandbox.control();
         let _ = control.register_key(defaults::CLIENT_ID, test_key(0).public_jwk());
+        // Carries the run's secret, as the tool does for the sandbox's own routes.
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            assistant_sandbox::SECRET_HEADER,
+            sandbox.secret().parse().expect("header value"),
+        );
         let http = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
             .build()
             .expect("HTTP client");
         Harness {

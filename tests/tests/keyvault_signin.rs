@@ -69,7 +69,11 @@ async fn a_device_code_sign_in_waits_while_pending_slows_down_when_told_and_yiel
     .unwrap();
     assert_eq!(
         pending.prompt.verification_uri,
-        format!("{}/devicelogin", flow.h.sandbox.urls().entra)
+        format!(
+            "{}/devicelogin?s={}",
+            flow.h.sandbox.urls().entra,
+            flow.h.sandbox.secret()
+        )
     );
     assert_eq!(pending.prompt.user_code.len(), 9, "{:?}", pending.prompt);
     let (control, code) = (flow.h.control.clone(), pending.prompt.user_code.clone());

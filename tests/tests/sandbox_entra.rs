@@ -26,7 +26,11 @@ async fn a_device_code_is_pending_then_slow_down_then_approved_then_spent() {
     assert_eq!(code["interval"], 5);
     assert_eq!(
         code["verification_uri"],
-        json!(format!("{}/devicelogin", h.sandbox.urls().entra))
+        json!(format!(
+            "{}/devicelogin?s={}",
+            h.sandbox.urls().entra,
+            h.sandbox.secret()
+        ))
     );
     assert!(
         code["message"]
@@ -169,5 +173,96 @@ async fn the_device_login_page_lets_a_person_approve_a_code() {
         again.status(),
         StatusCode::BAD_REQUEST,
         "the code is no longer pending"
+    );
+}
+
+#[tokio::test]
+async fn the_sandboxs_own_routes_need_the_runs_secret_and_every_route_its_own_host() {
+    let h = Harness::start().await;
+    let bare = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let urls = h.sandbox.urls();
+    let protected = [
+        format!("{}_sandbox/log", urls.maskinporten),
+        format!("{}_sandbox/ping", urls.maskinporten),
+        format!("{}api/v1/clients", urls.maskinporten),
+        format!("{}/devicelogin", urls.entra),
+    ];
+    for url in &protected {
+        let without = bare.get(url).send().await.unwrap();
+        assert_eq!(without.status(), StatusCode::UNAUTHORIZED, "{url}");
+        let wrong = bare
+            .get(url)
+            .header(assistant_sandbox::SECRET_HEADER, "0".repeat(64))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "{url}");
+        let with = bare
+            .get(url)
+            .header(assistant_sandbox::SECRET_HEADER, h.sandbox.secret())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(with.status(), StatusCode::OK, "{url}");
+        let in_query = bare
+            .get(format!("{url}?s={}", h.sandbox.secret()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(in_query.status(), StatusCode::OK, "{url}");
+    }
+    // Approving a code without the secret does nothing: the flow stays pending.
+    let code = vault_device_code(&h).await;
+    let form = [
+        ("user_code", code["user_code"].as_str().unwrap()),
+        ("identity", "a11ce000-0000-4000-8000-000000000001"),
+        ("decision", "approve"),
+    ];
+    let forged = bare
+        .post(format!("{}/devicelogin", urls.entra))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let (status, _) = poll(&h, code["device_code"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "still pending");
+    // A page whose own domain was pointed at 127.0.0.1 (DNS rebinding) is refused everywhere,
+    // protocol routes included, even with the secret.
+    for url in [
+        format!(
+            "{}.well-known/oauth-authorization-server",
+            urls.maskinporten
+        ),
+        format!("{}_sandbox/log", urls.maskinporten),
+    ] {
+        let rebound = h
+            .http
+            .get(&url)
+            .header(reqwest::header::HOST, "evil.example:80")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rebound.status(), StatusCode::FORBIDDEN, "{url}");
+    }
+    let by_name = bare
+        .get(
+            format!(
+                "{}.well-known/oauth-authorization-server",
+                urls.maskinporten
+            )
+            .replace("127.0.0.1", "localhost"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        by_name.status(),
+        StatusCode::OK,
+        "localhost is this machine too"
     );
 }

@@ -52,6 +52,7 @@
         steps, next, key: key ? keyWatch(key) : null,
         complete: steps.every((s) => ["done", "verified", "not_needed"].includes(s.state)),
         historyDamaged: seed.historyDamaged ?? 0,
+        warnings: seed.warnings ?? [],
       };
     }
 

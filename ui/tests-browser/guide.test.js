@@ -180,6 +180,16 @@ test("history lines that could not be read are counted under the activity log, i
   await context.close();
 });
 
+test("a warning about the profile's key is shown above the checklist in the window's language", async () => {
+  const warnings = [{ en: "Key k-1 has also been used in the sandbox.", nb: "Nøkkel k-1 er også brukt i sandkassen." }];
+  for (const [locale, words] of [["en-GB", /also been used in the sandbox/], ["nb-NO", /også brukt i sandkassen/]]) {
+    const { page, context } = await h.open({ seed: { ...ready, warnings }, locale });
+    await page.waitForSelector(".guide-warning");
+    assert.match(await page.textContent(".guide-warning"), words);
+    await context.close();
+  }
+});
+
 test("the checklist works from the keyboard alone", async () => {
   const { page, context } = await h.open({ seed: ready });
   await page.waitForSelector("#guide-summary");

@@ -76,6 +76,9 @@ fn render(list: &Checklist) -> String {
                 .unwrap_or_default())
             .unwrap_or_else(|| "not found yet".into())
     )];
+    for warning in &list.warnings {
+        lines.push(format!("⚠ {}", warning.en));
+    }
     for (i, step) in list.steps.iter().enumerate() {
         let mut line = format!(
             "{:>2}. {:<3} {:<42} {}",

@@ -121,8 +121,9 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
                     serde_json::to_string(&body).unwrap_or_default()
                 } else {
                     format!(
-                        "Sandbox running (Ctrl-C stops it):\n  Maskinporten   {}\n  Altinn         {}\n  Apps (app B)   {}/{app_id}/\n  Key Vault      {}\n  Entra ID       {}\n  Request log    {}_sandbox/log\nClient id {client}. Other commands with a sandbox profile use this sandbox while it runs.",
-                        urls.maskinporten, urls.altinn_platform, urls.apps, urls.key_vault, urls.entra, urls.maskinporten
+                        "Sandbox running (Ctrl-C stops it):\n  Maskinporten   {}\n  Altinn         {}\n  Apps (app B)   {}/{app_id}/\n  Key Vault      {}\n  Entra ID       {}\n  Request log    {}_sandbox/log (with the X-Sandbox-Secret header: the \"secret\" in {})\nClient id {client}. Other commands with a sandbox profile use this sandbox while it runs.",
+                        urls.maskinporten, urls.altinn_platform, urls.apps, urls.key_vault, urls.entra, urls.maskinporten,
+                        state.dir.file(crate::sandbox::RUNNING_FILE).display()
                     )
                 };
                 super::output::to_stdout(&printed);

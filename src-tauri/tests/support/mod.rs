@@ -35,6 +35,17 @@ impl Cli {
         command
     }
 
+    /// The secret of the `sandbox serve` running on this data folder (from the file it keeps
+    /// there for the tool's other commands).
+    pub fn sandbox_secret(&self) -> String {
+        let running: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(self.data.path().join("sandbox-running.json"))
+                .expect("sandbox-running.json"),
+        )
+        .expect("json");
+        running["secret"].as_str().expect("secret").to_string()
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.command().args(args).output().expect("binary runs")
     }

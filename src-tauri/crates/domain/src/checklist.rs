@@ -217,12 +217,28 @@ pub struct Checklist {
     pub complete: bool,
     /// History lines that could not be read (skipped; the file is left as it is).
     pub history_damaged: usize,
+    /// What the person should know before going on (e.g. a sandbox key on a real profile).
+    pub warnings: Vec<Localized>,
 }
 
 impl Checklist {
     pub fn step(&self, id: StepId) -> &StepStatus {
         // `build` always yields all of STEPS, in order.
         &self.steps[STEPS.iter().position(|s| *s == id).unwrap_or_default()]
+    }
+}
+
+/// For a test or production profile whose key has been in the sandbox: registered on a sandbox
+/// client or written to its vault, which run on this machine without Azure's or Digdir's
+/// protections (another user of the machine could have read it from a sandbox left running).
+pub fn sandbox_key_warning(kid: &str) -> Localized {
+    Localized {
+        en: format!(
+            "Key {kid} has also been used in the sandbox (registered on a sandbox client or written to the sandbox's vault), which runs on this machine without Azure's protections. For test and production, use a key that has never been in the sandbox."
+        ),
+        nb: format!(
+            "Nøkkel {kid} er også brukt i sandkassen (registrert på en sandkasseklient eller skrevet til sandkassens hvelv), som kjører på denne maskinen uten Azures beskyttelse. Bruk en nøkkel som aldri har vært i sandkassen for test og produksjon."
+        ),
     }
 }
 
@@ -393,6 +409,7 @@ pub fn build(
         app_folder,
         complete: steps.iter().all(|s| s.state.is_settled()),
         history_damaged: 0,
+        warnings: Vec::new(),
         steps,
         next,
         key: key.map(|k| key_watch(k, now)),

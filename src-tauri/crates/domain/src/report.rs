@@ -175,6 +175,13 @@ pub fn render(
         )
     );
 
+    for warning in &checklist.warnings {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">⚠ {}</p>",
+            escape(lang.text(warning))
+        );
+    }
     out.push_str(&format!(
         "<h2>{}</h2><table><tbody>",
         lang.pick("Profile", "Profil")

@@ -129,6 +129,11 @@ pub struct SandboxUrls {
     pub entra: String,
 }
 
+/// The header that carries a run's secret (see [`Sandbox::secret`]).
+pub const SECRET_HEADER: &str = "x-sandbox-secret";
+/// The query parameter that may carry it instead (the device-login page opened in a browser).
+pub const SECRET_QUERY: &str = "s";
+
 /// A running sandbox. Drop it or call [`Sandbox::shutdown`] to stop every service.
 #[derive(Debug)]
 pub struct Sandbox {
@@ -154,6 +159,7 @@ impl Sandbox {
                 service,
                 listener,
                 format!("http://{}:{port}", host(config.bind)),
+                port,
             ));
         }
         let base = |service: Service| listeners[service.index()].2.clone();
@@ -168,7 +174,7 @@ impl Sandbox {
         let (stop, stopped) = watch::channel(false);
         let tasks = listeners
             .into_iter()
-            .map(|(service, listener, _)| {
+            .map(|(service, listener, _, port)| {
                 let router = match service {
                     Service::Maskinporten => maskinporten::router(state.clone()),
                     Service::AltinnPlatform => altinn::router(state.clone()),
@@ -176,7 +182,13 @@ impl Sandbox {
                     Service::KeyVault => keyvault::router(state.clone()),
                     Service::Entra => entra::router(state.clone()),
                 };
-                serve::spawn(service, listener, router, state.clone(), stopped.clone())
+                serve::spawn(
+                    service,
+                    (listener, port),
+                    router,
+                    state.clone(),
+                    stopped.clone(),
+                )
             })
             .collect();
         Ok(Sandbox { state, stop, tasks })
@@ -185,6 +197,15 @@ impl Sandbox {
     /// Base URLs of the services.
     pub fn urls(&self) -> &SandboxUrls {
         &self.state.urls
+    }
+
+    /// This run's secret. The routes no real service has (`/_sandbox/…`), the device-login page
+    /// (which signs in as a seeded identity, the vault's admin among them) and the self-service
+    /// API (which has no authentication here) answer 401 without it, in the
+    /// [`SECRET_HEADER`] header or the [`SECRET_QUERY`] parameter. Every service also answers
+    /// 403 to a `Host` other than its own loopback address (DNS rebinding).
+    pub fn secret(&self) -> &str {
+        &self.state.secret
     }
 
     /// A handle to steer the running sandbox: clients, keys, device codes, faults, clock, log.

@@ -39,7 +39,7 @@ const MAX_BODY: usize = 64 * 1024 * 1024;
 
 pub(crate) fn spawn(
     service: Service,
-    listener: TcpListener,
+    (listener, port): (TcpListener, u16),
     router: Router,
     state: Arc<State>,
     mut stop: watch::Receiver<bool>,
@@ -56,7 +56,7 @@ pub(crate) fn spawn(
             };
             let (router, state) = (router.clone(), state.clone());
             let handler = hyper::service::service_fn(move |request: Request<Incoming>| {
-                handle(service, router.clone(), state.clone(), request)
+                guarded(service, port, router.clone(), state.clone(), request)
             });
             connections.spawn(async move {
                 let _ = hyper::server::conn::http1::Builder::new()
@@ -67,6 +67,84 @@ pub(crate) fn spawn(
         }
         connections.abort_all();
     })
+}
+
+/// Routes no real service has, or that stand in for a person's sign-in: they take the run's
+/// secret. `/_sandbox/…` (the log, the ping), the device-login page that approves as a seeded
+/// identity, and the self-service API, which has no authentication here.
+fn needs_secret(service: Service, path: &str) -> bool {
+    path.starts_with("/_sandbox/")
+        || (service == Service::Entra && path.starts_with("/devicelogin"))
+        || (service == Service::Maskinporten && path.starts_with("/api/v1/clients"))
+}
+
+/// Compares without stopping at the first difference, so timing does not tell how much matched.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn presented_secret(request: &Request<Incoming>) -> Option<String> {
+    if let Some(value) = request.headers().get(crate::SECRET_HEADER) {
+        return value.to_str().ok().map(str::to_owned);
+    }
+    url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == crate::SECRET_QUERY)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// Only this machine's own names for this port: a page whose domain was re-pointed at
+/// 127.0.0.1 (DNS rebinding) sends its own domain in `Host`.
+fn host_allowed(request: &Request<Incoming>, port: u16) -> bool {
+    let Some(host) = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    else {
+        return false;
+    };
+    let host = host.to_ascii_lowercase();
+    ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|name| host == format!("{name}:{port}"))
+}
+
+async fn guarded(
+    service: Service,
+    port: u16,
+    router: Router,
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, DroppedOnPurpose> {
+    let refuse = |status: StatusCode, text: &str| {
+        let mut response = Response::new(Body::from(text.to_owned()));
+        *response.status_mut() = status;
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        response
+    };
+    if !host_allowed(&request, port) {
+        return Ok(refuse(
+            StatusCode::FORBIDDEN,
+            "This sandbox answers only to its own loopback address.",
+        ));
+    }
+    let path = request.uri().path();
+    if needs_secret(service, path) {
+        let ok =
+            presented_secret(&request).is_some_and(|s| same(s.as_bytes(), state.secret.as_bytes()));
+        if !ok {
+            return Ok(refuse(
+                StatusCode::UNAUTHORIZED,
+                "This route of the sandbox needs the run's secret (the X-Sandbox-Secret header; Maskinporten Assistant keeps it in sandbox-running.json in its data folder).",
+            ));
+        }
+        if path == "/_sandbox/ping" {
+            return Ok(refuse(StatusCode::OK, "ok"));
+        }
+    }
+    handle(service, router, state, request).await
 }
 
 async fn handle(

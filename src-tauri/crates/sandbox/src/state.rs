@@ -22,6 +22,9 @@ pub(crate) struct State {
     pub log: RequestLog,
     pub keys: Arc<ServiceKeys>,
     pub urls: SandboxUrls,
+    /// This run's secret: the sandbox's own routes and the device-login approval need it, so
+    /// another user of this machine (or a web page in its browser) cannot use them.
+    pub secret: String,
     world: Mutex<World>,
 }
 
@@ -86,6 +89,11 @@ impl State {
             log: RequestLog::default(),
             keys,
             urls,
+            secret: {
+                use rand::Rng;
+                let bytes: [u8; 32] = rand::thread_rng().r#gen();
+                bytes.iter().map(|b| format!("{b:02x}")).collect()
+            },
             world: Mutex::new(World {
                 orgs: seed.orgs,
                 delegations: seed.delegations,

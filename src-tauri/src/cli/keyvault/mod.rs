@@ -295,7 +295,14 @@ async fn approve(
         .append_pair("identity", &object_id)
         .append_pair("decision", "approve")
         .finish();
-    let request = HttpRequest::post(page, "application/x-www-form-urlencoded", form.into_bytes());
+    // The page takes the run's secret, which `sandbox serve` left in the data folder.
+    let secret = crate::sandbox::running(&state.dir)
+        .map(|r| r.secret)
+        .ok_or_else(|| {
+            unknown("no running `sandbox serve` was found in this data folder".into())
+        })?;
+    let request = HttpRequest::post(page, "application/x-www-form-urlencoded", form.into_bytes())
+        .header(assistant_sandbox::SECRET_HEADER, secret);
     let response = state.transport()?.send(request).await?;
     if response.status == 200 {
         Ok(())

@@ -205,7 +205,14 @@ async fn devicecode(
     let device_code: String = (0..64)
         .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
         .collect();
-    let verification_uri = format!("{}/devicelogin", state.urls.entra);
+    // The page approves as a seeded identity, so it takes this run's secret (see `serve`): the
+    // address given to the app carries it, as only the person who started the flow sees it.
+    let verification_uri = format!(
+        "{}/devicelogin?{}={}",
+        state.urls.entra,
+        crate::SECRET_QUERY,
+        state.secret
+    );
     world.device_codes.codes.push(DeviceCode {
         device_code: device_code.clone(),
         user_code: user_code.clone(),

@@ -89,7 +89,7 @@ fn form_page(state: &State, error: Option<&str>) -> String {
         .map(|e| format!("<p id=\"error\" role=\"alert\">{}</p>", escape_html(e)))
         .unwrap_or_default();
     layout(&format!(
-        "{error}<form method=\"post\" action=\"/devicelogin\">\
+        "{error}<form method=\"post\">\
          <p><label for=\"user_code\">Code</label> <input id=\"user_code\" name=\"user_code\" autocomplete=\"off\" required></p>\
          <fieldset><legend>Sign in as</legend>{options}</fieldset>\
          <p><button name=\"decision\" value=\"approve\">Sign in</button> <button name=\"decision\" value=\"deny\">Deny</button></p></form>"
