@@ -54,7 +54,9 @@ fn in_the_built_in_sandbox_login_prints_the_code_a_missing_role_fails_and_a_writ
     );
     let prompt = text(&out.stderr);
     assert!(
-        prompt.contains("/devicelogin and enter the code") && prompt.contains("approved as"),
+        prompt.contains("/devicelogin?s=")
+            && prompt.contains(" and enter the code ")
+            && prompt.contains("approved as"),
         "{prompt}"
     );
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
