@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use assistant_domain::appconfig::{self, AppConfigReport, CheckAppConfigRequest, ConfigPath};
 use assistant_domain::chain::ChainReport;
 use assistant_domain::checklist::{self, Checklist, StepId, StepState, proofs};
-use assistant_domain::datadir::DataDir;
+use assistant_domain::datadir::{self, DataDir, Existing};
 use assistant_domain::history::{self, HistoryEntry};
 use assistant_domain::keyvault::probe::ProbeReport;
 use assistant_domain::keyvault::verify::VerifyReport;
@@ -173,26 +173,36 @@ pub fn vault_verified(state: &AppState, profile: &str, report: &VerifyReport) {
     );
 }
 
-/// Writes the report: to `path` when given (the save dialog has asked about replacing it), else
-/// as a new file under the data folder's `reports`, never over an older one.
-pub fn save_report(state: &AppState, request: &ReportRequest) -> Result<SavedReport, AppError> {
+/// Writes the report: to `path` when given (replacing a file there only with `existing` =
+/// Replace: the save dialog or `--force` asked), else as a new file under the data folder's
+/// `reports`, never over an older one.
+pub fn save_report(
+    state: &AppState,
+    request: &ReportRequest,
+    existing: Existing,
+) -> Result<SavedReport, AppError> {
     let profile = inventory::show_profile(&state.dir, &request.profile)?;
     let list = get(state, &profile.name)?;
     let lines = history::load(&state.dir)?.entries;
     let now = state.clock.now();
     let html = report::render(Lang::parse(&request.lang), &profile, &list, &lines, now);
-    let target = match &request.path {
-        Some(path) => PathBuf::from(path),
-        None => new_report_path(&state.dir, &profile.name, now)?,
+    let (target, existing) = match &request.path {
+        Some(path) => (PathBuf::from(path), existing),
+        None => {
+            let path = new_report_path(&state.dir, &profile.name, now)?;
+            if let Some(folder) = path.parent() {
+                DataDir::new(folder).ensure_root()?;
+            }
+            (path, Existing::Keep)
+        }
     };
-    let (Some(folder), Some(name)) = (target.parent(), target.file_name().and_then(|n| n.to_str()))
-    else {
+    if target.file_name().is_none() {
         return Err(AppError::new(
             ErrorKind::InvalidInput,
             format!("{} is not a file path.", target.display()),
         ));
-    };
-    DataDir::new(folder).write_text(name, &html)?;
+    }
+    datadir::save(&target, html.as_bytes(), existing)?;
     history::append(
         &state.dir,
         &HistoryEntry::new(

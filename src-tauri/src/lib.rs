@@ -62,6 +62,9 @@ fn run(args: cli::Cli) -> ExitCode {
         Ok(dir) => dir,
         Err(error) => return cli::output::fail(args.json, &error.into()),
     };
+    // Profiles, history, reports and bulk results (national identity numbers) are the person's
+    // own: a folder left open by an older version is closed up.
+    dir.tighten();
     match args.command {
         Some(command) => cli::run(command, args.json, AppState::new(dir)),
         None => run_window(AppState::new(dir)),

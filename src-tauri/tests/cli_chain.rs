@@ -236,3 +236,83 @@ fn with_every_proxy_variable_pointing_at_a_dead_port_the_sandbox_chain_still_run
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(report["altinn"].is_object(), "{report}");
 }
+
+/// Every folder under `root` 0700 and every file 0600, listed where not.
+#[cfg(unix)]
+fn open_to_others(root: &std::path::Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let mode = std::fs::metadata(&folder)
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777;
+        if mode != 0o700 {
+            found.push(format!("{} {mode:o}", folder.display()));
+        }
+        for entry in std::fs::read_dir(&folder).expect("list").flatten() {
+            let meta = entry.metadata().expect("meta");
+            if meta.is_dir() {
+                folders.push(entry.path());
+            } else if meta.permissions().mode() & 0o777 != 0o600 {
+                found.push(format!(
+                    "{} {:o}",
+                    entry.path().display(),
+                    meta.permissions().mode() & 0o777
+                ));
+            }
+        }
+    }
+    found
+}
+
+#[cfg(unix)]
+#[test]
+fn after_a_whole_run_the_data_folder_is_the_owners_only() {
+    let cli = Cli::new();
+    // A folder as an older version left it: readable by everyone.
+    std::fs::set_permissions(
+        cli.data.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    sandbox_profile_with_key(&cli);
+    cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
+    cli.json(&["exchange", "--profile", "Rehearsal"]);
+    cli.json(&["checklist", "--profile", "Rehearsal"]);
+    cli.json(&["report", "--profile", "Rehearsal"]);
+    let out = cli.data.path().join("export");
+    std::fs::create_dir(&out).expect("dir");
+    cli.json(&[
+        "report",
+        "--profile",
+        "Rehearsal",
+        "--out",
+        &out.join("r.html").display().to_string(),
+    ]);
+    let files: Vec<_> = std::fs::read_dir(cli.data.path())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        files.len() >= 4,
+        "profiles, keys, history, sandbox…: {files:?}"
+    );
+    // The folder made for the copy is the test's own (0700 set here, as a person's would be theirs).
+    std::fs::set_permissions(&out, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .expect("chmod");
+    let open = open_to_others(cli.data.path());
+    assert!(open.is_empty(), "{open:#?}");
+    // A report asked for over an existing file is refused without --force, and the file kept.
+    let again = cli.json_error(&[
+        "report",
+        "--profile",
+        "Rehearsal",
+        "--out",
+        &out.join("r.html").display().to_string(),
+    ]);
+    assert_eq!(again["kind"], "confirmation_required", "{again}");
+}

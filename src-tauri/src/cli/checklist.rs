@@ -156,16 +156,11 @@ pub fn run(args: ChecklistArgs, state: &AppState) -> Result<Output, AppError> {
 }
 
 pub fn report(args: ReportArgs, state: &AppState) -> Result<Output, AppError> {
-    if let Some(out) = &args.out
-        && out.exists()
-        && !args.force
-    {
-        return Err(AppError::new(
-            assistant_domain::ErrorKind::ConfirmationRequired,
-            format!("{} exists already; it was not overwritten.", out.display()),
-        )
-        .with_hint("Choose another file, or repeat with --force to replace it."));
-    }
+    let existing = if args.force {
+        assistant_domain::datadir::Existing::Replace
+    } else {
+        assistant_domain::datadir::Existing::Keep
+    };
     let saved = checklist::save_report(
         state,
         &ReportRequest {
@@ -173,6 +168,7 @@ pub fn report(args: ReportArgs, state: &AppState) -> Result<Output, AppError> {
             lang: args.lang,
             path: args.out.map(|p| p.display().to_string()),
         },
+        existing,
     )?;
     let text = format!(
         "Report saved to {}\nIt holds no key, assertion or token; share it with your team.",

@@ -3,6 +3,7 @@
 
 use assistant_domain::AppError;
 use assistant_domain::checklist::Checklist;
+use assistant_domain::datadir::Existing;
 use assistant_domain::history::HistoryEntry;
 use tauri::State;
 
@@ -44,5 +45,6 @@ pub async fn save_report(
     request: ReportRequest,
 ) -> Result<SavedReport, AppError> {
     let state = state.inner().clone();
-    blocking(move || checklist::save_report(&state, &request)).await
+    // A path comes from the save dialog, which has asked about replacing a file there.
+    blocking(move || checklist::save_report(&state, &request, Existing::Replace)).await
 }

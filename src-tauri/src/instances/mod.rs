@@ -13,6 +13,7 @@ use assistant_domain::altinn::instance::{
 };
 use assistant_domain::altinn::owner::InstanceOwner;
 use assistant_domain::checklist::{StepId, StepState};
+use assistant_domain::datadir::{self, DataDirError, Existing};
 use assistant_domain::history::HistoryEntry;
 use assistant_domain::{AppError, ErrorKind};
 use serde::{Deserialize, Serialize};
@@ -175,20 +176,17 @@ pub async fn save_receipt(
     path: PathBuf,
     overwrite: bool,
 ) -> Result<(DataElementSummary, PathBuf, usize), AppError> {
-    if path.exists() && !overwrite {
-        return Err(AppError::new(
-            ErrorKind::ConfirmationRequired,
-            format!("{} exists already; it was not overwritten.", path.display()),
-        )
-        .with_hint("Choose another file, or confirm replacing it."));
+    let existing = if overwrite {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    };
+    // Asked before the download, so nothing is fetched for a file that will not be written.
+    if existing == Existing::Keep && std::fs::symlink_metadata(&path).is_ok() {
+        return Err(DataDirError::Exists { path }.into());
     }
     let (element, pdf) = with_app(state, profile, async |_, c| c.receipt(id).await).await?;
-    std::fs::write(&path, &pdf).map_err(|e| {
-        AppError::new(
-            ErrorKind::Storage,
-            format!("Could not write {}: {e}", path.display()),
-        )
-    })?;
+    datadir::save(&path, &pdf, existing)?;
     Ok((element, path, pdf.len()))
 }
 

@@ -52,6 +52,8 @@ pub enum DataDirError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path} exists already; it was not overwritten")]
+    Exists { path: PathBuf },
     #[error(
         "the data folder {path} is being changed by another Maskinporten Assistant ({holder}) and was not free after {seconds} s; nothing was changed"
     )]
@@ -71,6 +73,10 @@ impl From<DataDirError> for AppError {
             }
             DataDirError::Read { .. } | DataDirError::Write { .. } => {
                 "Check that the folder exists and that you may write to it."
+            }
+            DataDirError::Exists { .. } => {
+                return AppError::new(ErrorKind::ConfirmationRequired, format!("{error}."))
+                    .with_hint("Choose another file, or confirm replacing it (--force).");
             }
             DataDirError::Busy { .. } => {
                 "Wait for the other window or command to finish (or close it), then try again."
@@ -154,20 +160,26 @@ impl DataDir {
             path: path.clone(),
             source,
         };
-        fs::create_dir_all(&self.root).map_err(write_err)?;
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(write_err)?;
+        self.ensure_root()?;
+        let file = owner_only(
+            fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .read(true)
+                .write(true),
+        )
+        .open(&path)
+        .map_err(write_err)?;
         let deadline = Instant::now() + self.lock_wait;
         loop {
             match file.try_lock() {
                 Ok(()) => {
                     // Best effort: only the message of someone who waits in vain depends on it.
-                    let _ = fs::write(self.file(HOLDER_FILE), holder());
+                    let _ = save(
+                        &self.file(HOLDER_FILE),
+                        holder().as_bytes(),
+                        Existing::Replace,
+                    );
                     return Ok(file);
                 }
                 // A file system without locks (some network shares): as before locks existed.
@@ -248,22 +260,150 @@ impl DataDir {
     }
 
     fn write_bytes(&self, name: &str, body: &[u8]) -> Result<(), DataDirError> {
-        let path = self.file(name);
-        let write_err = |source| DataDirError::Write {
-            path: path.clone(),
-            source,
-        };
-        fs::create_dir_all(&self.root).map_err(write_err)?;
-        // A unique temp name: the window and the CLI may write at the same time.
-        let tmp = self.file(&format!(
-            ".{name}.{}.{}.tmp",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        ));
-        let mut file = fs::File::create(&tmp).map_err(write_err)?;
-        file.write_all(body).map_err(write_err)?;
-        file.sync_all().map_err(write_err)?;
-        fs::rename(&tmp, &path).map_err(write_err)
+        self.ensure_root()?;
+        save(&self.file(name), body, Existing::Replace)
+    }
+
+    /// Creates the folder, for its owner only (0700 on Unix).
+    pub fn ensure_root(&self) -> Result<(), DataDirError> {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder
+            .create(&self.root)
+            .map_err(|source| DataDirError::Write {
+                path: self.root.clone(),
+                source,
+            })
+    }
+
+    /// Closes up a folder made before the tool set modes: the folder 0700, its own files and
+    /// saved reports 0600. Only a folder that is this tool's (it holds `profiles.json`, `keys.json`
+    /// or `.lock`) and only the files it knows by name are touched: a `--data-dir` given by
+    /// mistake (a home folder) is left as it is. Best effort.
+    pub fn tighten(&self) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            const OURS: [&str; 8] = [
+                "profiles.json",
+                "keys.json",
+                "history.jsonl",
+                "sandbox.json",
+                "sandbox-running.json",
+                "known-vaults.json",
+                LOCK_FILE,
+                HOLDER_FILE,
+            ];
+            let private = |path: &Path, mode: u32| {
+                // Never through a symlink: only what is really there.
+                if fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink()) {
+                    let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+                }
+            };
+            if !OURS[..2]
+                .iter()
+                .chain([&LOCK_FILE])
+                .any(|name| self.file(name).is_file())
+            {
+                return;
+            }
+            private(&self.root, 0o700);
+            for name in OURS {
+                private(&self.file(name), 0o600);
+            }
+            let reports = self.file("reports");
+            private(&reports, 0o700);
+            for entry in fs::read_dir(&reports).into_iter().flatten().flatten() {
+                if entry.file_name().to_string_lossy().ends_with(".html") {
+                    private(&entry.path(), 0o600);
+                }
+            }
+        }
+    }
+}
+
+/// What a save does about a file already at its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Leave it, and fail with [`DataDirError::Exists`].
+    Keep,
+    /// Put the new file in its place (the person confirmed).
+    Replace,
+}
+
+/// Saves `body` at `path` whole or not at all (a temp file beside it, synced, then moved into
+/// place), readable by the owner only (0600 on Unix). A symlink at `path` is never written
+/// through: `Replace` puts the new file where the link was (rename), `Keep` fails if anything
+/// is there (a hard link, which never replaces). The folder must exist.
+pub fn save(path: &Path, body: &[u8], existing: Existing) -> Result<(), DataDirError> {
+    let write_err = |source| DataDirError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| write_err(std::io::ErrorKind::InvalidInput.into()))?;
+    // A unique temp name: the window and the CLI may write at the same time.
+    let tmp = path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let written = owner_only(fs::OpenOptions::new().write(true).create_new(true))
+        .open(&tmp)
+        .and_then(|mut file| {
+            file.write_all(body)?;
+            file.sync_all()
+        });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(write_err(e));
+    }
+    let placed = match existing {
+        Existing::Replace => fs::rename(&tmp, path),
+        Existing::Keep => match fs::hard_link(&tmp, path) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = fs::remove_file(&tmp);
+                return Err(DataDirError::Exists {
+                    path: path.to_path_buf(),
+                });
+            }
+            // A file system without hard links (FAT on a USB stick): create-new on the path
+            // itself, which also refuses anything already there, a symlink included.
+            Err(_) => owner_only(fs::OpenOptions::new().write(true).create_new(true))
+                .open(path)
+                .and_then(|mut file| {
+                    let filled = file.write_all(body).and_then(|()| file.sync_all());
+                    if filled.is_err() {
+                        // Ours, and half written: gone rather than left looking whole.
+                        let _ = fs::remove_file(path);
+                    }
+                    filled
+                }),
+            Ok(()) => Ok(()),
+        },
+    };
+    if existing == Existing::Keep {
+        let _ = fs::remove_file(&tmp);
+    }
+    match placed {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = fs::remove_file(&tmp);
+            Err(DataDirError::Exists {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(write_err(e))
+        }
     }
 }
 
@@ -365,5 +505,94 @@ mod tests {
         holder.join().expect("holder").expect("first change");
         waiter.join().expect("waiter").expect("second change");
         assert_eq!(dir.read_json::<u32>("n.json").expect("read"), Some(11));
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::symlink_metadata(path)
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_save_never_writes_through_a_symlink_nor_over_a_file_unless_told_and_is_the_owners_only() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let elsewhere = tmp.path().join("elsewhere.txt");
+        fs::write(&elsewhere, "precious").expect("seed");
+        let link = tmp.path().join("report.html");
+        std::os::unix::fs::symlink(&elsewhere, &link).expect("symlink");
+        let dangling = tmp.path().join("receipt.pdf");
+        std::os::unix::fs::symlink(tmp.path().join("nowhere"), &dangling).expect("symlink");
+        for path in [&link, &dangling, &elsewhere] {
+            let refused = save(path, b"new", Existing::Keep).expect_err("something is there");
+            assert!(matches!(refused, DataDirError::Exists { .. }), "{refused}");
+        }
+        assert!(
+            !tmp.path().join("nowhere").exists(),
+            "not created through the dangling link"
+        );
+        assert_eq!(fs::read_to_string(&elsewhere).expect("read"), "precious");
+        // Replacing puts a file where the link was; what it pointed at is untouched.
+        save(&link, b"new", Existing::Replace).expect("replace");
+        assert!(
+            !fs::symlink_metadata(&link)
+                .expect("meta")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&link).expect("read"), "new");
+        assert_eq!(fs::read_to_string(&elsewhere).expect("read"), "precious");
+        let fresh = tmp.path().join("public.jwk");
+        save(&fresh, b"{}", Existing::Keep).expect("new file");
+        assert_eq!((mode(&link), mode(&fresh)), (0o600, 0o600));
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .expect("list")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "no temp file left behind: {left:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_old_open_data_folder_is_closed_up_and_a_folder_that_is_not_ours_is_left_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let ours = DataDir::new(tmp.path().join("ours"));
+        fs::create_dir_all(ours.file("reports")).expect("dirs");
+        for name in [
+            "profiles.json",
+            "history.jsonl",
+            "reports/report-a.html",
+            "notes.txt",
+        ] {
+            fs::write(ours.file(name), "x").expect("seed");
+            fs::set_permissions(ours.file(name), fs::Permissions::from_mode(0o644)).expect("chmod");
+        }
+        fs::set_permissions(ours.root(), fs::Permissions::from_mode(0o755)).expect("chmod");
+        ours.tighten();
+        assert_eq!(mode(ours.root()), 0o700);
+        assert_eq!(mode(&ours.file("profiles.json")), 0o600);
+        assert_eq!(mode(&ours.file("history.jsonl")), 0o600);
+        assert_eq!(mode(&ours.file("reports/report-a.html")), 0o600);
+        assert_eq!(
+            mode(&ours.file("notes.txt")),
+            0o644,
+            "not a file the tool knows"
+        );
+        let home = DataDir::new(tmp.path().join("home"));
+        fs::create_dir_all(home.root()).expect("dir");
+        fs::write(home.file("history.jsonl"), "x").expect("seed");
+        fs::set_permissions(home.root(), fs::Permissions::from_mode(0o755)).expect("chmod");
+        home.tighten();
+        assert_eq!(
+            mode(home.root()),
+            0o755,
+            "no profiles.json, keys.json or .lock: not ours"
+        );
     }
 }

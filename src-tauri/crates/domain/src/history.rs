@@ -93,15 +93,17 @@ pub fn append(dir: &DataDir, entry: &HistoryEntry) -> Result<(), DataDirError> {
         path: path.clone(),
         source,
     };
-    std::fs::create_dir_all(dir.root()).map_err(write)?;
+    dir.ensure_root()?;
     let mut line = serde_json::to_string(entry).map_err(|e| write(e.into()))?;
     line.push('\n');
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .read(true)
-        .open(&path)
-        .map_err(write)?;
+    let mut file = crate::datadir::owner_only(
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true),
+    )
+    .open(&path)
+    .map_err(write)?;
     // A process killed halfway through its line left no newline: start on a line of our own,
     // so only that line is damaged, not this one too.
     if ends_unfinished(&mut file).map_err(write)? {

@@ -498,19 +498,12 @@ pub fn save_public_key(
         },
     )?;
     let path = PathBuf::from(&request.path);
-    if path.exists() && !overwrite {
-        return Err(AppError::new(
-            ErrorKind::ConfirmationRequired,
-            format!("{} exists already; it was not overwritten.", path.display()),
-        )
-        .with_hint("Choose another file name, or confirm overwriting it."));
-    }
-    std::fs::write(&path, export.content).map_err(|e| {
-        AppError::new(
-            ErrorKind::Storage,
-            format!("Could not write {}: {e}", path.display()),
-        )
-    })?;
+    let existing = if overwrite {
+        crate::datadir::Existing::Replace
+    } else {
+        crate::datadir::Existing::Keep
+    };
+    crate::datadir::save(&path, export.content.as_bytes(), existing)?;
     Ok(path)
 }
 
