@@ -46,7 +46,10 @@ echo "ok: bindings match the Rust types"
 step "UI: browser tests (headless Chromium, backend mocked)"
 (cd ui && npm run --silent test:browser)
 
-step "Supply chain: cargo deny"
+step "Supply chain: cargo deny (advisories always checked: live or the shipped snapshot)"
 bash scripts/deny.sh
+
+step "Supply chain: npm advisories"
+bash scripts/npm-audit.sh
 
 step "All checks passed"
