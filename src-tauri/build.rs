@@ -2,6 +2,7 @@
 
 const COMMANDS: &[&str] = &[
     "get_app_info",
+    "choose_path",
     "check_app_config",
     "list_profiles",
     "save_profile",

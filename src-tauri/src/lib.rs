@@ -6,6 +6,7 @@ mod cli;
 mod clipboard;
 mod commands;
 mod flows;
+mod grants;
 mod instances;
 mod keyvault;
 mod sandbox;
@@ -72,14 +73,18 @@ fn run(args: cli::Cli) -> ExitCode {
 }
 
 fn run_window(state: AppState) -> ExitCode {
+    use tauri::Manager;
     let result = tauri::Builder::default()
+        // Rust opens the dialogs (commands::dialogs); the page has no dialog permission.
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
         .manage(instances::bulk::BulkJobs::default())
+        .manage(grants::PathGrants::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::get_app_info,
+            commands::dialogs::choose_path,
             commands::appconfig::check_app_config,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
@@ -116,7 +121,17 @@ fn run_window(state: AppState) -> ExitCode {
             commands::checklist::list_activity,
             commands::checklist::save_report,
         ])
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(|handle, event| {
+                if let tauri::RunEvent::Exit = event {
+                    let state = handle.state::<AppState>();
+                    state
+                        .copied
+                        .clear_on_exit(&clipboard::SystemClipboard(handle));
+                }
+            });
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -23,6 +23,8 @@ pub struct AppState {
     pub last_tokens: Arc<Mutex<Option<Tokens>>>,
     /// The Azure sign-in for Key Vault: memory only, never sent to the UI.
     pub vault: Arc<crate::keyvault::VaultLogin>,
+    /// The last token copied to the clipboard, cleared from there when the window closes.
+    pub copied: Arc<crate::clipboard::CopiedSecret>,
     transport: Arc<OnceLock<ReqwestTransport>>,
 }
 
@@ -45,6 +47,7 @@ impl AppState {
             sandbox: Arc::default(),
             last_tokens: Arc::default(),
             vault: Arc::default(),
+            copied: Arc::default(),
             transport: Arc::default(),
         }
     }

@@ -425,3 +425,72 @@ fn twenty_processes_at_once_keep_all_twenty_profiles_and_all_twenty_keys() {
         cli.json(&["key", "encoded-jwk", kid, "--print-secret"]);
     }
 }
+
+/// A password-protected key as OpenSSL writes it: without a terminal the error says how to give
+/// the password; `--password-stdin` opens it in memory; nothing unprotected lands on disk, and
+/// the password is in no file and no output.
+#[test]
+fn a_password_protected_key_is_imported_with_the_password_from_standard_input() {
+    let cli = Cli::new();
+    let key_file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/domain/tests/fixtures/encrypted-keys/pbkdf2-aes256.pem");
+    let key_file = key_file.to_str().expect("utf-8 path");
+    let password = "Fjord-2026 æøå";
+
+    let asked = cli.json_error(&["key", "import", key_file]);
+    assert_eq!(asked["kind"], "password_required", "{asked}");
+    assert!(
+        asked["hint"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--password-stdin"),
+        "{asked}"
+    );
+
+    let wrong = cli.run_with_stdin(
+        &["--json", "key", "import", key_file, "--password-stdin"],
+        "Fjord-2025\n",
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    let wrong: serde_json::Value = serde_json::from_slice(&wrong.stdout).expect("json");
+    assert_eq!(wrong["error"]["kind"], "password_required");
+    assert!(
+        wrong["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("does not open")
+    );
+
+    let both = cli.run_with_stdin(
+        &["--json", "key", "import", "-", "--password-stdin"],
+        password,
+    );
+    assert_eq!(both.status.code(), Some(1), "stdin cannot carry both");
+
+    let out = cli.run_with_stdin(
+        &[
+            "--json",
+            "key",
+            "import",
+            key_file,
+            "--password-stdin",
+            "--kid",
+            "from-openssl",
+        ],
+        &format!("{password}\r\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let listed = cli.json(&["key", "list"]);
+    assert_eq!(listed[0]["kid"], "from-openssl");
+    assert_eq!(listed[0]["bits"], 2048);
+    let written = all_text_under(cli.data.path());
+    assert!(
+        !written.contains(password) && !written.contains("PRIVATE KEY"),
+        "no password and no key text in the data folder"
+    );
+}

@@ -359,3 +359,101 @@ async fn a_person_walks_the_whole_checklist_to_an_instance_of_app_b() {
     app.screenshot("guide-12-done-nb.png").await;
     app.close().await;
 }
+
+/// A page that misbehaves (a bug, or script injected through a rendered answer) still reaches
+/// no file the person did not pick in a dialog, opens no dialog and no page of its own choosing,
+/// and has no core API beyond calling the app's commands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_reaches_no_file_it_was_not_given_and_no_page_but_the_official_ones() {
+    let app = Desktop::open().await;
+    app.wait_text("#app-version", |t| !t.is_empty()).await;
+    let outside = tempfile::tempdir().expect("tmp");
+    let planted = outside.path().join("planted.pem");
+    let secret_file = outside.path().join("id_rsa");
+    std::fs::write(&secret_file, "-----BEGIN PRIVATE KEY-----\n").expect("seed");
+    let not_picked = |answer: Result<serde_json::Value, serde_json::Value>| {
+        let err = answer.expect_err("refused");
+        assert_eq!(err["kind"], "invalid_input", "{err}");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("not chosen in this window's file dialog"),
+            "{err}"
+        );
+    };
+
+    let kid = app.cli.json(&["key", "generate"])["kid"]
+        .as_str()
+        .expect("kid")
+        .to_string();
+    // Writes: a public key, a report, a receipt, a bulk results file.
+    not_picked(
+        app.invoke(
+            "save_public_key",
+            serde_json::json!({ "request": { "kid": kid, "format": "pem", "path": planted } }),
+        )
+        .await,
+    );
+    not_picked(
+        app.invoke(
+            "save_report",
+            serde_json::json!({ "request": { "profile": "x", "lang": "en", "path": planted } }),
+        )
+        .await,
+    );
+    assert!(!planted.exists(), "nothing was written");
+    // Reads: a key to import, a data file, a bulk CSV.
+    not_picked(
+        app.invoke(
+            "import_key",
+            serde_json::json!({ "request": { "source": { "kind": "file", "path": secret_file }, "kid": null, "profile": null } }),
+        )
+        .await,
+    );
+    not_picked(
+        app.invoke(
+            "start_bulk",
+            serde_json::json!({ "request": { "profile": "x", "csvPath": secret_file, "concurrency": 1, "resultsPath": null }, "onProgress": "__CHANNEL__:1" }),
+        )
+        .await,
+    );
+    assert_eq!(
+        app.cli.json(&["key", "list"]).as_array().map(Vec::len),
+        Some(1)
+    );
+
+    // The plugins' and core's own commands that were not granted.
+    for (command, args) in [
+        ("plugin:dialog|open", serde_json::json!({ "options": {} })),
+        (
+            "plugin:opener|open_url",
+            serde_json::json!({ "url": "https://sjolvbetjening.samarbeid.digdir.no.evil.example/" }),
+        ),
+        (
+            "plugin:opener|open_path",
+            serde_json::json!({ "path": secret_file }),
+        ),
+        (
+            "plugin:event|listen",
+            serde_json::json!({ "event": "x", "target": { "kind": "Any" }, "handler": 1 }),
+        ),
+        (
+            "plugin:window|close",
+            serde_json::json!({ "label": "main" }),
+        ),
+    ] {
+        let err = app
+            .invoke(command, args)
+            .await
+            .expect_err(&format!("{command} is refused"));
+        assert!(
+            err.as_str()
+                .unwrap_or_default()
+                .to_lowercase()
+                .contains("not allowed"),
+            "{command}: {err}"
+        );
+    }
+    app.close().await;
+}

@@ -99,7 +99,7 @@ async fn the_read_back_catches_every_way_the_vault_can_differ_from_the_keychain(
         problems(&report.client_id)
     );
 
-    put_key(keychain.clone()).await; // plain JSON, not base64 at all
+    put_key(keychain.to_string()).await; // plain JSON, not base64 at all
     let report = flow.verify(&session).await;
     assert!(!report.key.ok);
 }
@@ -201,7 +201,7 @@ async fn after_the_whole_step_no_token_or_key_material_is_in_files_reports_error
             .unwrap()
             .unwrap();
         secrets.push(
-            jwk::encoded_jwk(&PrivateJwk::new(private.clone()))
+            jwk::encoded_jwk(&PrivateJwk::new(private.to_string()))
                 .expose_secret()
                 .to_string(),
         );

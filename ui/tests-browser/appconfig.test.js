@@ -46,8 +46,8 @@ test("findings are listed by severity with file:line, message and fix, and the s
   const { page, calls, context } = await h.open({ hash: "#/appconfig", seed });
   await chooseFolder(page, "#choose-app-folder", "/home/tester/repos/app-a");
   await page.waitForSelector("code#app-folder-path");
-  const [dialog] = await calls("plugin:dialog|open");
-  assert.equal(dialog.args.options.directory, true, "a folder, not a file");
+  const [dialog] = await calls("choose_path");
+  assert.deepEqual(dialog.args.request, { kind: "folder" }, "a folder, not a file");
   await chooseFolder(page, "#choose-app-b-folder", "/home/tester/repos/app-b");
   await page.waitForSelector("#app-b-folder-path");
   assert.match(await page.textContent("#config-profile"), /Cross-checked with profile “Test”/);

@@ -267,8 +267,13 @@
     },
     export_public_key: ({ request }) => exportKey(request),
     save_public_key: ({ request }) => request.path,
-    import_key: ({ request: { source, kid, profile } }) => {
+    import_key: ({ request: { source, kid, profile, password } }) => {
       const text = source.kind === "text" ? source.text : "";
+      // Like Rust: an encrypted PKCS#8 key needs its password (fake: "right horse").
+      if (text.includes("ENCRYPTED PRIVATE KEY") || source.path?.endsWith(".enc.pem")) {
+        if (password === undefined) throw appError("password_required", "the key is password-protected (ENCRYPTED PRIVATE KEY): its password is needed", "Enter the key's password.");
+        if (password !== "right horse") throw appError("password_required", "the password does not open this key", "Check the password and try again.");
+      }
       if (source.kind === "text" && !/BEGIN|"kty"|^[A-Za-z0-9+/=]{40,}$/.test(text.trim())) {
         throw appError("invalid_input", "This is not a private key.", "Paste a private JWK, a base64 EncodedJwk or a PEM private key.");
       }
@@ -397,8 +402,7 @@
       fake.clipboard = text;
       return null;
     },
-    "plugin:dialog|save": () => fake.savePath,
-    "plugin:dialog|open": () => fake.openPath,
+    choose_path: ({ request }) => (request.kind === "save" ? fake.savePath : fake.openPath),
   };
 
   // fake-keyvault.js and fake-appconfig.js run first and leave a function each here; every one

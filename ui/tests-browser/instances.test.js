@@ -203,15 +203,15 @@ test("create with data files sends a file per chosen data type, picked with the 
   await page.evaluate(() => (window.__fake.openPath = "/home/tester/data/skjema.json"));
   await page.click("#file-choose-0");
   await page.waitForFunction(() => document.querySelector("#file-name-0").textContent === "skjema.json");
-  const [dialog] = await calls("plugin:dialog|open");
-  assert.deepEqual(dialog.args.options.filters, [{ name: "Data", extensions: ["xml", "json"] }], "filtered to the data type's content types");
+  const [dialog] = await calls("choose_path");
+  assert.deepEqual(dialog.args.request, { kind: "open", name: "Data", extensions: ["xml", "json"] }, "filtered to the data type's content types");
 
   await page.click("#add-file-row");
   await page.selectOption("#file-type-1", "attachment");
   await page.evaluate(() => (window.__fake.openPath = "/home/tester/data/vedlegg.pdf"));
   await page.click("#file-choose-1");
   await page.waitForFunction(() => document.querySelector("#file-name-1").textContent === "vedlegg.pdf");
-  assert.deepEqual((await calls("plugin:dialog|open"))[1].args.options.filters, [{ name: "Data", extensions: ["pdf"] }]);
+  assert.deepEqual((await calls("choose_path"))[1].args.request, { kind: "open", name: "Data", extensions: ["pdf"] });
 
   await page.click("#create-instance");
   await page.waitForSelector('#instance-result[data-state="task"]');
@@ -260,9 +260,8 @@ test("follow-up: update data, move on, then save the receipt where the save dial
   await page.evaluate(() => (window.__fake.savePath = "/home/tester/Kvitteringer/min-kvittering.pdf"));
   await page.keyboard.press("Enter");
   await page.waitForSelector("#receipt-saved");
-  const [dialog] = await calls("plugin:dialog|save");
-  assert.equal(dialog.args.options.defaultPath, `kvittering-${guid}.pdf`);
-  assert.deepEqual(dialog.args.options.filters, [{ name: "PDF", extensions: ["pdf"] }]);
+  const [dialog] = (await calls("choose_path")).filter((c) => c.args.request.kind === "save");
+  assert.deepEqual(dialog.args.request, { kind: "save", defaultName: `kvittering-${guid}.pdf`, extension: "pdf" });
   assert.deepEqual((await calls("save_receipt")).map((c) => c.args), [{ request: { profile: "Sandkasse", id, path: "/home/tester/Kvitteringer/min-kvittering.pdf" } }]);
   assert.match(await page.textContent("#receipt-saved"), /Receipt saved to.*\/home\/tester\/Kvitteringer\/min-kvittering\.pdf/s);
   assert.deepEqual(await flow(page), { created: "done", task: "done", ended: "done", receipt: "done" });
@@ -283,7 +282,7 @@ test("cancelling the save dialog saves nothing, and a failed follow-up shows the
   await page.waitForSelector('#instance-result[data-state="ended"]');
   await page.evaluate(() => (window.__fake.savePath = null));
   await page.click("#save-receipt");
-  await page.waitForFunction(() => window.__fake.calls.some((c) => c.cmd === "plugin:dialog|save"));
+  await page.waitForFunction(() => window.__fake.calls.some((c) => c.cmd === "choose_path" && c.args.request.kind === "save"));
   assert.deepEqual(await calls("save_receipt"), []);
   await context.close();
 });
@@ -380,7 +379,7 @@ test("bulk: live progress from the channel, pause and resume through steer_bulk,
   await page.evaluate(() => (window.__fake.openPath = "/home/tester/testdata/eiere.csv"));
   await page.click("#choose-csv");
   await page.waitForFunction(() => document.querySelector("#bulk-csv-name").textContent === "eiere.csv");
-  assert.deepEqual((await calls("plugin:dialog|open"))[0].args.options.filters, [{ name: "CSV", extensions: ["csv"] }]);
+  assert.deepEqual((await calls("choose_path"))[0].args.request, { kind: "open", name: "CSV", extensions: ["csv"] });
   await page.click("#start-bulk");
   assert.match(await page.textContent("#bulk-concurrency-error"), /whole number from 1 to 32/);
   assert.equal(await focused(page), "bulk-concurrency");

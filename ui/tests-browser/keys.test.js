@@ -76,8 +76,8 @@ test("the public key is exported in the chosen format, copied with a visible con
 
   await page.click("#save-public-key");
   await page.waitForFunction(() => window.__fake.calls.some((c) => c.cmd === "save_public_key"));
-  const [dialog] = await calls("plugin:dialog|save");
-  assert.equal(dialog.args.options.defaultPath, "skatt-2025.public.pem");
+  const [dialog] = await calls("choose_path");
+  assert.deepEqual(dialog.args.request, { kind: "save", defaultName: "skatt-2025.public.pem", extension: "pem" });
   const [saved] = await calls("save_public_key");
   assert.deepEqual(saved.args.request, { kid: "skatt-2025", format: "pem", path: "/home/tester/Documents/public-key.pem" });
   await page.waitForFunction(() => document.querySelector("#status").textContent.includes("/home/tester/Documents/public-key.pem"));
@@ -140,6 +140,35 @@ test("import shows the backend's message and hint, and empties the pasted text a
   assert.deepEqual(last.args.request.source.kind, "text");
   assert.equal(last.args.request.kid, "my-imported");
   assert.equal(last.args.request.profile, "Demo");
+  await context.close();
+});
+
+test("a password-protected key asks for its password, keeps the key off the screen, and tries again on a wrong one", async () => {
+  const { page, calls, context } = await h.open({ hash: "#/keys", seed });
+  await page.fill("#import-key-text", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkq...\n-----END ENCRYPTED PRIVATE KEY-----");
+  await page.click("#import-key");
+  await page.waitForSelector("#import-password");
+  assert.equal(await page.inputValue("#import-key-text"), "", "the pasted key left the screen");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "import-password", "the password field has the focus");
+  assert.equal(await page.getAttribute("#import-password", "type"), "password");
+  assert.equal(await page.isDisabled("#import-key"), true, "nothing to send without a password");
+
+  await page.fill("#import-password", "wrong horse");
+  await page.click("#import-key");
+  await page.waitForSelector("#import-form .error-note >> text=does not open this key");
+  assert.equal(await page.inputValue("#import-password"), "", "a sent password is emptied at once");
+
+  await page.fill("#import-password", "right horse");
+  await page.click("#import-key");
+  await page.waitForSelector('#keys-table tr.highlight[data-kid^="imported-"]');
+  assert.equal(await page.$("#import-password"), null, "the password step is over");
+  const sent = await calls("import_key");
+  assert.deepEqual(
+    sent.map((c) => c.args.request.password),
+    [undefined, "wrong horse", "right horse"],
+    "no password first; then each try with the same pasted key",
+  );
+  assert.ok(sent.every((c) => c.args.request.source.text.includes("ENCRYPTED PRIVATE KEY")));
   await context.close();
 });
 

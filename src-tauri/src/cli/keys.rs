@@ -1,6 +1,6 @@
 //! `key …`: generate, list, public, import, delete, encoded-jwk.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use assistant_domain::inventory::{
@@ -9,6 +9,7 @@ use assistant_domain::inventory::{
 };
 use assistant_domain::{AppError, ErrorKind};
 use clap::{Subcommand, ValueEnum};
+use zeroize::Zeroizing;
 
 use super::output::{Output, confirm_on_terminal};
 use crate::AppState;
@@ -47,6 +48,10 @@ pub enum KeyCommand {
         kid: Option<String>,
         #[arg(long)]
         profile: Option<String>,
+        /// For a password-protected key: read the password from the first line of standard
+        /// input (without it, a terminal is asked). It is used in memory only.
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// Delete a key from the keychain (asks first; `--yes` in scripts).
     Delete {
@@ -165,29 +170,58 @@ pub fn run(command: KeyCommand, json: bool, state: &AppState) -> Result<Output, 
             let text = export.content.trim_end().to_string();
             Output::new(&export, text)
         }
-        KeyCommand::Import { file, kid, profile } => {
+        KeyCommand::Import {
+            file,
+            kid,
+            profile,
+            password_stdin,
+        } => {
+            let stdin_error = |e: std::io::Error| {
+                AppError::new(
+                    ErrorKind::InvalidInput,
+                    format!("Could not read standard input: {e}"),
+                )
+            };
+            if password_stdin && file == "-" {
+                return Err(AppError::new(
+                    ErrorKind::InvalidInput,
+                    "Standard input can carry the key or its password, not both.",
+                )
+                .with_hint("Give the key as a file, or leave out --password-stdin to be asked on the terminal."));
+            }
             let source = if file == "-" {
-                let mut text = String::new();
-                std::io::stdin().read_to_string(&mut text).map_err(|e| {
-                    AppError::new(
-                        ErrorKind::InvalidInput,
-                        format!("Could not read standard input: {e}"),
-                    )
-                })?;
+                let mut text = Zeroizing::new(String::new());
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(stdin_error)?;
                 ImportKeySource::Text { text }
             } else {
                 ImportKeySource::File { path: file }
             };
-            let key = inventory::import_key(
-                dir,
-                store,
-                clock,
-                &ImportKeyRequest {
-                    source,
-                    kid,
-                    profile,
-                },
-            )?;
+            let password = if password_stdin {
+                let mut line = Zeroizing::new(String::new());
+                std::io::stdin().read_line(&mut line).map_err(stdin_error)?;
+                Some(Zeroizing::new(
+                    line.trim_end_matches(['\n', '\r']).to_string(),
+                ))
+            } else {
+                None
+            };
+            let mut request = ImportKeyRequest {
+                source,
+                kid,
+                profile,
+                password,
+            };
+            let key = match inventory::import_key(dir, store, clock, &request) {
+                // Asked once on the terminal (without echo), never read from an argument,
+                // where it would sit in the shell history and the process list.
+                Err(e) if e.kind == ErrorKind::PasswordRequired && request.password.is_none() => {
+                    request.password = Some(ask_password(&e)?);
+                    inventory::import_key(dir, store, clock, &request)?
+                }
+                other => other?,
+            };
             let text = format!(
                 "Imported {} ({} bits), thumbprint {}.",
                 key.kid, key.bits, key.thumbprint
@@ -236,4 +270,22 @@ pub fn run(command: KeyCommand, json: bool, state: &AppState) -> Result<Output, 
             )
         }
     }
+}
+
+/// The key's password from the terminal, without echo; without a terminal, the error that says
+/// how to give it in a script.
+fn ask_password(needed: &AppError) -> Result<Zeroizing<String>, AppError> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(needed.clone().with_hint(
+            "Give the password on standard input with --password-stdin (for example from your password manager's command line tool).",
+        ));
+    }
+    rpassword::prompt_password("The key is password-protected. Password: ")
+        .map(Zeroizing::new)
+        .map_err(|e| {
+            AppError::new(
+                ErrorKind::InvalidInput,
+                format!("Could not read the password from the terminal: {e}"),
+            )
+        })
 }

@@ -10,6 +10,7 @@ use tauri::State;
 use super::blocking;
 use crate::AppState;
 use crate::checklist::{self, ChecklistRequest, MarkStepRequest, ReportRequest, SavedReport};
+use crate::grants::{Access, PathGrants};
 
 #[tauri::command]
 pub async fn get_checklist(
@@ -42,8 +43,12 @@ pub async fn list_activity(
 #[tauri::command]
 pub async fn save_report(
     state: State<'_, AppState>,
+    grants: State<'_, PathGrants>,
     request: ReportRequest,
 ) -> Result<SavedReport, AppError> {
+    if let Some(path) = &request.path {
+        grants.check(path, Access::Write)?;
+    }
     let state = state.inner().clone();
     // A path comes from the save dialog, which has asked about replacing a file there.
     blocking(move || checklist::save_report(&state, &request, Existing::Replace)).await

@@ -12,6 +12,7 @@ use tauri::ipc::Channel;
 use ts_rs::TS;
 
 use crate::AppState;
+use crate::grants::{Access, PathGrants};
 use crate::instances::bulk::{BulkAction, BulkJobs, BulkSummary};
 use crate::instances::{self, AppOverview, CreateMode, DeleteOutcome};
 
@@ -90,8 +91,14 @@ pub async fn get_app_overview(
 #[tauri::command]
 pub async fn create_instance(
     state: State<'_, AppState>,
+    grants: State<'_, PathGrants>,
     request: CreateInstanceRequest,
 ) -> Result<Instantiated, AppError> {
+    if let CreateMode::Multipart { files } = &request.mode {
+        for file in files {
+            grants.check(&file.path, Access::Read)?;
+        }
+    }
     let owner = InstanceOwner::parse(&request.owner)?;
     instances::instantiate(
         &state,
@@ -113,8 +120,10 @@ pub async fn show_instance(
 #[tauri::command]
 pub async fn update_instance_data(
     state: State<'_, AppState>,
+    grants: State<'_, PathGrants>,
     request: UpdateDataRequest,
 ) -> Result<InstanceSummary, AppError> {
+    grants.check(&request.path, Access::Read)?;
     let part = instances::read_part(&request.element, &request.path, request.content_type)?;
     instances::update(
         &state,
@@ -138,8 +147,10 @@ pub async fn advance_instance(
 #[tauri::command]
 pub async fn save_receipt(
     state: State<'_, AppState>,
+    grants: State<'_, PathGrants>,
     request: SaveReceiptRequest,
 ) -> Result<String, AppError> {
+    grants.check(&request.path, Access::Write)?;
     let (_, path, _) = instances::save_receipt(
         &state,
         &request.profile,
@@ -170,9 +181,14 @@ pub async fn delete_instances(
 pub async fn start_bulk(
     state: State<'_, AppState>,
     jobs: State<'_, BulkJobs>,
+    grants: State<'_, PathGrants>,
     request: StartBulkRequest,
     on_progress: Channel<BulkProgress>,
 ) -> Result<BulkSummary, AppError> {
+    grants.check(&request.csv_path, Access::Read)?;
+    if let Some(results) = &request.results_path {
+        grants.check(results, Access::Write)?;
+    }
     let report = move |p: BulkProgress| drop(on_progress.send(p));
     instances::bulk::bulk_in_window(&state, &jobs, request, &report).await
 }

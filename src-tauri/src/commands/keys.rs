@@ -4,13 +4,15 @@
 use assistant_domain::AppError;
 use assistant_domain::inventory::{
     self, DeleteKeyOutcome, DeleteKeyRequest, ExportPublicKeyRequest, GenerateKeyRequest,
-    ImportKeyRequest, KeySummary, KeygenProgress, PublicKeyExport, SavePublicKeyRequest,
+    ImportKeyRequest, ImportKeySource, KeySummary, KeygenProgress, PublicKeyExport,
+    SavePublicKeyRequest,
 };
 use tauri::State;
 use tauri::ipc::Channel;
 
 use super::blocking;
 use crate::AppState;
+use crate::grants::{Access, PathGrants};
 
 #[tauri::command]
 pub async fn list_keys(state: State<'_, AppState>) -> Result<Vec<KeySummary>, AppError> {
@@ -44,8 +46,10 @@ pub async fn export_public_key(
 #[tauri::command]
 pub async fn save_public_key(
     state: State<'_, AppState>,
+    grants: State<'_, PathGrants>,
     request: SavePublicKeyRequest,
 ) -> Result<String, AppError> {
+    grants.check(&request.path, Access::Write)?;
     let state = state.inner().clone();
     blocking(move || {
         inventory::save_public_key(&state.dir, &request, true).map(|p| p.display().to_string())
@@ -56,8 +60,12 @@ pub async fn save_public_key(
 #[tauri::command]
 pub async fn import_key(
     state: State<'_, AppState>,
+    grants: State<'_, PathGrants>,
     request: ImportKeyRequest,
 ) -> Result<KeySummary, AppError> {
+    if let ImportKeySource::File { path } = &request.source {
+        grants.check(path, Access::Read)?;
+    }
     let s = state.inner().clone();
     blocking(move || inventory::import_key(&s.dir, &*s.store, &*s.clock, &request)).await
 }

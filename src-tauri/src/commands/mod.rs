@@ -5,6 +5,7 @@ pub mod app;
 pub mod appconfig;
 pub mod chain;
 pub mod checklist;
+pub mod dialogs;
 pub mod instances;
 pub mod keys;
 pub mod keyvault;

@@ -224,6 +224,28 @@ impl Desktop {
         path
     }
 
+    /// Calls a command from the page, as the page's own script (or a script injected into it)
+    /// could: `Ok(answer)` or `Err(rejection)`.
+    pub async fn invoke(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        let script = "const [command, args, done] = arguments; \
+                      window.__TAURI_INTERNALS__.invoke(command, args).then( \
+                        (value) => done({ ok: value ?? null }), \
+                        (error) => done({ err: error ?? 'rejected' }));";
+        let outcome = self
+            .client
+            .execute_async(script, vec![command.into(), args])
+            .await
+            .unwrap_or_else(|e| panic!("invoke {command}: {e}"));
+        match outcome.get("err") {
+            Some(err) => Err(err.clone()),
+            None => Ok(outcome["ok"].clone()),
+        }
+    }
+
     /// Ends the WebDriver session; dropping `self` then ends tauri-driver and Xvfb.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;

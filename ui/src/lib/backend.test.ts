@@ -135,10 +135,11 @@ describe("commands", () => {
     expect(await backend.chooseCsvFile()).toBe("/tmp/picked");
     await backend.chooseDataFile(["xml", "json"]);
     await backend.chooseDataFile([]);
-    expect(log.calls.map((c) => c.cmd)).toEqual(["plugin:dialog|open", "plugin:dialog|open", "plugin:dialog|open"]);
-    expect(log.calls[0].args).toMatchObject({ options: { multiple: false, directory: false, filters: [{ name: "CSV", extensions: ["csv"] }] } });
-    expect(log.calls[1].args).toMatchObject({ options: { filters: [{ name: "Data", extensions: ["xml", "json"] }] } });
-    expect((log.calls[2].args as { options: { filters?: unknown } }).options.filters).toBeUndefined();
+    // Rust opens the dialog and remembers the pick; the page has no dialog permission.
+    expect(log.calls.map((c) => c.cmd)).toEqual(["choose_path", "choose_path", "choose_path"]);
+    expect(log.calls[0].args).toEqual({ request: { kind: "open", name: "CSV", extensions: ["csv"] } });
+    expect(log.calls[1].args).toEqual({ request: { kind: "open", name: "Data", extensions: ["xml", "json"] } });
+    expect(log.calls[2].args).toEqual({ request: { kind: "open", name: "Data", extensions: [] } });
   });
 
   it("reject with an AppError that keeps kind, message and hint", async () => {
@@ -150,18 +151,18 @@ describe("commands", () => {
     expect(error).toMatchObject({ kind: "already_exists", message: "A profile named x exists.", hint: "Pick another name." });
   });
 
-  it("use the plugins' own command names for clipboard and dialog", async () => {
+  it("use the clipboard plugin's own command name, and ask Rust for the save dialog", async () => {
     const log = record();
     mockIPC((cmd, args) => {
       log.push(cmd, args);
-      return cmd === "plugin:dialog|save" ? "/tmp/k.json" : null;
+      return cmd === "choose_path" ? "/tmp/k.json" : null;
     });
     await backend.copyText("public");
     const path = await backend.chooseSavePath("k.json", "json");
     expect(path).toBe("/tmp/k.json");
-    expect(log.calls.map((c) => c.cmd)).toEqual(["plugin:clipboard-manager|write_text", "plugin:dialog|save"]);
+    expect(log.calls.map((c) => c.cmd)).toEqual(["plugin:clipboard-manager|write_text", "choose_path"]);
     expect(log.calls[0].args).toMatchObject({ text: "public" });
-    expect(log.calls[1].args).toMatchObject({ options: { defaultPath: "k.json" } });
+    expect(log.calls[1].args).toEqual({ request: { kind: "save", defaultName: "k.json", extension: "json" } });
   });
 });
 

@@ -2,7 +2,6 @@
 // Nothing else in the UI imports @tauri-apps/*, so this is also the one place tests mock (mockIPC).
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import { open, save } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AppError as AppErrorShape } from "../bindings/AppError";
 import type { AppInfo } from "../bindings/AppInfo";
@@ -10,6 +9,7 @@ import type { AppOverview } from "../bindings/AppOverview";
 import type { BulkProgress } from "../bindings/BulkProgress";
 import type { BulkSummary } from "../bindings/BulkSummary";
 import type { ChainReport } from "../bindings/ChainReport";
+import type { ChoosePathRequest } from "../bindings/ChoosePathRequest";
 import type { CopyTokenOutcome } from "../bindings/CopyTokenOutcome";
 import type { CopyTokenRequest } from "../bindings/CopyTokenRequest";
 import type { CreateInstanceRequest } from "../bindings/CreateInstanceRequest";
@@ -65,6 +65,7 @@ const ERROR_KINDS: Record<ErrorKind, true> = {
   not_found: true,
   already_exists: true,
   confirmation_required: true,
+  password_required: true,
   keychain: true,
   storage: true,
   network: true,
@@ -238,39 +239,26 @@ export const listHistory = (): Promise<HistoryEntry[]> => call("list_history");
 /** Only public material (public keys, thumbprints, sandbox URLs) is ever copied by the UI itself. */
 export const copyText = (text: string): Promise<void> => guarded(() => writeText(text));
 
-/** Native "Save as" dialog; null when the person cancels. */
-export const chooseSavePath = (defaultPath: string, extension: string): Promise<string | null> =>
-  guarded(() =>
-    save({ defaultPath, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] }),
-  );
+/**
+ * Native dialogs are opened by Rust, which remembers the picked path: the commands that read or
+ * write a file accept only such a path (src-tauri/src/grants.rs). Null when the person cancels.
+ */
+const choosePath = (request: ChoosePathRequest): Promise<string | null> => call("choose_path", { request });
 
-/** Native "Open" dialog for a key file; null when the person cancels. */
+/** Native "Save as" dialog, which asks before replacing a file. */
+export const chooseSavePath = (defaultName: string, extension: string): Promise<string | null> =>
+  choosePath({ kind: "save", defaultName, extension });
+
+/** Native "Open" dialog for a key file. */
 export const chooseKeyFile = (): Promise<string | null> =>
-  guarded(async () => {
-    const picked = await open({
-      multiple: false,
-      directory: false,
-      filters: [{ name: "Key", extensions: ["json", "jwk", "pem", "txt", "key"] }],
-    });
-    return typeof picked === "string" ? picked : null;
-  });
-
-/** Native "Open" dialog for one file; no filter when `extensions` is empty. Null when cancelled. */
-async function chooseOpenPath(name: string, extensions: readonly string[]): Promise<string | null> {
-  const picked = await open({
-    multiple: false,
-    directory: false,
-    filters: extensions.length > 0 ? [{ name, extensions: [...extensions] }] : undefined,
-  });
-  return typeof picked === "string" ? picked : null;
-}
+  choosePath({ kind: "open", name: "Key", extensions: ["json", "jwk", "pem", "txt", "key"] });
 
 /** A data file for an instance (JSON, XML, PDF…), filtered to the extensions the data type takes. */
 export const chooseDataFile = (extensions: readonly string[]): Promise<string | null> =>
-  guarded(() => chooseOpenPath("Data", extensions));
+  choosePath({ kind: "open", name: "Data", extensions: [...extensions] });
 
 /** The CSV of instance owners for a bulk run. */
-export const chooseCsvFile = (): Promise<string | null> => guarded(() => chooseOpenPath("CSV", ["csv"]));
+export const chooseCsvFile = (): Promise<string | null> => choosePath({ kind: "open", name: "CSV", extensions: ["csv"] });
 
 // ── Key Vault. The Azure token stays in Rust; the window only ever gets summaries. ──
 
@@ -302,11 +290,7 @@ export const checkAppConfig = (request: CheckAppConfigRequest): Promise<AppConfi
   call("check_app_config", { request });
 
 /** Native "Open folder" dialog; null when the person cancels. */
-export const chooseFolder = (): Promise<string | null> =>
-  guarded(async () => {
-    const picked = await open({ multiple: false, directory: true });
-    return typeof picked === "string" ? picked : null;
-  });
+export const chooseFolder = (): Promise<string | null> => choosePath({ kind: "folder" });
 
 // ── The guided checklist. ──
 

@@ -1,5 +1,5 @@
 // The Key Vault and app-configuration wrappers against Tauri's IPC mock: the exact command names
-// and `{ request }` shapes the Rust commands declare, and the folder dialog's options.
+// and `{ request }` shapes the Rust commands declare, and the folder dialog's request.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as backend from "./backend";
@@ -69,6 +69,6 @@ describe("the app configuration check", () => {
     expect(await backend.chooseFolder()).toBe("/repo/app-a");
     answer = null;
     expect(await backend.chooseFolder()).toBeNull();
-    expect(calls[0]).toMatchObject({ cmd: "plugin:dialog|open", args: { options: { multiple: false, directory: true } } });
+    expect(calls[0]).toEqual({ cmd: "choose_path", args: { request: { kind: "folder" } } });
   });
 });

@@ -17,6 +17,8 @@ pub enum ErrorKind {
     AlreadyExists,
     /// The action would delete or overwrite something; ask the person, then repeat with consent.
     ConfirmationRequired,
+    /// The key is password-protected, and no password or a wrong one was given: ask for it.
+    PasswordRequired,
     /// The OS keychain refused or is unavailable.
     Keychain,
     /// Reading or writing the app's data folder failed.

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::time::Duration;
+use zeroize::Zeroize;
 
 use url::Url;
 
@@ -98,6 +99,27 @@ impl HttpResponse {
 
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Bodies and headers carry assertions, tokens, device codes and the `EncodedJwk` on its way
+/// to Key Vault: every copy this crate holds is wiped when dropped (OWASP ASVS V8.3.6). Copies
+/// inside the HTTP stack (reqwest, hyper) are out of reach; they live no longer than the call.
+impl Drop for HttpRequest {
+    fn drop(&mut self) {
+        self.body.zeroize();
+        for (_, value) in &mut self.headers {
+            value.zeroize();
+        }
+    }
+}
+
+impl Drop for HttpResponse {
+    fn drop(&mut self) {
+        self.body.zeroize();
+        for (_, value) in &mut self.headers {
+            value.zeroize();
+        }
     }
 }
 
@@ -232,6 +254,7 @@ impl ReqwestTransport {
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
+            let mut request = request;
             let host = request.url.host_str().unwrap_or_default().to_string();
             let method = reqwest::Method::from_bytes(request.method.as_bytes())
                 .unwrap_or(reqwest::Method::GET);
@@ -245,7 +268,8 @@ impl Transport for ReqwestTransport {
                 builder = builder.header(name, value);
             }
             let mut response = builder
-                .body(request.body)
+                // Handed over, not copied: the HTTP stack owns (and frees) it from here.
+                .body(std::mem::take(&mut request.body))
                 .send()
                 .await
                 .map_err(|e| classify(&host, &e))?;

@@ -16,9 +16,10 @@ use crate::keys::{KeyError, generate, import, jwk};
 use crate::profile::{self, Profile};
 use crate::secret::{EncodedJwk, ImportText, PrivateJwk};
 use crate::secret_store::SecretStore;
+use zeroize::Zeroizing;
 
 /// Import files are small; refuse anything that cannot be a key before reading it all.
-const MAX_IMPORT_BYTES: u64 = 64 * 1024;
+const MAX_IMPORT_BYTES: u64 = import::MAX_TEXT_BYTES as u64;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -96,8 +97,14 @@ pub struct SavePublicKeyRequest {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
 pub enum ImportKeySource {
-    Text { text: String },
-    File { path: String },
+    /// Wiped from memory when dropped, like every copy made of it here.
+    Text {
+        #[ts(type = "string")]
+        text: Zeroizing<String>,
+    },
+    File {
+        path: String,
+    },
 }
 
 impl std::fmt::Debug for ImportKeySource {
@@ -109,7 +116,8 @@ impl std::fmt::Debug for ImportKeySource {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+/// Its Debug never shows the password (nor, through `ImportKeySource`, pasted text).
+#[derive(Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ImportKeyRequest {
@@ -117,6 +125,21 @@ pub struct ImportKeyRequest {
     /// Use this kid instead of the one in the key (or instead of a generated one for PEM).
     pub kid: Option<String>,
     pub profile: Option<String>,
+    /// For a password-protected (encrypted PKCS#8) key; it is decrypted in memory only.
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub password: Option<Zeroizing<String>>,
+}
+
+impl std::fmt::Debug for ImportKeyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportKeyRequest")
+            .field("source", &self.source)
+            .field("kid", &self.kid)
+            .field("profile", &self.profile)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -253,10 +276,13 @@ pub fn import_key(
                 ),
             ));
         }
-        ImportKeySource::Text { text } => ImportText::new(text.clone()),
+        ImportKeySource::Text { text } => ImportText::new(text.to_string()),
         ImportKeySource::File { path } => read_import_file(path)?,
     };
-    let imported = import::parse_private_key(text.expose_secret())?;
+    let imported = import::parse_private_key_with(
+        text.expose_secret(),
+        request.password.as_deref().map(String::as_str),
+    )?;
     let profiles = profile::load(dir)?;
     let target = attach_target(&profiles, request.profile.as_deref())?;
     let kid = match request
@@ -515,11 +541,12 @@ pub fn private_jwk(
     kid: &str,
 ) -> Result<PrivateJwk, AppError> {
     let record = find_record(dir, kid)?;
-    let secret = store.get(&index::account(kid))?.ok_or_else(|| {
+    let mut secret = store.get(&index::account(kid))?.ok_or_else(|| {
         AppError::new(ErrorKind::Keychain, format!("The private part of key \"{kid}\" is missing from the OS keychain."))
             .with_hint("It may have been removed with another tool. Delete the key here and generate a new one.")
     })?;
-    let stored = PrivateJwk::new(secret);
+    // Moved, not copied: the keychain's answer is wiped when `stored` is dropped.
+    let stored = PrivateJwk::new(std::mem::take(&mut *secret));
     let parsed = import::parse_private_key(stored.expose_secret())?;
     if jwk::PublicJwk::from_key(&parsed.key, kid).thumbprint() != record.thumbprint {
         return Err(AppError::new(

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::error::{AppError, ErrorKind};
 
@@ -62,7 +63,7 @@ impl From<SecretStoreError> for AppError {
 /// Implementations block: call them from a blocking thread in async code.
 pub trait SecretStore: Send + Sync {
     fn put(&self, account: &str, secret: &str) -> Result<(), SecretStoreError>;
-    fn get(&self, account: &str) -> Result<Option<String>, SecretStoreError>;
+    fn get(&self, account: &str) -> Result<Option<Zeroizing<String>>, SecretStoreError>;
     /// Deleting an absent entry is not an error.
     fn delete(&self, account: &str) -> Result<(), SecretStoreError>;
 }
@@ -100,7 +101,7 @@ impl SecretStore for KeychainStore {
         self.parted.put(account, secret)
     }
 
-    fn get(&self, account: &str) -> Result<Option<String>, SecretStoreError> {
+    fn get(&self, account: &str) -> Result<Option<Zeroizing<String>>, SecretStoreError> {
         self.parted.get(account)
     }
 
@@ -137,9 +138,9 @@ impl SecretStore for KeyringEntries {
             .map_err(map_keyring)
     }
 
-    fn get(&self, account: &str) -> Result<Option<String>, SecretStoreError> {
+    fn get(&self, account: &str) -> Result<Option<Zeroizing<String>>, SecretStoreError> {
         match self.entry(account)?.get_password() {
-            Ok(secret) => Ok(Some(secret)),
+            Ok(secret) => Ok(Some(Zeroizing::new(secret))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring(e)),
         }
@@ -220,7 +221,10 @@ impl<S: SecretStore> Parted<S> {
     }
 
     fn head_of(&self, account: &str) -> Result<Option<Head>, SecretStoreError> {
-        Ok(self.inner.get(account)?.as_deref().and_then(Head::parse))
+        Ok(self
+            .inner
+            .get(account)?
+            .and_then(|value| Head::parse(&value)))
     }
 
     /// Removes the parts behind `head`, unless `keep` is the same value (same parts).
@@ -268,14 +272,14 @@ impl<S: SecretStore> SecretStore for Parted<S> {
         self.delete_parts(account, old.as_ref(), Some(&new), usize::MAX)
     }
 
-    fn get(&self, account: &str) -> Result<Option<String>, SecretStoreError> {
+    fn get(&self, account: &str) -> Result<Option<Zeroizing<String>>, SecretStoreError> {
         let Some(value) = self.inner.get(account)? else {
             return Ok(None);
         };
         let Some(head) = Head::parse(&value) else {
             return Ok(Some(value));
         };
-        let mut whole = String::new();
+        let mut whole = Zeroizing::new(String::new());
         for i in 1..=head.count {
             let text = self.inner.get(&head.part(account, i))?.ok_or_else(|| {
                 SecretStoreError::Refused(format!(
@@ -338,8 +342,8 @@ impl SecretStore for MemoryStore {
         Ok(())
     }
 
-    fn get(&self, account: &str) -> Result<Option<String>, SecretStoreError> {
-        Ok(self.lock().get(account).cloned())
+    fn get(&self, account: &str) -> Result<Option<Zeroizing<String>>, SecretStoreError> {
+        Ok(self.lock().get(account).cloned().map(Zeroizing::new))
     }
 
     fn delete(&self, account: &str) -> Result<(), SecretStoreError> {
@@ -363,7 +367,14 @@ mod tests {
     fn memory_store_round_trips_and_deleting_twice_is_fine() {
         let store = MemoryStore::default();
         store.put("key:a", "s3cret").expect("put");
-        assert_eq!(store.get("key:a").expect("get").as_deref(), Some("s3cret"));
+        assert_eq!(
+            store
+                .get("key:a")
+                .expect("get")
+                .as_deref()
+                .map(String::as_str),
+            Some("s3cret")
+        );
         store.delete("key:a").expect("delete");
         store
             .delete("key:a")
@@ -398,7 +409,7 @@ mod tests {
             }
             self.memory.put(account, secret)
         }
-        fn get(&self, account: &str) -> Result<Option<String>, SecretStoreError> {
+        fn get(&self, account: &str) -> Result<Option<Zeroizing<String>>, SecretStoreError> {
             self.memory.get(account)
         }
         fn delete(&self, account: &str) -> Result<(), SecretStoreError> {
@@ -416,9 +427,23 @@ mod tests {
         let secret = "{\"kty\":\"RSA\",\"d\":\"æøå-0123456789-abcdefghij\"}";
         store.put("jwk:a", secret).expect("put");
         assert_eq!(store.inner.memory.len(), 1 + 5, "a head and five parts");
-        assert_eq!(store.get("jwk:a").expect("get").as_deref(), Some(secret));
+        assert_eq!(
+            store
+                .get("jwk:a")
+                .expect("get")
+                .as_deref()
+                .map(String::as_str),
+            Some(secret)
+        );
         store.put("jwk:b", "short").expect("a short one");
-        assert_eq!(store.get("jwk:b").expect("get").as_deref(), Some("short"));
+        assert_eq!(
+            store
+                .get("jwk:b")
+                .expect("get")
+                .as_deref()
+                .map(String::as_str),
+            Some("short")
+        );
         store.delete("jwk:a").expect("delete");
         assert_eq!(store.inner.memory.len(), 1, "only jwk:b is left");
         assert_eq!(store.get("jwk:a").expect("get"), None);
@@ -434,7 +459,14 @@ mod tests {
         assert_eq!(store.inner.memory.len(), 1 + 3);
         store.put("jwk:a", "z").expect("one entry");
         assert_eq!(store.inner.memory.len(), 1);
-        assert_eq!(store.get("jwk:a").expect("get").as_deref(), Some("z"));
+        assert_eq!(
+            store
+                .get("jwk:a")
+                .expect("get")
+                .as_deref()
+                .map(String::as_str),
+            Some("z")
+        );
         // A write that fails after two of its parts leaves the earlier value readable and whole.
         store.put("jwk:a", &old).expect("put");
         *store.inner.fail_after.lock().expect("lock") = Some(2);
@@ -442,7 +474,7 @@ mod tests {
             .put("jwk:a", &"n".repeat(45))
             .expect_err("the keychain fails");
         *store.inner.fail_after.lock().expect("lock") = None;
-        assert_eq!(store.get("jwk:a").expect("get"), Some(old.clone()));
+        assert_eq!(store.get("jwk:a").expect("get"), Some(old.clone().into()));
         assert_eq!(
             store.inner.memory.len(),
             1 + 5,
@@ -450,7 +482,7 @@ mod tests {
         );
         // The same value again (a retried write) keeps its parts.
         store.put("jwk:a", &old).expect("again");
-        assert_eq!(store.get("jwk:a").expect("get"), Some(old));
+        assert_eq!(store.get("jwk:a").expect("get"), Some(old.into()));
     }
 
     #[test]
@@ -475,7 +507,11 @@ mod tests {
         // A secret that happens to look like a head is stored in parts, never taken for one.
         store.put("jwk:b", "\u{1}parts:v1:1:ab").expect("put");
         assert_eq!(
-            store.get("jwk:b").expect("get").as_deref(),
+            store
+                .get("jwk:b")
+                .expect("get")
+                .as_deref()
+                .map(String::as_str),
             Some("\u{1}parts:v1:1:ab")
         );
     }

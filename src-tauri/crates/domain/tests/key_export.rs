@@ -108,9 +108,10 @@ fn two_hundred_keys_export_full_length_values_and_an_imported_key_with_a_short_d
     let dir = DataDir::new(tmp.path().join("data"));
     let store = MemoryStore::default();
     let request = ImportKeyRequest {
-        source: ImportKeySource::Text { text },
+        source: ImportKeySource::Text { text: text.into() },
         kid: None,
         profile: None,
+        password: None,
     };
     inventory::import_key(&dir, &store, &CLOCK, &request).expect("import");
     let private = inventory::private_jwk(&dir, &store, "short-d").expect("private");

@@ -174,6 +174,9 @@ export const en = {
   "import.kid.help": "Leave empty to let the app choose.",
   "import.button": "Import key",
   "import.busy": "Importing…",
+  "import.password": "The key's password",
+  "import.password.help": "The key is password-protected. It is opened in memory on this machine; no unprotected copy is written anywhere.",
+  "import.withPassword": "Open and import",
 
   "token.title": "Token test",
   "token.lead": "Ask Maskinporten for a token with the active profile, check what it contains, and exchange it for an Altinn token, step by step. If something fails, you get the reason in plain words.",

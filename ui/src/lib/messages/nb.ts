@@ -175,6 +175,9 @@ export const nb: Record<MessageKey, string> = {
   "import.kid.help": "La feltet stå tomt for å la appen velge.",
   "import.button": "Importer nøkkel",
   "import.busy": "Importerer…",
+  "import.password": "Nøkkelens passord",
+  "import.password.help": "Nøkkelen er passordbeskyttet. Den åpnes i minnet på denne maskinen; ingen ubeskyttet kopi skrives noe sted.",
+  "import.withPassword": "Åpne og importer",
 
   "token.title": "Tokentest",
   "token.lead": "Be Maskinporten om et token med den aktive profilen, se hva det inneholder, og veksle det inn i et Altinn-token, trinn for trinn. Hvis noe feiler, får du årsaken forklart med vanlige ord.",

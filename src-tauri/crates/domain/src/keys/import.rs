@@ -36,7 +36,23 @@ impl std::fmt::Debug for ImportedKey {
 /// consistency check slow enough to look like a hang.
 pub const MAX_BITS: usize = 8192;
 
+/// The longest text read as a key. An 8192-bit private JWK, pretty-printed and then base64'd
+/// (`EncodedJwk`), is about 9 KiB; PEM is smaller. Checked before any parsing, so a huge paste
+/// never reaches big-number arithmetic (whose cost grows with the square of the size).
+pub const MAX_TEXT_BYTES: usize = 24 * 1024;
+
+/// A key without a password. An encrypted PKCS#8 key gives [`KeyError::Encrypted`]: ask for
+/// the password and use [`parse_private_key_with`].
 pub fn parse_private_key(text: &str) -> Result<ImportedKey, KeyError> {
+    parse_private_key_with(text, None)
+}
+
+/// As [`parse_private_key`], decrypting an `ENCRYPTED PRIVATE KEY` (PKCS#8, PBES2) in memory
+/// with `password`. The decrypted key never exists anywhere but in this process.
+pub fn parse_private_key_with(text: &str, password: Option<&str>) -> Result<ImportedKey, KeyError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(KeyError::TooLarge(text.len()));
+    }
     let text = text.trim().trim_start_matches('\u{feff}');
     if text.is_empty() {
         return Err(KeyError::Unrecognised);
@@ -44,7 +60,7 @@ pub fn parse_private_key(text: &str) -> Result<ImportedKey, KeyError> {
     let imported = if text.starts_with('{') {
         parse_jwk_json(text)?
     } else if text.contains("-----BEGIN") {
-        parse_pem(text)?
+        parse_pem(text, password)?
     } else {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let bytes = STANDARD
@@ -61,7 +77,7 @@ pub fn parse_private_key(text: &str) -> Result<ImportedKey, KeyError> {
     Ok(imported)
 }
 
-fn parse_pem(text: &str) -> Result<ImportedKey, KeyError> {
+fn parse_pem(text: &str, password: Option<&str>) -> Result<ImportedKey, KeyError> {
     let label = text
         .lines()
         .find_map(|l| {
@@ -71,6 +87,9 @@ fn parse_pem(text: &str) -> Result<ImportedKey, KeyError> {
         })
         .unwrap_or_default();
     let key = match label {
+        "RSA PRIVATE KEY" if text.contains("Proc-Type: 4,ENCRYPTED") => {
+            return Err(KeyError::LegacyEncrypted);
+        }
         "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_pem(text)
             .map_err(|e| KeyError::Malformed(format!("PKCS#1 PEM: {e}")))?,
         "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_pem(text).map_err(|e| {
@@ -81,7 +100,10 @@ fn parse_pem(text: &str) -> Result<ImportedKey, KeyError> {
                 KeyError::Malformed(format!("PKCS#8 PEM: {e}"))
             }
         })?,
-        "ENCRYPTED PRIVATE KEY" => return Err(KeyError::Encrypted),
+        "ENCRYPTED PRIVATE KEY" => match password {
+            None => return Err(KeyError::Encrypted),
+            Some(password) => decrypt_pkcs8(text, password)?,
+        },
         "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => return Err(KeyError::PublicOnly),
         "EC PRIVATE KEY" | "OPENSSH PRIVATE KEY" | "DSA PRIVATE KEY" => {
             return Err(KeyError::NotRsa(label.to_string()));
@@ -93,6 +115,45 @@ fn parse_pem(text: &str) -> Result<ImportedKey, KeyError> {
         }
     };
     Ok(ImportedKey { key, kid: None })
+}
+
+/// PKCS#8 `EncryptedPrivateKeyInfo` (RFC 5958 §3) with PBES2 (RFC 8018): what `openssl pkcs8
+/// -topk8`, `openssl genpkey -aes256` and .NET's `ExportEncryptedPkcs8PrivateKeyPem` write.
+fn decrypt_pkcs8(text: &str, password: &str) -> Result<RsaPrivateKey, KeyError> {
+    use rsa::pkcs8::der::Decode;
+    use rsa::pkcs8::der::pem::PemLabel;
+    let (label, der) = rsa::pkcs8::der::pem::decode_vec(text.as_bytes())
+        .map_err(|e| KeyError::Malformed(format!("encrypted PKCS#8 PEM: {e}")))?;
+    if label != pkcs8::EncryptedPrivateKeyInfo::PEM_LABEL {
+        return Err(KeyError::Malformed(format!("unexpected PEM label {label}")));
+    }
+    // Old schemes (PKCS#12 PBE with 3DES or RC2, PBES1 with DES) do not even parse as PBES2.
+    const REENCRYPT: &str = "re-encrypt it, still protected, with openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem -out key-aes.pem";
+    let info = pkcs8::EncryptedPrivateKeyInfo::from_der(&der).map_err(|e| {
+        KeyError::Malformed(format!(
+            "its encryption is not one read here ({e}); {REENCRYPT}"
+        ))
+    })?;
+    // Decryption with a wrong password mostly fails the padding check, and otherwise yields
+    // bytes that are no PKCS#8 structure: both mean the same to the person.
+    let document = info.decrypt(password).map_err(|e| match e {
+        // pkcs5 0.7.1 reports a bad padding after CBC decryption as `EncryptFailed`
+        // (pbes2/encryption.rs, cbc_decrypt): the usual sign of a wrong password.
+        pkcs8::Error::EncryptedPrivateKey(
+            pkcs8::pkcs5::Error::DecryptFailed | pkcs8::pkcs5::Error::EncryptFailed,
+        ) => KeyError::WrongPassword,
+        pkcs8::Error::EncryptedPrivateKey(other) => KeyError::Malformed(format!(
+            "its encryption is not one read here ({other}); {REENCRYPT}"
+        )),
+        other => KeyError::Malformed(format!("encrypted PKCS#8: {other}")),
+    })?;
+    RsaPrivateKey::from_pkcs8_der(document.as_bytes()).map_err(|e| {
+        if e.to_string().contains("algorithm OID") {
+            KeyError::NotRsa("a PKCS#8 key of another type (EC, Ed25519, …)".into())
+        } else {
+            KeyError::WrongPassword
+        }
+    })
 }
 
 /// Only the fields we read. Private members are wrapped so they are wiped after use.
@@ -164,6 +225,27 @@ fn parse_jwk_json(text: &str) -> Result<ImportedKey, KeyError> {
         );
         Ok(BigUint::from_bytes_be(&bytes))
     };
+    // Sizes first, from the text alone: big-number work on an oversized member is what makes
+    // a hostile key cost minutes.
+    let n_bytes = encoded_len(jwk.n.as_deref());
+    if n_bytes * 8 > MAX_BITS {
+        return Err(KeyError::TooManyBits(n_bytes * 8));
+    }
+    for (name, value) in [
+        ("e", jwk.e.as_deref()),
+        ("d", Some(d)),
+        ("p", jwk.p.as_deref().map(String::as_str)),
+        ("q", jwk.q.as_deref().map(String::as_str)),
+        ("dp", jwk.dp.as_deref().map(String::as_str)),
+        ("dq", jwk.dq.as_deref().map(String::as_str)),
+        ("qi", jwk.qi.as_deref().map(String::as_str)),
+    ] {
+        if encoded_len(value) > n_bytes {
+            return Err(KeyError::Inconsistent(format!(
+                "\"{name}\" is longer than the modulus"
+            )));
+        }
+    }
     let n = number("n", jwk.n.as_deref())?;
     let e = number("e", jwk.e.as_deref())?;
     let d = number("d", Some(d))?;
@@ -190,6 +272,12 @@ fn parse_jwk_json(text: &str) -> Result<ImportedKey, KeyError> {
     Ok(ImportedKey { key, kid: jwk.kid })
 }
 
+/// How many bytes a base64url member decodes to, without decoding it.
+fn encoded_len(value: Option<&str>) -> usize {
+    let chars = value.map_or(0, |v| v.trim_end_matches('=').len());
+    chars * 3 / 4
+}
+
 /// RSA, two primes, at least 2048 bits, and the private parts consistent with the public ones.
 fn check_key(key: &RsaPrivateKey) -> Result<(), KeyError> {
     let bits = key.n().bits();
@@ -197,9 +285,7 @@ fn check_key(key: &RsaPrivateKey) -> Result<(), KeyError> {
         return Err(KeyError::TooSmall(bits));
     }
     if bits > MAX_BITS {
-        return Err(KeyError::Malformed(format!(
-            "a {bits}-bit key; at most {MAX_BITS} bits are accepted"
-        )));
+        return Err(KeyError::TooManyBits(bits));
     }
     if key.primes().len() != 2 {
         return Err(KeyError::Inconsistent(

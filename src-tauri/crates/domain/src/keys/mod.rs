@@ -23,8 +23,18 @@ pub enum KeyError {
     NotRsa(String),
     #[error("this is a public key or certificate; importing needs the private key")]
     PublicOnly,
-    #[error("the key is password-protected (ENCRYPTED PRIVATE KEY)")]
+    #[error("the key is password-protected (ENCRYPTED PRIVATE KEY): its password is needed")]
     Encrypted,
+    #[error("the password does not open this key")]
+    WrongPassword,
+    #[error(
+        "the key is encrypted in OpenSSL's old format (Proc-Type: 4,ENCRYPTED), which is not read here"
+    )]
+    LegacyEncrypted,
+    #[error("that is {0} bytes; a private key is a few kilobytes")]
+    TooLarge(usize),
+    #[error("a {0}-bit key; at most 8192 bits are accepted")]
+    TooManyBits(usize),
     #[error("the key has {0} bits; Maskinporten needs at least 2048")]
     TooSmall(usize),
     #[error("the key's private parts do not match its public parts: {0}")]
@@ -47,10 +57,27 @@ impl From<KeyError> for AppError {
                     "Paste a private JWK (JSON), its base64 form (EncodedJwk), or a PEM file that starts with -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----.",
                 ),
             ),
+            // Decrypted in memory only; never advise writing a plain copy to disk.
             KeyError::Encrypted => (
+                ErrorKind::PasswordRequired,
+                Some(
+                    "Enter the key's password (in a terminal: you are asked, or give it on standard input with --password-stdin).",
+                ),
+            ),
+            KeyError::WrongPassword => (
+                ErrorKind::PasswordRequired,
+                Some("Check the password (letters, case and keyboard layout) and try again."),
+            ),
+            KeyError::LegacyEncrypted => (
                 ErrorKind::InvalidInput,
                 Some(
-                    "Decrypt it on this machine first, for example: openssl pkcs8 -in key.pem -out plain.pem, import plain.pem, then delete plain.pem.",
+                    "Convert it to an encrypted PKCS#8 key, which keeps it protected: openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.pem -out key.pem; then import key.pem with its password.",
+                ),
+            ),
+            KeyError::TooLarge(_) => (
+                ErrorKind::InvalidInput,
+                Some(
+                    "Paste or choose the private key itself (a JWK, its base64 form, or a PEM file).",
                 ),
             ),
             KeyError::TooSmall(_) => (

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::json;
 use ts_rs::TS;
 use url::Url;
 
@@ -127,7 +126,20 @@ pub fn set(
     content_type: &str,
     tags: &BTreeMap<String, String>,
 ) -> HttpRequest {
-    let body = json!({"value": value, "contentType": content_type, "tags": tags});
+    // Serialized from borrowed fields straight into the request body (wiped on drop), with no
+    // intermediate `serde_json::Value` holding another copy of the secret.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SetSecret<'a> {
+        value: &'a str,
+        content_type: &'a str,
+        tags: &'a BTreeMap<String, String>,
+    }
+    let body = SetSecret {
+        value,
+        content_type,
+        tags,
+    };
     let mut request = HttpRequest::post(
         url(vault, &format!("/secrets/{name}"), &[]),
         "application/json",
@@ -184,7 +196,7 @@ mod tests {
         let body: Value = serde_json::from_slice(&request.body).expect("json");
         assert_eq!(
             body,
-            json!({"value": "v", "contentType": "text/plain", "tags": {"kid": "k1"}})
+            serde_json::json!({"value": "v", "contentType": "text/plain", "tags": {"kid": "k1"}})
         );
     }
 }

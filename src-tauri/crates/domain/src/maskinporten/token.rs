@@ -122,7 +122,7 @@ mod tests {
             request.header_value("content-type"),
             Some("application/x-www-form-urlencoded")
         );
-        let body = String::from_utf8(request.body).expect("utf8");
+        let body = String::from_utf8(request.body.clone()).expect("utf8");
         let fields: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
             .into_owned()
             .collect();
