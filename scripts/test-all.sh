@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every check CI runs, in the order that fails fastest: formatting, the domain's independence
-# from Tauri, the UI build and checks, clippy, the keychain per platform and a Windows build check,
+# from Tauri, import circles and long files, the UI build and checks, clippy, the keychain per platform and a Windows build check,
 # all Rust tests (keychain tests start their own Secret Service; the desktop test its own Xvfb),
 # a bounded fuzz run of the config readers, generated bindings, the UI's browser tests, and the
 # supply-chain check.
@@ -20,6 +20,14 @@ if cargo tree -p assistant-domain -e normal,build --prefix none | grep -E '^taur
   echo "assistant-domain depends on tauri: move that code to src-tauri" >&2; exit 1
 fi
 echo "ok: no tauri in assistant-domain's tree"
+
+step "No import circles between modules, no source file over 500 lines (shared/tools/rust_cycles.py)"
+cycles="$root/../shared/tools/rust_cycles.py"
+if [ -f "$cycles" ]; then
+  python3 "$cycles" src-tauri/src src-tauri/crates/domain/src src-tauri/crates/sandbox/src tests/src
+else
+  echo "skipped: $cycles is not beside this clone (CI always has it)"
+fi
 
 step "UI: type-check, unit tests, build"
 (cd ui && npm run --silent check && npm test --silent && npm run --silent build)

@@ -111,7 +111,7 @@ pub fn mark(state: &AppState, request: &MarkStepRequest) -> Result<Checklist, Ap
 /// Appends what an action proved; a line that cannot be written never fails the action.
 fn record(state: &AppState, lines: impl IntoIterator<Item = HistoryEntry>) {
     for line in lines {
-        crate::flows::remember(state, line);
+        state.remember(line);
     }
 }
 

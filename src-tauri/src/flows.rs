@@ -8,18 +8,7 @@ use assistant_domain::{AppError, ErrorKind, inventory};
 
 use crate::AppState;
 
-pub async fn blocking<T, F>(work: F) -> Result<T, AppError>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, AppError> + Send + 'static,
-{
-    tokio::task::spawn_blocking(work).await.map_err(|e| {
-        AppError::new(
-            ErrorKind::Internal,
-            format!("a background task failed: {e}"),
-        )
-    })?
-}
+pub use crate::blocking::blocking;
 
 pub async fn endpoints(state: &AppState, profile: &Profile) -> Result<Endpoints, AppError> {
     match &profile.environment {
@@ -156,9 +145,4 @@ pub async fn app_target(state: &AppState, profile: &str) -> Result<AppTarget, Ap
         endpoints,
         app,
     })
-}
-
-/// Appends a secret-free history line; a failure to write history never fails the action.
-pub fn remember(state: &AppState, entry: assistant_domain::history::HistoryEntry) {
-    let _ = assistant_domain::history::append(&state.dir, &entry);
 }

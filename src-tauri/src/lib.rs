@@ -1,6 +1,7 @@
 //! Wiring only: the state, the plugins and the command list. Commands live in `commands/`, the
 //! CLI in `cli/`, and every decision in the domain crate.
 
+mod blocking;
 mod checklist;
 mod cli;
 mod clipboard;

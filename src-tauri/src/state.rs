@@ -52,6 +52,11 @@ impl AppState {
         }
     }
 
+    /// Appends a secret-free history line; a failure to write history never fails the action.
+    pub fn remember(&self, entry: assistant_domain::history::HistoryEntry) {
+        let _ = assistant_domain::history::append(&self.dir, &entry);
+    }
+
     /// The one HTTP client, built on first use (a bad CA bundle is reported then, not at start).
     pub fn transport(&self) -> Result<&ReqwestTransport, AppError> {
         if let Some(t) = self.transport.get() {

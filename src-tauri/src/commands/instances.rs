@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use crate::AppState;
 use crate::grants::{Access, PathGrants};
-use crate::instances::bulk::{BulkAction, BulkJobs, BulkSummary};
+use crate::instances::bulk::{BulkAction, BulkJobs, BulkSummary, StartBulkRequest};
 use crate::instances::{self, AppOverview, CreateMode, DeleteOutcome};
 
 #[derive(Debug, Deserialize, TS)]
@@ -67,17 +67,6 @@ pub struct DeleteInstancesRequest {
     /// Also every instance the history shows as made with this profile.
     pub all_made_here: bool,
     pub confirmed: bool,
-}
-
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct StartBulkRequest {
-    pub profile: String,
-    pub csv_path: String,
-    pub concurrency: Option<usize>,
-    /// Default: next to the CSV, `.results.csv`.
-    pub results_path: Option<String>,
 }
 
 #[tauri::command]
@@ -208,5 +197,5 @@ pub struct SteerBulkRequest {
 #[tauri::command]
 pub async fn list_history(state: State<'_, AppState>) -> Result<Vec<HistoryEntry>, AppError> {
     let dir = state.dir.clone();
-    crate::flows::blocking(move || Ok(assistant_domain::history::load(&dir)?.entries)).await
+    crate::blocking::blocking(move || Ok(assistant_domain::history::load(&dir)?.entries)).await
 }

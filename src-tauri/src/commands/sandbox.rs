@@ -21,7 +21,9 @@ pub async fn register_sandbox_key(
     state: State<'_, AppState>,
     request: RegisterRequest,
 ) -> Result<RegistrationOutcome, AppError> {
-    crate::sandbox::register_for_window(&state, request).await
+    let outcome = crate::sandbox::register_for_window(&state, request).await?;
+    crate::checklist::client_registered(&state, &outcome.profile, &outcome.client_id);
+    Ok(outcome)
 }
 
 #[tauri::command]

@@ -100,12 +100,24 @@ pub fn results_path(
     })
 }
 
+/// The window's request to start a bulk run.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StartBulkRequest {
+    pub profile: String,
+    pub csv_path: String,
+    pub concurrency: Option<usize>,
+    /// Default: next to the CSV, `.results.csv`.
+    pub results_path: Option<String>,
+}
+
 /// The window's bulk run: registered so Pause/Cancel reach it, and unregistered when it ends.
 /// A results file the save dialog chose may replace an existing one (the dialog asked).
 pub async fn bulk_in_window(
     state: &AppState,
     jobs: &BulkJobs,
-    request: crate::commands::instances::StartBulkRequest,
+    request: StartBulkRequest,
     progress: &(dyn Fn(BulkProgress) + Send + Sync),
 ) -> Result<BulkSummary, AppError> {
     let control = BulkControl::default();

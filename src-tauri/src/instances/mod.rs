@@ -50,7 +50,7 @@ fn remember(
     e.app = app.profile.app_b.clone();
     e.instance_id = instance.map(str::to_string);
     e.owner = owner;
-    flows::remember(state, e);
+    state.remember(e);
 }
 
 fn outcome<T>(result: &Result<T, AppError>, ok: &str) -> String {
@@ -111,7 +111,7 @@ pub async fn instantiate(
         e.app = app.profile.app_b.clone();
         e.instance_id = made.as_ref().ok().map(|m| m.instance.id.clone());
         e.owner = Some(owner.label());
-        flows::remember(state, e);
+        state.remember(e);
         made
     })
     .await

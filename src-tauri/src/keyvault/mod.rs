@@ -27,7 +27,7 @@ use tokio::sync::watch;
 use url::Url;
 
 use crate::AppState;
-use crate::flows::blocking;
+use crate::blocking::blocking;
 
 /// The Azure sign-ins of this app run, each kept for the vault it was made for: in memory only,
 /// gone when the app closes.

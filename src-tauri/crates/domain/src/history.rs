@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::checklist::{StepId, StepState};
 use crate::datadir::{DataDir, DataDirError};
+use crate::steps::{StepId, StepState};
 
 pub const FILE: &str = "history.jsonl";
 

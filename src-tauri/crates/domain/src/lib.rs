@@ -23,6 +23,7 @@ pub mod profile;
 pub mod report;
 pub mod secret;
 pub mod secret_store;
+pub mod steps;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorKind};

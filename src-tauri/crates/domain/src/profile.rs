@@ -325,6 +325,20 @@ pub(crate) fn save(dir: &DataDir, profiles: &[Profile]) -> Result<(), DataDirErr
     )
 }
 
+/// The profile named `name` (compared without regard to case), or the error that says there is none.
+pub fn show(dir: &DataDir, name: &str) -> Result<Profile, AppError> {
+    find(&load(dir)?, name)
+        .cloned()
+        .ok_or_else(|| not_found(name))
+}
+
+pub fn not_found(name: &str) -> AppError {
+    AppError::new(
+        ErrorKind::NotFound,
+        format!("There is no profile named \"{name}\"."),
+    )
+}
+
 pub fn find<'a>(profiles: &'a [Profile], name: &str) -> Option<&'a Profile> {
     profiles
         .iter()

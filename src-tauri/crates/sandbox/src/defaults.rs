@@ -46,3 +46,7 @@ pub const AZURE_CLI_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 pub const VAULT_ADMIN: &str = "admin@sandbox.example";
 /// An identity with no role on the vault.
 pub const VAULT_NO_ROLE: &str = "norole@sandbox.example";
+
+/// The resource (token audience) of Azure Key Vault's data plane: what the vault's challenge
+/// names and what Entra issues vault tokens for.
+pub const VAULT_RESOURCE: &str = "https://vault.azure.net";

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::app::store::AppStore;
 use crate::clock::Clock;
-use crate::entra::DeviceCodes;
+use crate::entra::codes::DeviceCodes;
 use crate::fault::Faults;
 use crate::keys::ServiceKeys;
 use crate::keyvault::store::Vault;

@@ -187,7 +187,7 @@ pub fn check_app_config(
     request: &CheckAppConfigRequest,
 ) -> Result<AppConfigReport, AppError> {
     let profile = match request.profile.as_deref().filter(|p| !p.trim().is_empty()) {
-        Some(name) => Some(crate::inventory::show_profile(dir, name)?),
+        Some(name) => Some(crate::profile::show(dir, name)?),
         None => None,
     };
     let app = files::load_app(std::path::Path::new(&request.path))?;

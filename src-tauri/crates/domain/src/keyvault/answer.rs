@@ -9,7 +9,7 @@ use serde_json::Value;
 use ts_rs::TS;
 use url::Url;
 
-use super::api::Operation;
+use super::operation::Operation;
 use super::scrub;
 use crate::http::{HttpResponse, TransportError};
 use crate::secret::VaultValue;

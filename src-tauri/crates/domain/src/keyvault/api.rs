@@ -3,44 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use ts_rs::TS;
 use url::Url;
 
 use super::API_VERSION;
 pub use super::answer::{
     KeyVaultError, Reason, StoredSecret, VaultError, check, parse_error, parse_secret,
 };
+pub use super::operation::Operation;
 use crate::http::HttpRequest;
 use crate::secret::AzureToken;
-
-/// What the tool asked the vault to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export, rename = "VaultOperation")]
-pub enum Operation {
-    List,
-    Get,
-    Versions,
-    Set,
-    GetDeleted,
-    Recover,
-    Purge,
-}
-
-impl Operation {
-    pub fn words(self) -> &'static str {
-        match self {
-            Operation::List => "list secrets",
-            Operation::Get => "read",
-            Operation::Versions => "list the versions of",
-            Operation::Set => "write",
-            Operation::GetDeleted => "look up the deleted secret",
-            Operation::Recover => "recover",
-            Operation::Purge => "purge",
-        }
-    }
-}
 
 fn url(vault: &Url, path: &str, query: &[(&str, &str)]) -> Url {
     let mut url = vault.clone();

@@ -2,16 +2,9 @@
 //! (config-keyvault-selfservice.md §3.4), and which Altinn role is usually missing (§2.6).
 
 use super::api::{KeyVaultError, Operation, Reason};
-use crate::diagnosis::Localized;
+use crate::diagnosis::{Localized, l};
 use crate::error::{AppError, ErrorKind};
 use crate::profile::Environment;
-
-fn l(en: impl Into<String>, nb: impl Into<String>) -> Localized {
-    Localized {
-        en: en.into(),
-        nb: nb.into(),
-    }
-}
 
 /// Which role gives access to the vault (§2.6: Test/Prod Operations, ordered through
 /// Samarbeidsportalen; sign-in with username@ai-dev.no).

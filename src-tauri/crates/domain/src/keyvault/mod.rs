@@ -17,6 +17,7 @@ pub mod keyvalue;
 pub mod known;
 pub mod material;
 pub mod names;
+mod operation;
 pub mod probe;
 pub mod session;
 pub mod verify;

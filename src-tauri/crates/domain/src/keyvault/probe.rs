@@ -11,7 +11,7 @@ use super::api::{self, KeyVaultError, Operation, Reason};
 use super::explain;
 use super::names::{NameWarning, SecretNames};
 use super::verify::{self, Role, SecretInfo};
-use crate::diagnosis::Localized;
+use crate::diagnosis::{Localized, l};
 use crate::http::{HttpResponse, Transport};
 use crate::profile::Environment;
 use crate::secret::AzureToken;
@@ -66,13 +66,6 @@ pub struct ProbeReport {
     pub role_hint: Option<Localized>,
     /// Write access cannot be seen without writing; said once, plainly.
     pub note: Localized,
-}
-
-fn l(en: impl Into<String>, nb: impl Into<String>) -> Localized {
-    Localized {
-        en: en.into(),
-        nb: nb.into(),
-    }
 }
 
 /// The check for a call that failed.

@@ -15,7 +15,7 @@ use super::api::{self, KeyVaultError, Operation, Reason, StoredSecret};
 use super::keyvalue::{self, KeyEncoding, StoredKey};
 use super::material::Material;
 use super::names::SecretNames;
-use crate::diagnosis::Localized;
+use crate::diagnosis::{Localized, l};
 use crate::http::Transport;
 use crate::secret::AzureToken;
 
@@ -103,13 +103,6 @@ pub struct VerifyReport {
     pub ok: bool,
     /// The redeploy reminder and the older secrets still in the vault.
     pub after: AfterReport,
-}
-
-fn l(en: impl Into<String>, nb: impl Into<String>) -> Localized {
-    Localized {
-        en: en.into(),
-        nb: nb.into(),
-    }
 }
 
 /// Whether the stored key is the keychain key: the problems, none when it is.

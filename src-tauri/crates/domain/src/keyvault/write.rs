@@ -15,7 +15,7 @@ use super::material::Material;
 use super::names::{NameWarning, SecretNames};
 use super::verify::{self, Role, SecretInfo, VerifyReport};
 use super::{DeletedAction, Pause, Resume};
-use crate::diagnosis::Localized;
+use crate::diagnosis::{Localized, l};
 use crate::http::{HttpRequest, HttpResponse, Transport};
 use crate::secret::AzureToken;
 
@@ -105,13 +105,6 @@ pub struct WriteRequest<'a> {
     pub deleted_action: Option<DeletedAction>,
     /// The `created-by` tag, e.g. `maskinporten-assistant/0.1.0`.
     pub created_by: &'a str,
-}
-
-fn l(en: impl Into<String>, nb: impl Into<String>) -> Localized {
-    Localized {
-        en: en.into(),
-        nb: nb.into(),
-    }
 }
 
 /// Tags (§5): the key secret says which key it holds and until when; the client id secret only

@@ -2,6 +2,7 @@
 //! `login.microsoftonline.com` serves it (config-keyvault-selfservice.md §3.5), issuing Key
 //! Vault access tokens for the seeded identities. The sign-in page is in `page`.
 
+pub(crate) mod codes;
 mod page;
 
 use std::collections::HashMap;
@@ -16,9 +17,10 @@ use axum::routing::{get, post};
 use rand::Rng;
 use serde_json::json;
 
-use crate::keyvault::VAULT_RESOURCE;
+use crate::defaults::VAULT_RESOURCE;
 use crate::state::State;
-use crate::{SandboxError, Service, http};
+use crate::{Service, http};
+use codes::{Decision, DeviceCode};
 
 /// §3.5: device codes live `expires_in (≈900)` seconds.
 const DEVICE_CODE_LIFETIME: i64 = 900;
@@ -31,59 +33,6 @@ const MANAGEMENT_RESOURCE: &str = "https://management.azure.com";
 
 pub(crate) fn issuer(state: &State, tenant: &str) -> String {
     format!("{}/{tenant}/v2.0", state.urls.entra)
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct DeviceCodes {
-    codes: Vec<DeviceCode>,
-}
-
-#[derive(Debug)]
-struct DeviceCode {
-    device_code: String,
-    user_code: String,
-    client_id: String,
-    /// The resource the token will be for (`aud`).
-    resource: String,
-    expires: i64,
-    last_poll: Option<i64>,
-    decision: Decision,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Decision {
-    Pending,
-    Approved(String),
-    Declined,
-    Redeemed,
-}
-
-impl DeviceCodes {
-    /// Approves (`Some(identity)`) or declines (`None`) a pending code. The identity is an
-    /// object id or a user principal name of the vault seed.
-    pub(crate) fn decide(
-        &mut self,
-        user_code: &str,
-        object_id: Option<String>,
-        now: i64,
-    ) -> Result<(), SandboxError> {
-        let wanted = normalise(user_code);
-        let code = self
-            .codes
-            .iter_mut()
-            .find(|c| c.user_code == wanted && c.decision == Decision::Pending && c.expires > now)
-            .ok_or_else(|| SandboxError::UnknownUserCode(user_code.to_owned()))?;
-        code.decision = object_id.map_or(Decision::Declined, Decision::Approved);
-        Ok(())
-    }
-}
-
-fn normalise(user_code: &str) -> String {
-    user_code
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_uppercase()
 }
 
 pub(crate) fn router(state: Arc<State>) -> Router {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::grant::{MpError, invalid_parameter};
+use super::error::{MpError, invalid_parameter};
 use super::registry::ClientRecord;
 use crate::state::World;
 

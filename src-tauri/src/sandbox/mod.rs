@@ -10,137 +10,13 @@ use assistant_domain::profile::Profile;
 use assistant_sandbox::{Sandbox, SandboxConfig, Seed, defaults};
 use serde::{Deserialize, Serialize};
 
+mod running;
+
+use running::endpoints_of;
+
+pub use running::{RUNNING_FILE, announce_running, push_to_running, running, withdraw_running};
+
 pub const REGISTRY_FILE: &str = "sandbox.json";
-/// Written by `sandbox serve` while it runs, so other commands (and the window) use that
-/// sandbox and its state instead of starting their own.
-pub const RUNNING_FILE: &str = "sandbox-running.json";
-
-/// The base URLs of a `sandbox serve` that is running.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunningSandbox {
-    pub pid: u32,
-    /// The run's secret (the file is the owner's only): other commands present it to the
-    /// sandbox's own routes, and to check that what answers on these ports is that run.
-    #[serde(default)]
-    pub secret: String,
-    pub maskinporten: String,
-    pub altinn_platform: String,
-    pub apps: String,
-    pub key_vault: String,
-    pub entra: String,
-}
-
-pub fn announce_running(dir: &DataDir, sandbox: &Sandbox) -> Result<(), AppError> {
-    let u = sandbox.urls();
-    let running = RunningSandbox {
-        pid: std::process::id(),
-        secret: sandbox.secret().to_owned(),
-        maskinporten: u.maskinporten.clone(),
-        altinn_platform: u.altinn_platform.clone(),
-        apps: u.apps.clone(),
-        key_vault: u.key_vault.clone(),
-        entra: u.entra.clone(),
-    };
-    Ok(dir.write_json(RUNNING_FILE, &running)?)
-}
-
-pub fn withdraw_running(dir: &DataDir) {
-    let _ = std::fs::remove_file(dir.file(RUNNING_FILE));
-}
-
-/// A `sandbox serve` announced in the data folder that is still that run: something answering
-/// on its port is not enough (after a crash another program may have the port), it must accept
-/// the run's secret on `/_sandbox/ping`.
-pub fn running(dir: &DataDir) -> Option<RunningSandbox> {
-    let found: RunningSandbox = dir.read_json(RUNNING_FILE).ok().flatten()?;
-    if found.secret.is_empty() {
-        return None;
-    }
-    let url = url::Url::parse(&found.maskinporten).ok()?;
-    let address = url.socket_addrs(|| None).ok()?.into_iter().next()?;
-    is_that_run(address, &found.secret).then_some(found)
-}
-
-/// A plain HTTP/1.1 GET of `/_sandbox/ping` with the secret (no runtime needed): 200 or not.
-fn is_that_run(address: std::net::SocketAddr, secret: &str) -> bool {
-    use std::io::{Read, Write};
-    let wait = std::time::Duration::from_millis(500);
-    let Ok(mut stream) = std::net::TcpStream::connect_timeout(&address, wait) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(wait));
-    let _ = stream.set_write_timeout(Some(wait));
-    let request = format!(
-        "GET /_sandbox/ping HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{}: {secret}\r\nConnection: close\r\n\r\n",
-        address.port(),
-        assistant_sandbox::SECRET_HEADER
-    );
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
-    let mut status = [0u8; 12];
-    stream.read_exact(&mut status).is_ok() && status.ends_with(b" 200")
-}
-
-fn endpoints_of(running: &RunningSandbox) -> Result<Endpoints, AppError> {
-    endpoints_from(
-        &running.maskinporten,
-        &running.altinn_platform,
-        &running.apps,
-    )
-}
-
-/// Sends a registration to a running `sandbox serve` through its self-service API, as the
-/// portal would: the client's scopes (PUT) and its key set (POST …/jwks replaces the set).
-pub async fn push_to_running(
-    dir: &DataDir,
-    registration: &Registration,
-    transport: &dyn assistant_domain::http::Transport,
-) -> Result<(), AppError> {
-    use assistant_domain::http::HttpRequest;
-    let Some(running) = running(dir) else {
-        return Ok(());
-    };
-    let base = url::Url::parse(&running.maskinporten)
-        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
-    let client = base
-        .join(&format!("api/v1/clients/{}", registration.client_id))
-        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
-    let mut put = HttpRequest::post(
-        client.clone(),
-        "application/json",
-        serde_json::json!({ "scopes": registration.scopes })
-            .to_string()
-            .into_bytes(),
-    )
-    .header(assistant_sandbox::SECRET_HEADER, running.secret.clone());
-    put.method = "PUT";
-    let jwks = HttpRequest::post(
-        client
-            .join(&format!("{}/jwks", registration.client_id))
-            .unwrap_or(client),
-        "application/json",
-        serde_json::json!({ "keys": registration.keys })
-            .to_string()
-            .into_bytes(),
-    )
-    .header(assistant_sandbox::SECRET_HEADER, running.secret.clone());
-    for request in [put, jwks] {
-        let response = transport.send(request).await?;
-        if !(200..300).contains(&response.status) {
-            return Err(AppError::new(
-                ErrorKind::Server,
-                format!(
-                    "The running sandbox refused the registration (HTTP {}): {}",
-                    response.status,
-                    response.text().chars().take(300).collect::<String>()
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// What the person registered on a sandbox client, as they would in Samarbeidsportalen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Registration {
@@ -522,7 +398,7 @@ pub async fn info(
     let profile = match request.profile {
         Some(name) => {
             let dir = state.dir.clone();
-            Some(crate::flows::blocking(move || inventory::show_profile(&dir, &name)).await?)
+            Some(crate::blocking::blocking(move || inventory::show_profile(&dir, &name)).await?)
         }
         None => None,
     };
@@ -536,12 +412,13 @@ pub async fn info(
 }
 
 /// The portal step, rehearsed from the window: recorded, and applied to the running sandbox.
+/// The caller records it in the checklist's history.
 pub async fn register_for_window(
     state: &crate::AppState,
     request: RegisterRequest,
 ) -> Result<RegistrationOutcome, AppError> {
     let dir = state.dir.clone();
-    let (registration, profile) = crate::flows::blocking(move || {
+    let (registration, profile) = crate::blocking::blocking(move || {
         let profile = inventory::show_profile(&dir, &request.profile)?;
         let registration = register(&dir, &profile)?;
         Ok((registration, inventory::show_profile(&dir, &profile.name)?))
@@ -549,7 +426,6 @@ pub async fn register_for_window(
     .await?;
     state.sandbox.apply(&registration).await;
     push_to_running(&state.dir, &registration, state.transport()?).await?;
-    crate::checklist::client_registered(state, &profile, &registration.client_id);
     Ok(RegistrationOutcome {
         client_id: registration.client_id.clone(),
         kids: registration
