@@ -442,3 +442,76 @@ async fn a_resumed_run_sends_only_what_is_not_made_and_never_guesses_about_a_cut
         "lines 2–4 (no record) were sent, line 5 was not"
     );
 }
+
+/// A token source that cannot give a token (Maskinporten down or too slow), counting its calls.
+struct NoToken(std::sync::atomic::AtomicUsize);
+
+impl assistant_domain::altinn::bulk::TokenSource for NoToken {
+    fn altinn_token(
+        &self,
+    ) -> assistant_domain::http::BoxFuture<
+        '_,
+        Result<assistant_domain::secret::AltinnToken, assistant_domain::AppError>,
+    > {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async {
+            Err(assistant_domain::AppError::new(
+                assistant_domain::ErrorKind::Network,
+                "Network problem: 127.0.0.1 did not answer in time.",
+            ))
+        })
+    }
+}
+
+/// Without a token no row can be sent: the run stops at the first failure instead of leaving
+/// each of its rows to wait out the same timeout, and says why on every row it did not send.
+#[tokio::test]
+async fn when_no_token_can_be_had_the_run_stops_and_says_why_on_every_row() {
+    let s = setup(40).await;
+    let tokens = NoToken(Default::default());
+    let job = s.job(false, 4);
+    let results = bulk::run(
+        &s.transport,
+        &tokens,
+        &job,
+        &BulkControl::default(),
+        &|_| {},
+        &NoJournal,
+    )
+    .await;
+    let asked = tokens.0.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        asked <= 4,
+        "one token request per row in flight, then stop: {asked}"
+    );
+    let failed: Vec<_> = results
+        .iter()
+        .filter(|r| r.status == RowStatus::Failed)
+        .collect();
+    assert!(!failed.is_empty() && failed.len() <= 4, "{results:?}");
+    assert!(failed.iter().all(|r| {
+        r.error
+            .as_deref()
+            .is_some_and(|e| e.contains("no Altinn token"))
+    }));
+    let skipped: Vec<_> = results
+        .iter()
+        .filter(|r| r.status == RowStatus::Skipped)
+        .collect();
+    assert_eq!(failed.len() + skipped.len(), 40, "{results:?}");
+    assert!(
+        skipped.iter().all(|r| r
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("not sent: the run stopped (no Altinn token"))),
+        "{skipped:?}"
+    );
+    assert_eq!(
+        s.h.control
+            .request_log()
+            .iter()
+            .filter(|e| e.path.starts_with(CREATE))
+            .count(),
+        0
+    );
+}

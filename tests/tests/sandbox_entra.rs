@@ -215,6 +215,97 @@ async fn the_sandboxs_own_routes_need_the_runs_secret_and_every_route_its_own_ho
             .unwrap();
         assert_eq!(in_query.status(), StatusCode::OK, "{url}");
     }
+    // The rehearsal routes that steer the sandbox: without the secret nothing changes.
+    let fault = serde_json::json!({"service": "maskinporten", "pathPrefix": "/token", "kind": {"type": "status", "code": 500}});
+    for (method, url, body) in [
+        (
+            reqwest::Method::POST,
+            format!("{}_sandbox/faults", urls.maskinporten),
+            Some(fault.clone()),
+        ),
+        (
+            reqwest::Method::DELETE,
+            format!("{}_sandbox/faults", urls.maskinporten),
+            None,
+        ),
+        (
+            reqwest::Method::POST,
+            format!("{}_sandbox/clock", urls.maskinporten),
+            Some(serde_json::json!({"offsetSeconds": 600})),
+        ),
+        (
+            reqwest::Method::POST,
+            format!(
+                "{}/_sandbox/keyvault/soft-delete/x",
+                urls.key_vault.trim_end_matches('/')
+            ),
+            None,
+        ),
+    ] {
+        let mut request = bare.request(method, &url);
+        if let Some(body) = &body {
+            request = request.json(body);
+        }
+        assert_eq!(
+            request.send().await.unwrap().status(),
+            StatusCode::UNAUTHORIZED,
+            "{url}"
+        );
+    }
+    assert_eq!(
+        h.control
+            .clock_offset(assistant_sandbox::Service::Maskinporten),
+        time::Duration::ZERO,
+        "the clock was not moved"
+    );
+    let token = bare
+        .get(format!(
+            "{}.well-known/oauth-authorization-server",
+            urls.maskinporten
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), StatusCode::OK, "no fault was added");
+    // With the secret, a fault is added and then cleared.
+    let with_secret = |method: reqwest::Method, url: String| {
+        bare.request(method, url)
+            .header(assistant_sandbox::SECRET_HEADER, h.sandbox.secret())
+    };
+    let added = with_secret(reqwest::Method::POST, format!("{}_sandbox/faults", urls.maskinporten))
+        .json(&serde_json::json!({"service": "maskinporten", "pathPrefix": "/.well-known", "kind": {"type": "garbage"}, "next": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::NO_CONTENT);
+    let garbage = bare
+        .get(format!(
+            "{}.well-known/oauth-authorization-server",
+            urls.maskinporten
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        garbage.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "the next answer is the captive portal's page"
+    );
+    let bad = with_secret(
+        reqwest::Method::POST,
+        format!("{}_sandbox/faults", urls.maskinporten),
+    )
+    .json(&serde_json::json!({"service": "maskinporten", "kind": {"type": "earthquake"}}))
+    .send()
+    .await
+    .unwrap();
+    assert!(
+        bad.status().is_client_error(),
+        "an unknown fault is refused"
+    );
+
     // Approving a code without the secret does nothing: the flow stays pending.
     let code = vault_device_code(&h).await;
     let form = [

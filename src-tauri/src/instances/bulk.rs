@@ -296,6 +296,9 @@ async fn run_bulk(
             check_owner(&metadata, &row.owner)
                 .map_err(|e| AppError::new(e.kind, format!("line {}: {}", row.line, e.message)))?;
         }
+        // One token before any row is sent: without it no row can be, and the person hears it
+        // once, at once, instead of from every row after its own timeout. It is cached for the run.
+        client.tokens.altinn_token().await?;
         let job = BulkJob {
             app: app.app.clone(),
             rows: run.rows,

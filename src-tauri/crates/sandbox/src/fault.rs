@@ -36,6 +36,9 @@ pub enum FaultKind {
     MalformedBody,
     /// Close the connection without any response.
     DropConnection,
+    /// Answer 200 with an HTML page instead of the service's answer, as a captive portal or a
+    /// misconfigured proxy does.
+    Garbage,
 }
 
 /// Which matching requests a fault hits.

@@ -35,6 +35,7 @@ mod keys;
 mod keyvault;
 mod log;
 mod maskinporten;
+mod rehearsal;
 mod seed;
 mod serve;
 mod state;

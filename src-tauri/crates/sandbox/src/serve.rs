@@ -158,7 +158,10 @@ async fn handle(
     let method = request.method().to_string();
     let path = loggable_path(request.uri());
     let logged = !request.uri().path().starts_with("/_sandbox/");
-    let fault = state.faults.take(service, request.uri().path());
+    // The sandbox's own routes are never faulted: a fault must not stop its own clearing.
+    let fault = logged
+        .then(|| state.faults.take(service, request.uri().path()))
+        .flatten();
     let log = |status: Option<u16>, outcome: String| {
         if logged {
             let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -187,6 +190,7 @@ async fn handle(
             call(router, request).await
         }
         Some(FaultKind::MalformedBody) => truncate(call(router, request).await).await,
+        Some(FaultKind::Garbage) => garbage(),
         None => call(router, request).await,
     };
     let date = clock::http_date(state.clock.now(service));
@@ -208,6 +212,21 @@ async fn call(router: Router, request: Request<Incoming>) -> Response<Body> {
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+/// What a captive portal or a proxy's error page looks like to an API client: 200, HTML.
+fn garbage() -> Response<Body> {
+    let mut response = Response::new(Body::from(
+        "<!DOCTYPE html><html><head><title>Sign in to the network</title></head><body>Guest Wi-Fi: accept the terms to continue.</body></html>",
+    ));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+        .extensions_mut()
+        .insert(Outcome("fault:garbage".into()));
+    response
 }
 
 fn fault_status(code: u16) -> Response<Body> {

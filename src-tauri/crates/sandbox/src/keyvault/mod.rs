@@ -17,8 +17,7 @@ use crate::seed::{VaultIdentity, VaultRole};
 use crate::state::State;
 use crate::{Service, http, jwt};
 
-/// §3.3: the token audience / resource of Key Vault.
-pub(crate) const VAULT_RESOURCE: &str = "https://vault.azure.net";
+use crate::defaults::VAULT_RESOURCE;
 /// §3.1: documented api-versions. Others are refused (strict).
 const API_VERSIONS: &[&str] = &[
     "7.5",
@@ -50,6 +49,11 @@ pub(crate) fn router(state: Arc<State>) -> Router {
             get(secrets::get_deleted).delete(secrets::purge),
         )
         .route("/deletedsecrets/{name}/recover", post(secrets::recover))
+        // Rehearsal (needs the run's secret): as if someone deleted it in the Azure portal.
+        .route(
+            "/_sandbox/keyvault/soft-delete/{name}",
+            post(secrets::rehearse_soft_delete),
+        )
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,

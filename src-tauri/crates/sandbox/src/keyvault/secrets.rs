@@ -339,20 +339,39 @@ pub(super) async fn list(
 /// Soft delete → 200 DeletedSecretBundle.
 pub(super) async fn delete(request: SecretRequest) -> Response {
     request.run(Action::Delete, |state, name| {
-        let now = state.clock.unix(Service::KeyVault);
-        let key = name.to_ascii_lowercase();
-        let mut world = state.world();
-        let Some(secret) = world.vault.secrets.remove(&key) else {
-            return not_found(name);
-        };
-        let deleted = Deleted {
-            secret,
-            deleted_date: now,
-        };
-        let shown = deleted_bundle(&state.urls.key_vault, &deleted);
-        world.vault.deleted.insert(key, deleted);
-        http::json(StatusCode::OK, &shown, "deleted")
+        match soft_delete(state, name) {
+            Some(shown) => http::json(StatusCode::OK, &shown, "deleted"),
+            None => not_found(name),
+        }
     })
+}
+
+/// `POST /_sandbox/keyvault/soft-delete/{name}`: the secret becomes deleted-but-recoverable, so
+/// the next write meets the 409 a person meets after someone deleted it in the portal.
+pub(super) async fn rehearse_soft_delete(
+    AxumState(state): AxumState<Arc<State>>,
+    Path(name): Path<String>,
+) -> Response {
+    match soft_delete(&state, &name) {
+        Some(_) => http::empty(StatusCode::NO_CONTENT, "soft-deleted"),
+        None => http::empty(StatusCode::NOT_FOUND, "no such secret"),
+    }
+}
+
+/// Moves a secret to the deleted-but-recoverable state; its DeletedSecretBundle, or None
+/// when there is no such secret.
+fn soft_delete(state: &State, name: &str) -> Option<Value> {
+    let now = state.clock.unix(Service::KeyVault);
+    let key = name.to_ascii_lowercase();
+    let mut world = state.world();
+    let secret = world.vault.secrets.remove(&key)?;
+    let deleted = Deleted {
+        secret,
+        deleted_date: now,
+    };
+    let shown = deleted_bundle(&state.urls.key_vault, &deleted);
+    world.vault.deleted.insert(key, deleted);
+    Some(shown)
 }
 
 fn deleted_not_found(name: &str) -> Response {

@@ -1,6 +1,7 @@
 //! The Maskinporten emulator: metadata, JWKS, `/token` and the self-service client API on one
 //! port, plus `/_sandbox/log`. Grant rules live in `grant` and `rar`, issuing in `token`.
 
+mod error;
 mod grant;
 mod rar;
 pub(crate) mod registry;
@@ -26,6 +27,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/token", post(token::token))
         .route("/_sandbox/log", get(request_log))
         .merge(selfservice::routes())
+        .merge(crate::rehearsal::routes())
         .fallback(|| async { http::empty(StatusCode::NOT_FOUND, "not found") })
         .with_state(state)
 }

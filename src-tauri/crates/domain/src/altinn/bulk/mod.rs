@@ -9,26 +9,26 @@
 //! run ([`Earlier`]) skips the rows created, checks the ones that were in flight against the
 //! owners' instances listed before the first run began, and sends only what was not created.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-use tokio::sync::{Semaphore, watch};
-use ts_rs::TS;
+use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::altinn::AppCallError;
 use crate::altinn::instance::{self, Create};
-use crate::altinn::owner::InstanceOwner;
 use crate::error::AppError;
 use crate::http::Transport;
-use crate::secret::AltinnToken;
 
 mod journal;
+mod model;
+mod resolve;
 mod table;
 
 pub use journal::FileJournal;
+pub use model::*;
+use resolve::resolve;
 pub use table::{
     created_ids_from_results, csv_cell, csv_uncell, parse_csv, read_results, results_csv,
 };
@@ -42,145 +42,6 @@ const MAX_THROTTLED: u32 = 10;
 /// A Retry-After longer than this is capped (a misconfigured server must not stall a run).
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
-/// Where the Altinn token comes from: cached per lifetime, refreshed before expiry.
-pub trait TokenSource: Send + Sync {
-    fn altinn_token(&self) -> crate::http::BoxFuture<'_, Result<AltinnToken, AppError>>;
-    /// Forgets the cached token (after a 401), so the next call fetches a new one.
-    fn invalidate(&self) {}
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BulkRow {
-    /// 1-based line in the CSV (the header is line 1).
-    pub line: usize,
-    pub owner: InstanceOwner,
-    /// Lets the tool itself check an unclear answer by listing the owner's active instances.
-    pub party_id: Option<String>,
-    pub prefill: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum RowStatus {
-    Created,
-    Failed,
-    /// The app's answer left it open and the tool could not check (no party id).
-    Unknown,
-    /// Cancelled before it was sent.
-    Skipped,
-    /// In the journal only: the request was about to go out. A row whose last record says this
-    /// was cut off mid-request, and is checked before it is sent again.
-    Sending,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct RowResult {
-    pub line: usize,
-    pub owner: String,
-    pub instance_id: Option<String>,
-    pub status: RowStatus,
-    pub error: Option<String>,
-    pub attempts: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BulkProgress {
-    pub total: usize,
-    pub done: usize,
-    pub created: usize,
-    pub failed: usize,
-    pub per_second: f64,
-    pub eta_seconds: Option<u64>,
-    pub paused: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunState {
-    Running,
-    Paused,
-    Cancelled,
-}
-
-/// Pause, resume and cancel a running bulk job from another task (the window's buttons).
-#[derive(Debug, Clone)]
-pub struct BulkControl {
-    state: Arc<watch::Sender<RunState>>,
-}
-
-impl Default for BulkControl {
-    fn default() -> Self {
-        Self {
-            state: Arc::new(watch::Sender::new(RunState::Running)),
-        }
-    }
-}
-
-impl BulkControl {
-    pub fn set(&self, state: RunState) {
-        self.state.send_replace(state);
-    }
-
-    pub fn get(&self) -> RunState {
-        *self.state.borrow()
-    }
-
-    /// Waits while paused; false when cancelled.
-    async fn proceed(&self) -> bool {
-        let mut rx = self.state.subscribe();
-        loop {
-            match *rx.borrow_and_update() {
-                RunState::Running => return true,
-                RunState::Cancelled => return false,
-                RunState::Paused => {}
-            }
-            if rx.changed().await.is_err() {
-                return false;
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct BulkJob {
-    pub app: Url,
-    pub rows: Vec<BulkRow>,
-    pub concurrency: usize,
-    /// What an earlier, cut-off run of the same CSV recorded (empty for a new run).
-    pub earlier: Earlier,
-}
-
-/// Each owner's (party id's) active instances before the first run sent anything: what tells
-/// an instance the run made from one the owner had.
-pub type Baseline = BTreeMap<String, BTreeSet<String>>;
-
-/// An earlier run's record, for `bulk --resume`.
-#[derive(Debug, Clone, Default)]
-pub struct Earlier {
-    /// The last record of each CSV line, by line.
-    pub rows: HashMap<usize, RowResult>,
-    /// Its baseline, if it got as far as writing one.
-    pub baseline: Option<Baseline>,
-}
-
-/// Where a run writes each row as it goes. Writing must not block for long: it runs on the
-/// run's task.
-pub trait Journal: Send + Sync {
-    /// Once, before anything is sent.
-    fn baseline(&self, _baseline: &Baseline) {}
-    /// A row about to be sent (`Sending`), or settled.
-    fn record(&self, _row: &RowResult) {}
-}
-
-/// For runs that keep no record (tests).
-#[derive(Debug)]
-pub struct NoJournal;
-impl Journal for NoJournal {}
-
 /// What one attempt ended in.
 enum Attempt {
     Created(String),
@@ -190,7 +51,7 @@ enum Attempt {
     Skipped,
 }
 
-struct Shared<'a> {
+pub(super) struct Shared<'a> {
     transport: &'a dyn Transport,
     tokens: &'a dyn TokenSource,
     control: &'a BulkControl,
@@ -201,6 +62,9 @@ struct Shared<'a> {
     /// Rows an earlier run settled: counted as done, not in the rate.
     already: Mutex<usize>,
     started: Instant,
+    /// Why the run stopped on its own: a failure no row can get past (no Altinn token), so
+    /// the rows not yet sent are not each left to time out the same way.
+    halted: Mutex<Option<String>>,
 }
 
 impl Shared<'_> {
@@ -238,6 +102,28 @@ impl Shared<'_> {
         });
     }
 
+    /// Stops the run for a reason that holds for every row; the first reason is kept.
+    fn halt(&self, why: &str) {
+        let mut halted = self
+            .halted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        halted.get_or_insert_with(|| why.to_string());
+        self.control.set(RunState::Cancelled);
+    }
+
+    /// What a row that was not sent says: cancelled by the person, or stopped by the run.
+    fn not_sent(&self) -> String {
+        match &*self
+            .halted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
+            Some(why) => format!("not sent: the run stopped ({why})"),
+            None => CANCELLED.to_string(),
+        }
+    }
+
     /// Records a settled row in the journal and the progress.
     fn settle(&self, row: &RowResult) {
         self.journal.record(row);
@@ -258,7 +144,11 @@ impl Shared<'_> {
             }
             let token = match self.tokens.altinn_token().await {
                 Ok(t) => t,
-                Err(e) => return Attempt::Failed(format!("no Altinn token: {}", e.message)),
+                Err(e) => {
+                    let why = format!("no Altinn token: {}", e.message);
+                    self.halt(&why);
+                    return Attempt::Failed(why);
+                }
             };
             let sent = self
                 .transport
@@ -336,6 +226,7 @@ pub async fn run(
         total: job.rows.len(),
         already: Mutex::new(0),
         started: Instant::now(),
+        halted: Mutex::new(None),
     };
     let concurrency = job.concurrency.clamp(1, MAX_CONCURRENCY);
     // What each owner already has, so instances made by this run can be told apart. A resumed
@@ -479,9 +370,12 @@ async fn run_pass(
                 Attempt::Failed(e) => {
                     shared.settle(&record(RowStatus::Failed, None, Some(e), attempts + 1))
                 }
-                Attempt::Skipped => {
-                    shared.settle(&record(RowStatus::Skipped, None, Some(CANCELLED), attempts))
-                }
+                Attempt::Skipped => shared.settle(&record(
+                    RowStatus::Skipped,
+                    None,
+                    Some(&shared.not_sent()),
+                    attempts,
+                )),
                 // Settled by `resolve`; the journal says what is known so far.
                 Attempt::Unclear(e) => {
                     shared
@@ -512,7 +406,7 @@ async fn run_pass(
                     (row.attempts + 1, RowStatus::Failed, Some(e))
             }
             Attempt::Skipped => {
-                (row.status, row.error) = (RowStatus::Skipped, Some(CANCELLED.into()))
+                (row.status, row.error) = (RowStatus::Skipped, Some(shared.not_sent()))
             }
             Attempt::Unclear(e) => {
                 (row.attempts, row.status, row.error) =
@@ -525,87 +419,6 @@ async fn run_pass(
 }
 
 const CANCELLED: &str = "cancelled before it was sent";
-
-/// Settles unclear rows by listing each owner's active instances (after every request of the
-/// pass has finished, so a new instance cannot be someone else's in-flight one). Returns the
-/// rows confirmed not created, which are safe to send again.
-async fn resolve(
-    shared: &Shared<'_>,
-    job: &BulkJob,
-    baseline: &Baseline,
-    unclear: &[usize],
-    results: &mut [RowResult],
-    last_pass: bool,
-) -> Vec<usize> {
-    let mut again = Vec::new();
-    let mut by_party: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for &i in unclear {
-        match (
-            &job.rows[i].party_id,
-            baseline.contains_key(job.rows[i].party_id.as_deref().unwrap_or_default()),
-        ) {
-            (Some(party), true) => by_party.entry(party.clone()).or_default().push(i),
-            _ => {
-                let row = &mut results[i];
-                row.error = Some(format!(
-                    "{} — the app's answer left it open whether an instance was created; add a partyId column so the tool can check, or look for it before running this row again",
-                    row.error.clone().unwrap_or_default()
-                ));
-                shared.settle(row);
-            }
-        }
-    }
-    let claimed: HashSet<String> = results
-        .iter()
-        .filter_map(|r| r.instance_id.clone())
-        .collect();
-    for (party, rows) in by_party {
-        let now = match shared.active(&job.app, &party).await {
-            Ok(ids) => ids,
-            Err(e) => {
-                for i in rows {
-                    results[i].error = Some(format!(
-                        "unclear answer, and listing the owner's instances failed: {e}"
-                    ));
-                    shared.settle(&results[i]);
-                }
-                continue;
-            }
-        };
-        let mut fresh: Vec<String> = now
-            .into_iter()
-            .filter(|id| !baseline[&party].contains(id) && !claimed.contains(id))
-            .collect();
-        fresh.sort();
-        for i in rows {
-            let row = &mut results[i];
-            if let Some(id) = fresh.pop() {
-                (row.status, row.instance_id, row.error) = (
-                    RowStatus::Created,
-                    Some(id),
-                    Some(
-                        "created, found by listing the owner's instances after an unclear answer"
-                            .into(),
-                    ),
-                );
-                shared.settle(row);
-            } else if last_pass {
-                (row.status, row.error) = (
-                    RowStatus::Failed,
-                    Some(format!(
-                        "not created after {} attempts: {}",
-                        row.attempts,
-                        row.error.clone().unwrap_or_default()
-                    )),
-                );
-                shared.settle(row);
-            } else {
-                again.push(i);
-            }
-        }
-    }
-    again
-}
 
 /// Polls futures together on this task (the transport does the waiting); no extra crate needed.
 async fn join_all<F: std::future::Future<Output = ()>>(futures: impl IntoIterator<Item = F>) {
