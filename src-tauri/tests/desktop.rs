@@ -91,7 +91,7 @@ async fn a_person_goes_from_a_new_profile_to_an_exchanged_altinn_token_in_the_wi
     })
     .await;
 
-    // Issue 5 in the window: an instance of app B for the organisation itself, moved on to the end.
+    // In the window: an instance of app B for the organisation itself, moved on to the end.
     app.click("#nav-instances").await;
     app.wait_text("[data-testid='glance-app-id']", |t| {
         t.contains("ttd/sandbox-app-b")
@@ -175,7 +175,7 @@ async fn approve_device_code(uri: &str, code: &str, account: &str) {
     assert!(answer.status().is_success(), "approve: {}", answer.status());
 }
 
-/// Issue 8, as a person would: a new profile, then the checklist from "which path?" to a created
+/// As a person would: a new profile, then the checklist from "which path?" to a created
 /// instance of app B, every step driven from its own card on the sandbox, a screenshot per step,
 /// the report saved and scanned for secrets, and the checklist in Norwegian.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

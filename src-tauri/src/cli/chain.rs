@@ -48,13 +48,10 @@ pub fn run(args: ChainArgs, exchange: bool, state: &AppState) -> Result<Output, 
         consumer_org: args.consumer_org,
         resource: args.resource,
     };
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
-    let (report, tokens) = runtime.block_on(async {
-        let result = crate::flows::token_test(state, &profile.name, options).await;
-        state.sandbox.shutdown().await;
-        result
-    })?;
+    let (report, tokens) = super::block(
+        state,
+        crate::flows::token_test(state, &profile.name, options),
+    )?;
     let mut json = serde_json::to_value(&report)
         .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
     let mut text = render(&report);

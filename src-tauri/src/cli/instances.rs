@@ -116,20 +116,6 @@ pub struct BulkArgs {
     resume: Option<PathBuf>,
 }
 
-/// Runs an async flow on a fresh runtime, then stops an in-process sandbox.
-fn block<T>(
-    state: &AppState,
-    work: impl Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
-    runtime.block_on(async {
-        let result = work.await;
-        state.sandbox.shutdown().await;
-        result
-    })
-}
-
 fn describe(i: &InstanceSummary) -> String {
     let task = match (&i.current_task, &i.ended) {
         (Some(task), _) => format!(
@@ -156,7 +142,7 @@ fn describe(i: &InstanceSummary) -> String {
 }
 
 pub fn app_info(target: Target, state: &AppState) -> Result<Output, AppError> {
-    let view = block(state, instances::overview(state, &target.profile))?;
+    let view = super::block(state, instances::overview(state, &target.profile))?;
     let meta = &view.metadata;
     let mut text = format!(
         "{}\n  instance owners: {}{}",
@@ -247,7 +233,7 @@ pub fn instantiate(args: InstantiateArgs, state: &AppState) -> Result<Output, Ap
     } else {
         Create::Template
     };
-    let made = block(
+    let made = super::block(
         state,
         instances::instantiate(state, &args.target.profile, &owner, &create),
     )?;
@@ -264,7 +250,7 @@ pub fn instantiate(args: InstantiateArgs, state: &AppState) -> Result<Output, Ap
 pub fn instance(command: InstanceCommand, state: &AppState) -> Result<Output, AppError> {
     match command {
         InstanceCommand::Show { id, target } => {
-            let i = block(
+            let i = super::block(
                 state,
                 instances::show(state, &target.profile, &InstanceRef::parse(&id)?),
             )?;
@@ -285,7 +271,7 @@ pub fn instance(command: InstanceCommand, state: &AppState) -> Result<Output, Ap
             })?;
             let content_type = content_type
                 .unwrap_or_else(|| instances::guess_content_type(&file.display().to_string()));
-            let i = block(
+            let i = super::block(
                 state,
                 instances::update(
                     state,
@@ -299,7 +285,7 @@ pub fn instance(command: InstanceCommand, state: &AppState) -> Result<Output, Ap
             Output::new(&i, describe(&i))
         }
         InstanceCommand::Next { id, target } => {
-            let i = block(
+            let i = super::block(
                 state,
                 instances::next(state, &target.profile, &InstanceRef::parse(&id)?),
             )?;
@@ -311,7 +297,7 @@ pub fn instance(command: InstanceCommand, state: &AppState) -> Result<Output, Ap
             out,
             force,
         } => {
-            let (element, path, size) = block(
+            let (element, path, size) = super::block(
                 state,
                 instances::save_receipt(
                     state,
@@ -368,7 +354,7 @@ fn delete(
             }
             other => other?,
         };
-    let outcomes = block(
+    let outcomes = super::block(
         state,
         instances::delete(state, &target.profile, &references),
     )?;
@@ -421,7 +407,7 @@ pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, 
         }
     };
     let control = BulkControl::default();
-    let summary = block(state, async {
+    let summary = super::block(state, async {
         // Ctrl-C stops sending; rows in flight finish and the results file is still written.
         let stop = control.clone();
         let watcher = tokio::spawn(async move {

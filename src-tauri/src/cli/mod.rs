@@ -105,3 +105,19 @@ pub fn run(command: Command, json: bool, state: AppState) -> ExitCode {
         Err(error) => output::fail(json, &error),
     }
 }
+
+/// Runs async work for one command: a runtime of its own, and the built-in sandbox (when the
+/// command started one) stopped before the process ends.
+pub(crate) fn block<T>(
+    state: &AppState,
+    work: impl std::future::Future<Output = Result<T, assistant_domain::AppError>>,
+) -> Result<T, assistant_domain::AppError> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| {
+        assistant_domain::AppError::new(assistant_domain::ErrorKind::Internal, e.to_string())
+    })?;
+    runtime.block_on(async {
+        let result = work.await;
+        state.sandbox.shutdown().await;
+        result
+    })
+}

@@ -1,7 +1,7 @@
 //! `sandbox`: run the built-in emulators standalone (for Postman, curl or another tool), and
 //! `sandbox register`: rehearse the portal step for a profile.
 
-use assistant_domain::{AppError, ErrorKind, inventory};
+use assistant_domain::{AppError, inventory};
 use clap::{Args, Subcommand};
 
 use super::output::Output;
@@ -54,13 +54,10 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
         SandboxCommand::Register { profile } => {
             let profile = inventory::show_profile(&state.dir, &profile)?;
             let registration = crate::sandbox::register(&state.dir, &profile)?;
-            let runtime = tokio::runtime::Runtime::new()
-                .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
-            runtime.block_on(crate::sandbox::push_to_running(
-                &state.dir,
-                &registration,
-                state.transport()?,
-            ))?;
+            super::block(
+                state,
+                crate::sandbox::push_to_running(&state.dir, &registration, state.transport()?),
+            )?;
             // Registration fills in organisation, client and scopes, never the key.
             crate::checklist::client_registered(state, &profile, &registration.client_id);
             let kids: Vec<&str> = registration
@@ -84,9 +81,7 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
             let profile = profile
                 .map(|p| inventory::show_profile(&state.dir, &p))
                 .transpose()?;
-            let runtime = tokio::runtime::Runtime::new()
-                .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
-            runtime.block_on(async {
+            super::block(state, async {
                 let sandbox =
                     crate::sandbox::start_with_app(&state.dir, profile.as_ref(), app_b.as_deref())
                         .await?;
@@ -122,7 +117,12 @@ pub fn run(args: SandboxArgs, json: bool, state: &AppState) -> Result<Output, Ap
                 } else {
                     format!(
                         "Sandbox running (Ctrl-C stops it):\n  Maskinporten   {}\n  Altinn         {}\n  Apps (app B)   {}/{app_id}/\n  Key Vault      {}\n  Entra ID       {}\n  Request log    {}_sandbox/log (with the X-Sandbox-Secret header: the \"secret\" in {})\nClient id {client}. Other commands with a sandbox profile use this sandbox while it runs.",
-                        urls.maskinporten, urls.altinn_platform, urls.apps, urls.key_vault, urls.entra, urls.maskinporten,
+                        urls.maskinporten,
+                        urls.altinn_platform,
+                        urls.apps,
+                        urls.key_vault,
+                        urls.entra,
+                        urls.maskinporten,
                         state.dir.file(crate::sandbox::RUNNING_FILE).display()
                     )
                 };

@@ -152,7 +152,7 @@ pub async fn target(state: &AppState, profile: &str) -> Result<VaultTarget, AppE
     };
     let (vault, trusted, sandbox) = match &profile.environment {
         Environment::Sandbox => {
-            if let Some(running) = crate::sandbox::running(&state.dir) {
+            if let Some(running) = crate::sandbox::running_now(&state.dir).await {
                 (
                     url(&running.key_vault)?,
                     TrustedLogin::Exactly(url(&running.entra)?),

@@ -14,7 +14,7 @@ mod running;
 
 use running::endpoints_of;
 
-pub use running::{RUNNING_FILE, announce_running, push_to_running, running, withdraw_running};
+pub use running::{RUNNING_FILE, announce_running, push_to_running, running_now, withdraw_running};
 
 pub const REGISTRY_FILE: &str = "sandbox.json";
 /// What the person registered on a sandbox client, as they would in Samarbeidsportalen.
@@ -283,7 +283,7 @@ impl SandboxHost {
         dir: &DataDir,
         profile: &Profile,
     ) -> Result<Endpoints, AppError> {
-        if let Some(running) = running(dir) {
+        if let Some(running) = running::running_now(dir).await {
             return endpoints_of(&running);
         }
         let mut current = self.current.lock().await;

@@ -49,7 +49,7 @@ pub fn withdraw_running(dir: &DataDir) {
 /// A `sandbox serve` announced in the data folder that is still that run: something answering
 /// on its port is not enough (after a crash another program may have the port), it must accept
 /// the run's secret on `/_sandbox/ping`.
-pub fn running(dir: &DataDir) -> Option<RunningSandbox> {
+fn running(dir: &DataDir) -> Option<RunningSandbox> {
     let found: RunningSandbox = dir.read_json(RUNNING_FILE).ok().flatten()?;
     if found.secret.is_empty() {
         return None;
@@ -57,6 +57,15 @@ pub fn running(dir: &DataDir) -> Option<RunningSandbox> {
     let url = url::Url::parse(&found.maskinporten).ok()?;
     let address = url.socket_addrs(|| None).ok()?.into_iter().next()?;
     is_that_run(address, &found.secret).then_some(found)
+}
+
+/// `running`, off the async runtime: it waits on a socket for up to a second.
+pub async fn running_now(dir: &DataDir) -> Option<RunningSandbox> {
+    let dir = dir.clone();
+    tokio::task::spawn_blocking(move || running(&dir))
+        .await
+        .ok()
+        .flatten()
 }
 
 /// A plain HTTP/1.1 GET of `/_sandbox/ping` with the secret (no runtime needed): 200 or not.
@@ -96,7 +105,7 @@ pub async fn push_to_running(
     transport: &dyn assistant_domain::http::Transport,
 ) -> Result<(), AppError> {
     use assistant_domain::http::HttpRequest;
-    let Some(running) = running(dir) else {
+    let Some(running) = running_now(dir).await else {
         return Ok(());
     };
     let base = url::Url::parse(&running.maskinporten)

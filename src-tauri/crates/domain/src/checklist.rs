@@ -1,4 +1,4 @@
-//! The guided checklist (issue 8): ten steps from "which path is the app on?" to "app B got an
+//! The guided checklist: ten steps from "which path is the app on?" to "app B got an
 //! instance". A step's state is not stored on its own: it is folded from the history lines the
 //! actions write (the window and the CLI alike) and from the profile's facts. So it survives a
 //! restart, and a step can only say "verified" when something really proved it.

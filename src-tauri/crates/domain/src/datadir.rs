@@ -28,8 +28,11 @@ pub const LOCK_FILE: &str = ".lock";
 /// Who holds the lock (pid, command, since when), for the error when waiting for it times out.
 /// A file of its own: on Windows the locked file cannot be read by others.
 const HOLDER_FILE: &str = ".lock-holder";
-/// A change takes milliseconds; a holder for longer than this is stuck or a person's prompt.
-const LOCK_WAIT: Duration = Duration::from_secs(10);
+/// A change takes milliseconds, but storing a key holds the lock across two keychain calls
+/// (the kid is checked and stored as one step), which Secret Service can take a second over on a
+/// busy machine: twenty key commands started together then queue for up to ~10 s (seen in CI).
+/// A holder for longer than this is stuck or waiting on a person's prompt.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DataDirError {

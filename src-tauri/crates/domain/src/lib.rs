@@ -1,5 +1,5 @@
-//! Maskinporten Assistant's domain: keys, profiles and (later) the Maskinporten, Altinn and Key
-//! Vault protocol steps. No Tauri and no UI: the desktop app, the CLI and the tests all call these
+//! Maskinporten Assistant's domain: keys, profiles, the Maskinporten, Altinn and Key Vault
+//! protocol steps, the app configuration check, the checklist and the report. No Tauri and no UI: the desktop app, the CLI and the tests all call these
 //! functions, passing in the HTTP transport, the clock and the secret store.
 
 pub mod about;

@@ -1,4 +1,4 @@
-//! The shareable report (issue 8): one self-contained HTML file a person can send to the team
+//! The shareable report: one self-contained HTML file a person can send to the team
 //! instead of a secret. It holds the profile, the environment, each step's outcome, the key's
 //! kid and thumbprint, decoded token claims (never a signature or a whole token), instance ids
 //! and the activity log. No script, no external resource; it prints to PDF from any browser.

@@ -84,13 +84,7 @@ impl Common {
 }
 
 pub fn run(command: KeyVaultCommand, state: &AppState) -> Result<Output, AppError> {
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
-    runtime.block_on(async {
-        let result = run_async(command, state).await;
-        state.sandbox.shutdown().await;
-        result
-    })
+    super::block(state, run_async(command, state))
 }
 
 async fn run_async(command: KeyVaultCommand, state: &AppState) -> Result<Output, AppError> {
@@ -296,7 +290,8 @@ async fn approve(
         .append_pair("decision", "approve")
         .finish();
     // The page takes the run's secret, which `sandbox serve` left in the data folder.
-    let secret = crate::sandbox::running(&state.dir)
+    let secret = crate::sandbox::running_now(&state.dir)
+        .await
         .map(|r| r.secret)
         .ok_or_else(|| {
             unknown("no running `sandbox serve` was found in this data folder".into())

@@ -786,7 +786,7 @@ export const en = {
   "config.status.checked": "Configuration checked. Errors: {errors}, warnings: {warnings}.",
   "config.status.clean": "Configuration checked: no findings.",
 
-  // The guided checklist (issue 8).
+  // The guided checklist.
   "nav.guide": "Checklist",
   "guide.title": "Checklist: from app A to an instance of app B",
   "guide.lead": "Ten steps, in order. Each says what it is for, has an action and a check, and remembers its state for this profile. Steps your app's path does not need are marked “not needed”, with the reason.",

@@ -3,8 +3,8 @@
 //! (`App/config/authorization/policy.xml`, `App/config/applicationmetadata.json`), says which
 //! Maskinporten path the app is on and why, lists what is wrong with file, line and fix, and
 //! produces the snippet to paste. Facts: shared/reference/config-keyvault-selfservice.md §0–§2,
-//! protocols.md §4. Everything here is pure except `files` (reading the folder); checking a
-//! running app B through its metadata endpoints is left to a later step.
+//! protocols.md §4. Everything here is pure except `files` (reading the folder); a running
+//! app B is read through its metadata endpoints by the instances step (`altinn::app`).
 
 pub mod appb;
 mod checks;
