@@ -362,14 +362,25 @@ fn the_fault_matrix() {
             None,
         )
     });
-    row("429 Retry-After 2 s on app B (5 times)", true, &|| {
+    row("429 Retry-After 2 s on app B (the next 2)", true, &|| {
         fault(
             "apps",
             INSTANCES,
             serde_json::json!({"type": "too_many_requests", "retryAfterSecs": 2}),
-            Some(5),
+            Some(2),
         )
     });
+    row(
+        "429 Retry-After 1 s on one in three of app B's answers",
+        true,
+        &|| {
+            s.fault(serde_json::json!({
+                "service": "apps", "pathPrefix": INSTANCES,
+                "kind": {"type": "too_many_requests", "retryAfterSecs": 1},
+                "every": [1, 3]
+            }));
+        },
+    );
     row("garbage (an HTML page) from /token", false, &|| {
         fault(
             "maskinporten",

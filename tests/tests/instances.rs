@@ -537,3 +537,52 @@ async fn many_calls_share_one_maskinporten_grant_and_one_exchange() {
     );
     let _ = KID;
 }
+
+/// A 429 means app B did not process the request (RFC 6585): one instantiation waits as told
+/// and sends again, so exactly one instance is made; a wait longer than 30 s is reported.
+#[tokio::test]
+async fn a_short_429_is_waited_out_and_makes_one_instance_a_long_one_is_reported() {
+    use assistant_sandbox::{Fault, FaultKind, FaultSchedule, Service};
+    let f = fixture(defaults::CLIENT_ID).await;
+    let tokens = f.tokens(defaults::CLIENT_ID, SERVICE_OWNER);
+    let app = f.app(&tokens, defaults::APP_NAME);
+    let meta = metadata(&app).await;
+    let owner = InstanceOwner::Organisation(defaults::CUSTOMER_ORG_NUMBER.into());
+    let throttle = |secs: u32, n: u32| Fault {
+        service: Service::Apps,
+        path_prefix: Some(format!(
+            "/{}/{}/instances",
+            defaults::APP_ORG,
+            defaults::APP_NAME
+        )),
+        kind: FaultKind::TooManyRequests {
+            retry_after_secs: secs,
+        },
+        schedule: FaultSchedule::Next(n),
+    };
+    let posts = |f: &Fixture| {
+        f.h.control
+            .request_log()
+            .iter()
+            .filter(|e| e.method == "POST" && e.path.ends_with("/instances"))
+            .map(|e| e.status)
+            .collect::<Vec<_>>()
+    };
+
+    f.h.control.inject_fault(throttle(1, 2));
+    let made = app
+        .instantiate(&meta, &owner, &Create::Template)
+        .await
+        .expect("made after two waits");
+    assert!(made.instance.id.starts_with(defaults::CUSTOMER_PARTY_ID));
+    assert_eq!(posts(&f), vec![Some(429), Some(429), Some(201)]);
+
+    f.h.control.inject_fault(throttle(120, 1));
+    let error = app
+        .instantiate(&meta, &owner, &Create::Template)
+        .await
+        .expect_err("not waited for");
+    assert_eq!(error.kind, ErrorKind::Server, "{error:?}");
+    assert!(error.message.contains("429"), "{error:?}");
+    assert_eq!(posts(&f).len(), 4, "sent once, not again");
+}

@@ -14,6 +14,11 @@ use super::{AppCallError, delete};
 use crate::error::{AppError, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Transport};
 
+/// A single instantiation waits out at most this many 429s…
+const MAX_THROTTLED_WAITS: u32 = 3;
+/// …each at most this long; a longer Retry-After is reported, not waited for.
+const MAX_RETRY_AFTER_SECONDS: u64 = 30;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -103,14 +108,32 @@ impl AppClient<'_> {
             }
             Create::Template => {}
         }
-        let token = self.tokens.altinn_token().await?;
-        let response = self
-            .send(instance::create_request(&self.app, &token, owner, create))
-            .await?;
-        Ok(Instantiated {
-            instance: instance::parse_instance(&response)?,
-            ignored_prefill_keys,
-        })
+        // A 429 means the request was not processed (RFC 6585 §4), so sending it again cannot
+        // make a second instance: wait as told, a few times, when the wait is short.
+        let mut waits = 0;
+        loop {
+            let token = self.tokens.altinn_token().await?;
+            let response = self
+                .send(instance::create_request(&self.app, &token, owner, create))
+                .await?;
+            match instance::parse_instance(&response) {
+                Err(AppCallError::Throttled {
+                    retry_after_seconds,
+                }) if waits < MAX_THROTTLED_WAITS
+                    && retry_after_seconds.unwrap_or(1) <= MAX_RETRY_AFTER_SECONDS =>
+                {
+                    waits += 1;
+                    let wait = std::time::Duration::from_secs(retry_after_seconds.unwrap_or(1));
+                    tokio::time::sleep(wait).await;
+                }
+                parsed => {
+                    return Ok(Instantiated {
+                        instance: parsed?,
+                        ignored_prefill_keys,
+                    });
+                }
+            }
+        }
     }
 
     pub async fn show(&self, reference: &InstanceRef) -> Result<InstanceSummary, AppError> {
