@@ -157,6 +157,9 @@ test("a password-protected key asks for its password, keeps the key off the scre
   await page.click("#import-key");
   await page.waitForSelector("#import-form .error-note >> text=does not open this key");
   assert.equal(await page.inputValue("#import-password"), "", "a sent password is emptied at once");
+  const dir = join(uiDir, "..", "artifacts");
+  await mkdir(dir, { recursive: true });
+  await (await page.$("#import-form")).screenshot({ path: join(dir, "ui-import-password.png") });
 
   await page.fill("#import-password", "right horse");
   await page.click("#import-key");

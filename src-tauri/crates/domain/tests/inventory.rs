@@ -285,12 +285,12 @@ fn bad_key_input_gets_a_clear_invalid_input_error_and_stores_nothing() {
         ("wrong dp", wrong_dp.to_string(), "\"dp\" does not match"),
         ("wrong n", wrong_n.to_string(), "do not match"),
         ("public only", public_only.to_string(), "public key"),
-        ("EC JWK", ec.to_string(), "only RSA"),
+        ("EC JWK", ec.to_string(), "Only RSA"),
         ("RS512 JWK", rs512.to_string(), "RS256"),
         (
             "EC PEM",
             "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----".into(),
-            "only RSA",
+            "Only RSA",
         ),
         ("ed25519 pkcs8", ed25519_pkcs8, "RSA"),
     ];

@@ -94,7 +94,15 @@ impl From<KeyError> for AppError {
             ),
             _ => (ErrorKind::InvalidInput, None),
         };
-        let app = AppError::new(kind, error.to_string());
+        // The Display texts read well inside other sentences ("could not import: the key …");
+        // shown on their own they start as a sentence does.
+        let text = error.to_string();
+        let mut chars = text.chars();
+        let sentence = match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => text,
+        };
+        let app = AppError::new(kind, sentence);
         match hint {
             Some(hint) => app.with_hint(hint),
             None => app,
