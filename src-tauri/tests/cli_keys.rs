@@ -432,10 +432,10 @@ fn twenty_processes_at_once_keep_all_twenty_profiles_and_all_twenty_keys() {
 #[test]
 fn a_password_protected_key_is_imported_with_the_password_from_standard_input() {
     let cli = Cli::new();
-    let key_file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("crates/domain/tests/fixtures/encrypted-keys/pbkdf2-aes256.pem");
+    let keys = assistant_tests::encrypted_keys::EncryptedKeys::make();
+    let key_file = keys.path("pbkdf2-aes256.pem");
     let key_file = key_file.to_str().expect("utf-8 path");
-    let password = "Fjord-2026 æøå";
+    let password = assistant_tests::encrypted_keys::PASSWORD;
 
     let asked = cli.json_error(&["key", "import", key_file]);
     assert_eq!(asked["kind"], "password_required", "{asked}");

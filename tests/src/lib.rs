@@ -4,6 +4,7 @@
 
 pub mod chain_support;
 pub mod conformance;
+pub mod encrypted_keys;
 pub mod entra;
 pub mod keyring;
 pub mod keyvault;

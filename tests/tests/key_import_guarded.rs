@@ -1,26 +1,18 @@
-//! Key import of what people really hold: password-protected keys as OpenSSL writes them
-//! (fixtures/encrypted-keys/README.md), and hostile or mistaken input refused by its size before
-//! any big-number work.
+//! Key import of what people really hold: password-protected keys as OpenSSL writes them (made
+//! at test time, `assistant_tests::encrypted_keys`), and hostile or mistaken input refused by
+//! its size before any big-number work.
 
 use assistant_domain::ErrorKind;
 use assistant_domain::keys::KeyError;
 use assistant_domain::keys::import::{MAX_TEXT_BYTES, parse_private_key, parse_private_key_with};
+use assistant_tests::encrypted_keys::{EncryptedKeys, PASSWORD};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rsa::pkcs8::DecodePublicKey;
 use rsa::traits::PublicKeyParts;
 
-const PASSWORD: &str = "Fjord-2026 æøå";
-
-fn fixture(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/encrypted-keys")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn public_n() -> rsa::BigUint {
-    rsa::RsaPublicKey::from_public_key_pem(&fixture("public.pem"))
+fn public_n(keys: &EncryptedKeys) -> rsa::BigUint {
+    rsa::RsaPublicKey::from_public_key_pem(&keys.text("public.pem"))
         .expect("public.pem")
         .n()
         .clone()
@@ -28,11 +20,12 @@ fn public_n() -> rsa::BigUint {
 
 #[test]
 fn an_encrypted_pkcs8_key_opens_with_its_password_in_memory_pbkdf2_and_scrypt() {
+    let keys = EncryptedKeys::make();
     for name in ["pbkdf2-aes256.pem", "scrypt-aes256.pem"] {
-        let text = fixture(name);
+        let text = keys.text(name);
         let key =
             parse_private_key_with(&text, Some(PASSWORD)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(key.key.n(), &public_n(), "{name} is the fixture's key");
+        assert_eq!(key.key.n(), &public_n(&keys), "{name} is the fixture's key");
 
         let wrong = parse_private_key_with(&text, Some("Fjord-2026 aoa")).expect_err("wrong");
         assert!(matches!(wrong, KeyError::WrongPassword), "{name}: {wrong}");
@@ -45,7 +38,8 @@ fn an_encrypted_pkcs8_key_opens_with_its_password_in_memory_pbkdf2_and_scrypt() 
 
 #[test]
 fn without_a_password_the_person_is_asked_for_it_never_told_to_write_a_plain_copy() {
-    let missing = parse_private_key(&fixture("pbkdf2-aes256.pem")).expect_err("needs a password");
+    let keys = EncryptedKeys::make();
+    let missing = parse_private_key(&keys.text("pbkdf2-aes256.pem")).expect_err("needs a password");
     assert!(matches!(missing, KeyError::Encrypted), "{missing}");
     let error = assistant_domain::AppError::from(missing);
     assert_eq!(error.kind, ErrorKind::PasswordRequired);
@@ -59,7 +53,8 @@ fn without_a_password_the_person_is_asked_for_it_never_told_to_write_a_plain_cop
 
 #[test]
 fn older_encryptions_get_a_way_forward_that_keeps_the_key_encrypted() {
-    let legacy = parse_private_key_with(&fixture("traditional-aes256.pem"), Some(PASSWORD))
+    let keys = EncryptedKeys::make();
+    let legacy = parse_private_key_with(&keys.text("traditional-aes256.pem"), Some(PASSWORD))
         .expect_err("traditional");
     assert!(matches!(legacy, KeyError::LegacyEncrypted), "{legacy}");
     let hint = assistant_domain::AppError::from(legacy)
@@ -71,7 +66,8 @@ fn older_encryptions_get_a_way_forward_that_keeps_the_key_encrypted() {
     );
 
     // PKCS#12-style PBE with 3DES: named as unsupported, with the same re-encryption advice.
-    let old = parse_private_key_with(&fixture("pbes1-3des.pem"), Some(PASSWORD)).expect_err("3des");
+    let old =
+        parse_private_key_with(&keys.text("pbes1-3des.pem"), Some(PASSWORD)).expect_err("3des");
     let shown = assistant_domain::AppError::from(old).message;
     assert!(shown.contains("aes-256-cbc"), "{shown}");
 }
