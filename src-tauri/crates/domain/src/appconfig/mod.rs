@@ -23,6 +23,7 @@ use ts_rs::TS;
 
 use crate::datadir::DataDir;
 use crate::diagnosis::Localized;
+pub(crate) use crate::diagnosis::l;
 use crate::error::AppError;
 use crate::profile::Profile;
 
@@ -103,10 +104,7 @@ impl ConfigPath {
             ),
             ConfigPath::Unknown => ("not determined", "ikke avgjort"),
         };
-        Localized {
-            en: en.into(),
-            nb: nb.into(),
-        }
+        l(en, nb)
     }
 }
 
@@ -247,13 +245,6 @@ pub fn check(
         path,
         findings,
         snippet,
-    }
-}
-
-pub(crate) fn l(en: impl Into<String>, nb: impl Into<String>) -> Localized {
-    Localized {
-        en: en.into(),
-        nb: nb.into(),
     }
 }
 
