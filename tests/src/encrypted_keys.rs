@@ -8,6 +8,7 @@
 //! | `scrypt-aes256.pem` | `openssl pkcs8 -topk8 -scrypt` (PBES2, scrypt) |
 //! | `pbes1-3des.pem` | `openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES` (PKCS#12 PBE, old) |
 //! | `traditional-aes256.pem` | `openssl rsa -aes256 -traditional` (`Proc-Type: 4,ENCRYPTED`) |
+//! | `ec-pbkdf2-aes256.pem` | `openssl genpkey -algorithm EC` (P-256), then as the first row: a key of another type |
 //! | `public.pem` | `openssl pkey -pubout`: the public half, to check a decryption gives the right key |
 
 use std::path::{Path, PathBuf};
@@ -58,6 +59,18 @@ impl EncryptedKeys {
             "env:KEY_PASSWORD",
         ]);
         run(&["pkey", "-in", "plain.pem", "-pubout", "-out", "public.pem"]);
+        run(&[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-aes-256-cbc",
+            "-pass",
+            "env:KEY_PASSWORD",
+            "-out",
+            "ec-pbkdf2-aes256.pem",
+        ]);
         std::fs::remove_file(&plain).expect("the unencrypted key is removed at once");
         Self { dir }
     }

@@ -37,6 +37,14 @@ fn an_encrypted_pkcs8_key_opens_with_its_password_in_memory_pbkdf2_and_scrypt() 
 }
 
 #[test]
+fn an_encrypted_key_of_another_type_is_named_as_such_once_opened() {
+    let keys = EncryptedKeys::make();
+    let text = keys.text("ec-pbkdf2-aes256.pem");
+    let error = parse_private_key_with(&text, Some(PASSWORD)).expect_err("an EC key");
+    assert!(matches!(error, KeyError::NotRsa(_)), "{error}");
+}
+
+#[test]
 fn without_a_password_the_person_is_asked_for_it_never_told_to_write_a_plain_copy() {
     let keys = EncryptedKeys::make();
     let missing = parse_private_key(&keys.text("pbkdf2-aes256.pem")).expect_err("needs a password");

@@ -145,14 +145,18 @@ fn decrypt_pkcs8(text: &str, password: &str) -> Result<RsaPrivateKey, KeyError> 
         pkcs8::Error::EncryptedPrivateKey(other) => KeyError::Malformed(format!(
             "its encryption is not one read here ({other}); {REENCRYPT}"
         )),
+        // The padding happened to come out right (about 1 in 256 wrong passwords), and the
+        // decrypted bytes are then checked as DER: garbage, because the password was wrong.
+        pkcs8::Error::Asn1(_) => KeyError::WrongPassword,
         other => KeyError::Malformed(format!("encrypted PKCS#8: {other}")),
     })?;
-    RsaPrivateKey::from_pkcs8_der(document.as_bytes()).map_err(|e| {
-        if e.to_string().contains("algorithm OID") {
+    RsaPrivateKey::from_pkcs8_der(document.as_bytes()).map_err(|e| match e {
+        // rsa checks the algorithm identifier (`assert_algorithm_oid`), which fails as an SPKI
+        // error: a decrypted key of another type.
+        pkcs8::Error::PublicKey(_) => {
             KeyError::NotRsa("a PKCS#8 key of another type (EC, Ed25519, …)".into())
-        } else {
-            KeyError::WrongPassword
         }
+        _ => KeyError::WrongPassword,
     })
 }
 
@@ -301,4 +305,43 @@ fn check_key(key: &RsaPrivateKey) -> Result<(), KeyError> {
         return Err(KeyError::Inconsistent("p × q is not n".into()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rsa::pkcs8::der::{Encode, pem::LineEnding, pem::PemLabel};
+
+    /// A PBES2 container holding `plaintext`, encrypted with `password`.
+    fn encrypted(plaintext: &[u8], password: &str) -> String {
+        let salt = [7u8; 16];
+        let iv = [9u8; 16];
+        let params = pkcs8::pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(1000, &salt, &iv)
+            .expect("parameters");
+        let scheme = pkcs8::pkcs5::EncryptionScheme::from(params);
+        let data = scheme.encrypt(password, plaintext).expect("encrypt");
+        let info = pkcs8::EncryptedPrivateKeyInfo {
+            encryption_algorithm: scheme,
+            encrypted_data: &data,
+        };
+        let der = info.to_der().expect("DER");
+        rsa::pkcs8::der::pem::encode_string(
+            pkcs8::EncryptedPrivateKeyInfo::PEM_LABEL,
+            LineEnding::LF,
+            &der,
+        )
+        .expect("PEM")
+    }
+
+    #[test]
+    fn bytes_that_decrypt_with_a_good_padding_but_are_no_der_mean_a_wrong_password() {
+        // What about one wrong password in 256 produces: the padding fits, the DER does not.
+        let pem = encrypted(b"\x9a\x1f not a PKCS#8 structure at all", "typed");
+        let error = decrypt_pkcs8(&pem, "typed").expect_err("garbage");
+        assert!(matches!(error, KeyError::WrongPassword), "{error}");
+        // A well-formed DER structure that is no private key: the same to the person.
+        let pem = encrypted(&[0x30, 0x03, 0x02, 0x01, 0x05], "typed");
+        let error = decrypt_pkcs8(&pem, "typed").expect_err("no key");
+        assert!(matches!(error, KeyError::WrongPassword), "{error}");
+    }
 }
