@@ -44,8 +44,7 @@ echo "ok: the guard lets Linux through"
 
 if [ "${SKIP_WINDOWS_CHECK:-}" != 1 ]; then
   rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
-  # With the console program that Windows gets beside the window's exe (src-tauri/src/bin/console.rs).
-  cargo check --locked --workspace --target x86_64-pc-windows-gnu --features maskinporten-assistant/windows-console
+  cargo check --locked --workspace --target x86_64-pc-windows-gnu
   # The tests the release workflow runs on a Windows runner must compile for it too.
   cargo check --locked --target x86_64-pc-windows-gnu -p assistant-domain -p assistant-sandbox --all-targets
   echo "ok: the workspace, and the domain's and sandbox's tests, build for Windows"

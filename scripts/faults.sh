@@ -4,6 +4,6 @@
 # the table (also in artifacts/faults.md) that the README shows. Takes a few minutes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-cargo test --locked -p maskinporten-assistant --test faults -- --ignored --nocapture --test-threads=1 2>&1 \
+cargo test --locked -p assistant-app --test faults -- --ignored --nocapture --test-threads=1 2>&1 \
   | sed -n '/^| Fault/,/^$/p'
 echo "(also in artifacts/faults.md)"

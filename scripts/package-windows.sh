@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Windows release on Linux: maskinporten-assistant.exe (x86_64-pc-windows-gnu, with
-# mingw-w64) and a per-user NSIS installer (installer/windows/installer.nsi, made with makensis),
+# Builds the Windows release on Linux: maskinporten-assistant.exe (the command line, console
+# subsystem, no WebView2) and maskinporten-assistant-window.exe (the window, GUI subsystem), both
+# x86_64-pc-windows-gnu with mingw-w64, and a per-user NSIS installer (installer/windows/installer.nsi, made with makensis),
 # then runs the packaged program under Wine in a fresh prefix as a smoke test: --version,
 # --json info, profile create, key generate in one process and key list and the key's read-back
 # in the next (the key goes through Wine's Credential Manager), an error's exit code, a data
@@ -59,15 +60,16 @@ say "Building the UI (ui/dist)"
 (cd ui && npm run build --silent)
 say "Release build for $target (target dir ${CARGO_TARGET_DIR#"$root"/}, jobs $CARGO_BUILD_JOBS)"
 started=$(date +%s)
-# Two executables of the one program: the window's (GUI subsystem) and the console's, installed
-# as maskinporten-assistant.com so that a typed command finds it first (src-tauri/src/bin/console.rs).
+# Two programs: the command people type (console subsystem, src-tauri/crates/app) and the window
+# (GUI subsystem) that it starts when given no subcommand.
 nice -n 19 cargo build --release --locked --target "$target" -p maskinporten-assistant \
-  --features windows-console --bins
+  -p assistant-app --bins
 build_seconds=$(( $(date +%s) - started ))
-exe="$bin_dir/maskinporten-assistant.exe"
-com="$bin_dir/maskinporten-assistant.com"
-[ -f "$exe" ] || { echo "error: $exe was not built" >&2; exit 1; }
-cp "$bin_dir/maskinporten-assistant-console.exe" "$com"
+exe="$bin_dir/maskinporten-assistant-window.exe"
+cli_exe="$bin_dir/maskinporten-assistant.exe"
+for built in "$exe" "$cli_exe"; do
+  [ -f "$built" ] || { echo "error: $built was not built" >&2; exit 1; }
+done
 # For the GNU target, webview2-com links the WebView2 loader as a DLL that ships beside the exe.
 loader="$(find "$CARGO_TARGET_DIR/$target/release/build" -path '*x64/WebView2Loader.dll' 2>/dev/null | head -n 1)"
 if [ -n "$loader" ]; then
@@ -75,8 +77,9 @@ if [ -n "$loader" ]; then
 fi
 
 # Wine gives every program a stdout, whatever its subsystem, so it cannot show the difference
-# that matters on Windows; the PE headers can: the window's exe must be GUI (2), the .com console (3).
-python3 scripts/lib/pe-subsystem.py "$exe" gui "$com" console
+# that matters on Windows; the PE headers can: the window's exe must be GUI (2), the command line's
+# console (3).
+python3 scripts/lib/pe-subsystem.py "$exe" gui "$cli_exe" console
 
 say "NSIS installer"
 mkdir -p "$out_dir"
@@ -112,7 +115,7 @@ if $wine_smoke; then
   export MASKINPORTEN_ASSISTANT_DATA_DIR='C:\Users\Kari Nordmann\Søknader og nøkler'
   export WINEPATH="$bin_dir"
   # Every command goes through the console program, as a typed command does on Windows.
-  run() { "$wine" "$com" "$@"; }
+  run() { "$wine" "$cli_exe" "$@"; }
   fail() { echo "smoke test failed: $*" >&2; exit 1; }
 
   run --version >"$work/version.txt" || fail "--version exited non-zero"
@@ -156,12 +159,12 @@ PY
   [ -f "$prefix/drive_c/users/Kari Nordmann/Rapport for Søknad æøå.html" ] || fail "the report is not where it was asked to be"
 
   # The installer, silently, then the installed program as a person types it in cmd: in the
-  # install folder, `maskinporten-assistant` must resolve to the .com, print to the console's
+  # install folder, `maskinporten-assistant` must run the console program, print to the console's
   # stdout and hand its exit code to cmd.
   "$wine" "$installer" /S || fail "the installer"
   installed="$(find "$prefix/drive_c" -path '*Programs/Maskinporten Assistant/maskinporten-assistant.exe' | head -n 1)"
   [ -n "$installed" ] || fail "the installer put no maskinporten-assistant.exe under Programs"
-  [ -f "${installed%.exe}.com" ] || fail "the installer put no maskinporten-assistant.com beside the .exe"
+  [ -f "${installed%.exe}-window.exe" ] || fail "the installer put no maskinporten-assistant-window.exe beside it"
   install_dir_win="$("$wine" winepath -w "$(dirname "$installed")" 2>/dev/null | tr -d '\r')"
   # Through batch files, as Wine would escape quotes on cmd's command line in a way cmd does not read.
   bat() {
@@ -191,6 +194,6 @@ fi
 
 say "Windows packages (release build took ${build_seconds} s)"
 size_line "$exe"
-size_line "$com"
+size_line "$cli_exe"
 [ -f "$bin_dir/WebView2Loader.dll" ] && size_line "$bin_dir/WebView2Loader.dll"
 size_line "$installer"

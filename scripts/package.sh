@@ -75,6 +75,14 @@ say "Building the UI (ui/dist)"
 (cd "$src/ui" && npm run build --silent)
 
 # --- Release build and .deb -----------------------------------------------------------------
+# The command people type (src-tauri/crates/app, no GTK) goes in as Tauri's "external binary":
+# the bundler takes binaries/maskinporten-assistant-<target triple> and installs it as
+# /usr/bin/maskinporten-assistant beside the window program, /usr/bin/maskinporten-assistant-window.
+triple="$(rustc -vV | awk '/^host: / { print $2 }')"
+say "Release build of the command line (assistant-app)"
+(cd "$src" && nice -n 19 cargo build --release --locked -p assistant-app --bin maskinporten-assistant)
+mkdir -p "$src/src-tauri/binaries"
+cp "$CARGO_TARGET_DIR/release/maskinporten-assistant" "$src/src-tauri/binaries/maskinporten-assistant-$triple"
 tauri_args=(--ci --config tauri.bundle.json)
 
 say "Release build and .deb (target dir ${CARGO_TARGET_DIR#"$root"/}, jobs $CARGO_BUILD_JOBS, nice 19)"
@@ -95,9 +103,19 @@ check_root="$(mktemp -d)"
 trap 'rm -rf "$check_root"' EXIT
 dpkg-deb -x "$deb" "$check_root"
 bin="$check_root/usr/bin/maskinporten-assistant"
-[ -x "$bin" ] || { echo "error: $deb has no usr/bin/maskinporten-assistant" >&2; exit 1; }
+for program in "$bin" "$bin-window"; do
+  [ -x "$program" ] || { echo "error: $deb has no ${program#"$check_root"}" >&2; exit 1; }
+done
 "$bin" --version
 "$bin" --data-dir "$check_root/data" info
+# The command line must run where there is no GUI library (servers, CI runners).
+if ldd "$bin" | grep -E 'libgtk|libwebkit2gtk|libjavascriptcore'; then
+  echo "error: /usr/bin/maskinporten-assistant loads GUI libraries" >&2
+  exit 1
+fi
+echo "ok: /usr/bin/maskinporten-assistant loads no GTK or WebKitGTK library"
+grep -q '^Exec=maskinporten-assistant-window' "$check_root"/usr/share/applications/*.desktop \
+  || { echo "error: the .desktop entry does not start the window program" >&2; exit 1; }
 
 # --- AppImage (best effort) -------------------------------------------------------------------
 # The Tauri bundler fetches linuxdeploy, its GTK plugin and AppRun from GitHub; none of them is in

@@ -6,4 +6,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh app
 (cd ui && npm run --silent build)
-exec cargo run --quiet -p maskinporten-assistant -- "$@"
+# The command people type (src-tauri/crates/app) starts the window program built beside it.
+cargo build --quiet -p maskinporten-assistant -p assistant-app --bins
+exec cargo run --quiet -p assistant-app --bin maskinporten-assistant -- "$@"

@@ -16,16 +16,18 @@ Target amd64-unicode
   !error "pass -DVERSION=x.y.z"
 !endif
 !ifndef BIN
-  !error "pass -DBIN=<folder with maskinporten-assistant.exe>"
+  !error "pass -DBIN=<folder with maskinporten-assistant.exe and maskinporten-assistant-window.exe>"
 !endif
 !ifndef OUT
   !define OUT "Maskinporten-Assistant-${VERSION}-setup.exe"
 !endif
 
 !define PRODUCT "Maskinporten Assistant"
-!define EXE "maskinporten-assistant.exe"
-; The console program (src-tauri/src/bin/console.rs): what a typed `maskinporten-assistant` runs.
-!define COM "maskinporten-assistant.com"
+; The window (GUI subsystem): what the Start menu opens.
+!define EXE "maskinporten-assistant-window.exe"
+; The command line (console subsystem, src-tauri/crates/app, no WebView2): what a typed
+; `maskinporten-assistant` runs; with no subcommand it starts the window.
+!define CLI "maskinporten-assistant.exe"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\MaskinportenAssistant"
 
 Name "${PRODUCT} ${VERSION}"
@@ -58,7 +60,7 @@ Section "Maskinporten Assistant" Main
   SectionIn RO
   SetOutPath "$INSTDIR"
   File "${BIN}\${EXE}"
-  File "${BIN}\${COM}"
+  File "${BIN}\${CLI}"
   !if /FileExists "${BIN}\WebView2Loader.dll"
     File "${BIN}\WebView2Loader.dll"
   !endif
@@ -67,7 +69,7 @@ Section "Maskinporten Assistant" Main
   CreateDirectory "$SMPROGRAMS\${PRODUCT}"
   CreateShortcut "$SMPROGRAMS\${PRODUCT}\${PRODUCT}.lnk" "$INSTDIR\${EXE}"
   ; The command line: a prompt in the install folder, where `maskinporten-assistant` runs the
-  ; .com. The PATH is left alone: rewriting it from NSIS risks cutting a long PATH short.
+  ; console program. The PATH is left alone: rewriting it from NSIS risks cutting a long PATH short.
   CreateShortcut "$SMPROGRAMS\${PRODUCT}\${PRODUCT} (command line).lnk" "$SYSDIR\cmd.exe" \
     '/k cd /d "$INSTDIR" && maskinporten-assistant --help'
 
@@ -92,7 +94,7 @@ SectionEnd
 
 Section "Uninstall"
   Delete "$INSTDIR\${EXE}"
-  Delete "$INSTDIR\${COM}"
+  Delete "$INSTDIR\${CLI}"
   Delete "$INSTDIR\WebView2Loader.dll"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"

@@ -1,75 +1,24 @@
-//! Wiring only: the state, the plugins and the command list. Commands live in `commands/`, the
-//! CLI in `cli/`, and every decision in the domain crate.
+//! The window: Tauri's wiring, the plugins and the command list, and the adapters in `commands/`.
+//! Every flow and decision lives in `assistant_app` (Tauri-free) and `assistant_domain`.
 
-mod blocking;
-mod checklist;
-mod cli;
 mod clipboard;
 mod commands;
-mod flows;
-mod grants;
-mod instances;
-mod keyvault;
-mod sandbox;
-mod state;
 
 use std::process::ExitCode;
 
-use assistant_domain::error::{AppError, ErrorKind};
+use assistant_app::{AppState, cli};
 use clap::Parser;
 
-pub use state::AppState;
-
-/// The console program on Windows (`maskinporten-assistant.com`, see `bin/console.rs`): a
-/// subcommand runs the CLI with the terminal's stdout, stderr and exit code; none starts the
-/// window program beside it (`maskinporten-assistant.exe`) and returns at once, as a window
-/// opened from a terminal does on Linux.
-pub fn console_entry() -> ExitCode {
-    const WINDOW_EXE: &str = "maskinporten-assistant.exe";
+/// `maskinporten-assistant-window`: opens the window. Given a subcommand (someone typed the
+/// window program's name) it runs it like the command-line program does.
+pub fn main_entry() -> ExitCode {
     let args = cli::Cli::parse();
     if args.command.is_some() {
-        return run(args);
+        return assistant_app::run_cli(args);
     }
-    // Named in full: the console program under its build name must not start itself.
-    let window = std::env::current_exe().map(|exe| exe.with_file_name(WINDOW_EXE));
-    let started = window
-        .as_ref()
-        .map_err(|error| error.to_string())
-        .and_then(|exe| {
-            std::process::Command::new(exe)
-                .args(std::env::args_os().skip(1))
-                .spawn()
-                .map_err(|error| format!("{}: {error}", exe.display()))
-        });
-    match started {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(detail) => cli::output::fail(
-            args.json,
-            &AppError::new(
-                ErrorKind::Internal,
-                format!("Could not start the window program ({detail})."),
-            )
-            .with_hint("Reinstall Maskinporten Assistant, or run a subcommand (see --help)."),
-        ),
-    }
-}
-
-/// Parses the command line: a subcommand runs the CLI, none opens the window.
-pub fn main_entry() -> ExitCode {
-    run(cli::Cli::parse())
-}
-
-fn run(args: cli::Cli) -> ExitCode {
-    let dir = match assistant_domain::datadir::DataDir::resolve(args.data_dir.clone()) {
-        Ok(dir) => dir,
-        Err(error) => return cli::output::fail(args.json, &error.into()),
-    };
-    // Profiles, history, reports and bulk results (national identity numbers) are the person's
-    // own: a folder left open by an older version is closed up.
-    dir.tighten();
-    match args.command {
-        Some(command) => cli::run(command, args.json, AppState::new(dir)),
-        None => run_window(AppState::new(dir)),
+    match assistant_app::open_data_dir(&args) {
+        Ok(dir) => run_window(AppState::new(dir)),
+        Err(error) => cli::output::fail(args.json, &error),
     }
 }
 
@@ -81,8 +30,8 @@ fn run_window(state: AppState) -> ExitCode {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
-        .manage(instances::bulk::BulkJobs::default())
-        .manage(grants::PathGrants::default())
+        .manage(assistant_app::instances::bulk::BulkJobs::default())
+        .manage(assistant_app::grants::PathGrants::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::get_app_info,
             commands::dialogs::choose_path,

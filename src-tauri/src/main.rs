@@ -1,7 +1,7 @@
-//! `maskinporten-assistant`: with no subcommand it opens the window; with one it runs headless
-//! over the same domain functions (see `cli`).
+//! `maskinporten-assistant-window`: the window. People type `maskinporten-assistant` (the
+//! Tauri-free program in src-tauri/crates/app), which starts this one when given no subcommand.
 
-// No console window on Windows release builds; the CLI is used from a terminal anyway.
+// No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() -> std::process::ExitCode {

@@ -3,6 +3,7 @@
 //! claims so tests can build wrong grants), and one reqwest client that never leaves 127.0.0.1.
 
 pub mod chain_support;
+pub mod cli;
 pub mod conformance;
 pub mod encrypted_keys;
 pub mod entra;

@@ -4,7 +4,7 @@ use assistant_domain::AppError;
 use assistant_domain::about::{self, AppInfo};
 use tauri::State;
 
-use crate::AppState;
+use assistant_app::AppState;
 
 #[tauri::command]
 pub fn get_app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {

@@ -6,7 +6,7 @@ use assistant_domain::appconfig::{AppConfigReport, CheckAppConfigRequest};
 use tauri::State;
 
 use super::blocking;
-use crate::AppState;
+use assistant_app::AppState;
 
 #[tauri::command]
 pub async fn check_app_config(
@@ -14,5 +14,5 @@ pub async fn check_app_config(
     request: CheckAppConfigRequest,
 ) -> Result<AppConfigReport, AppError> {
     let state = state.inner().clone();
-    blocking(move || crate::checklist::check_app_config(&state, &request)).await
+    blocking(move || assistant_app::checklist::check_app_config(&state, &request)).await
 }

@@ -4,15 +4,17 @@ use assistant_domain::AppError;
 use assistant_domain::chain::{ChainReport, TokenTestRequest};
 use tauri::{AppHandle, State};
 
-use crate::AppState;
-use crate::clipboard::{self, CopyTokenOutcome, CopyTokenRequest};
+use assistant_app::AppState;
+use assistant_app::clipboard::{CopyTokenOutcome, CopyTokenRequest};
+
+use crate::clipboard::{SystemClipboard, clear_later};
 
 #[tauri::command]
 pub async fn run_token_test(
     state: State<'_, AppState>,
     request: TokenTestRequest,
 ) -> Result<ChainReport, AppError> {
-    crate::flows::token_test(&state, &request.profile, request.options)
+    assistant_app::flows::token_test(&state, &request.profile, request.options)
         .await
         .map(|(report, _)| report)
 }
@@ -23,5 +25,7 @@ pub fn copy_token(
     state: State<'_, AppState>,
     request: CopyTokenRequest,
 ) -> Result<CopyTokenOutcome, AppError> {
-    clipboard::copy_token(&app, &state, request.which)
+    assistant_app::clipboard::copy_token(&SystemClipboard(&app), &state, request.which, |secret| {
+        clear_later(&app, secret)
+    })
 }

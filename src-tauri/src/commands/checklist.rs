@@ -8,9 +8,11 @@ use assistant_domain::history::HistoryEntry;
 use tauri::State;
 
 use super::blocking;
-use crate::AppState;
-use crate::checklist::{self, ChecklistRequest, MarkStepRequest, ReportRequest, SavedReport};
-use crate::grants::{Access, PathGrants};
+use assistant_app::AppState;
+use assistant_app::checklist::{
+    self, ChecklistRequest, MarkStepRequest, ReportRequest, SavedReport,
+};
+use assistant_app::grants::{Access, PathGrants};
 
 #[tauri::command]
 pub async fn get_checklist(

@@ -7,7 +7,7 @@ use tauri::{AppHandle, Runtime, State, Window};
 use tauri_plugin_dialog::{DialogExt, FilePath};
 use ts_rs::TS;
 
-use crate::grants::{Access, PathGrants};
+use assistant_app::grants::{Access, PathGrants};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -11,10 +11,10 @@ use tauri::State;
 use tauri::ipc::Channel;
 use ts_rs::TS;
 
-use crate::AppState;
-use crate::grants::{Access, PathGrants};
-use crate::instances::bulk::{BulkAction, BulkJobs, BulkSummary, StartBulkRequest};
-use crate::instances::{self, AppOverview, CreateMode, DeleteOutcome};
+use assistant_app::AppState;
+use assistant_app::grants::{Access, PathGrants};
+use assistant_app::instances::bulk::{BulkAction, BulkJobs, BulkSummary, StartBulkRequest};
+use assistant_app::instances::{self, AppOverview, CreateMode, DeleteOutcome};
 
 #[derive(Debug, Deserialize, TS)]
 #[ts(export)]
@@ -197,5 +197,6 @@ pub struct SteerBulkRequest {
 #[tauri::command]
 pub async fn list_history(state: State<'_, AppState>) -> Result<Vec<HistoryEntry>, AppError> {
     let dir = state.dir.clone();
-    crate::blocking::blocking(move || Ok(assistant_domain::history::load(&dir)?.entries)).await
+    assistant_app::blocking::blocking(move || Ok(assistant_domain::history::load(&dir)?.entries))
+        .await
 }

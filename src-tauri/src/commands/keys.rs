@@ -11,8 +11,8 @@ use tauri::State;
 use tauri::ipc::Channel;
 
 use super::blocking;
-use crate::AppState;
-use crate::grants::{Access, PathGrants};
+use assistant_app::AppState;
+use assistant_app::grants::{Access, PathGrants};
 
 #[tauri::command]
 pub async fn list_keys(state: State<'_, AppState>) -> Result<Vec<KeySummary>, AppError> {

@@ -9,8 +9,8 @@ use assistant_domain::keyvault::write::WriteReport;
 use assistant_domain::keyvault::{StartVaultLoginRequest, VaultRequest, WriteVaultRequest};
 use tauri::State;
 
-use crate::AppState;
-use crate::keyvault::{self, VaultLoginStart};
+use assistant_app::AppState;
+use assistant_app::keyvault::{self, VaultLoginStart};
 
 #[tauri::command]
 pub async fn start_vault_login(

@@ -14,4 +14,4 @@ pub mod sandbox;
 
 /// Blocking domain work (keychain, key generation) runs off the async runtime: keyring must
 /// not run on it (shared/reference/toolchain.md §5).
-pub(crate) use crate::blocking::blocking;
+pub(crate) use assistant_app::blocking::blocking;

@@ -6,7 +6,7 @@ use assistant_domain::profile::Profile;
 use tauri::State;
 
 use super::blocking;
-use crate::AppState;
+use assistant_app::AppState;
 
 #[tauri::command]
 pub async fn list_profiles(state: State<'_, AppState>) -> Result<Vec<Profile>, AppError> {

@@ -3,8 +3,8 @@
 use assistant_domain::AppError;
 use tauri::State;
 
-use crate::AppState;
-use crate::sandbox::{
+use assistant_app::AppState;
+use assistant_app::sandbox::{
     RegisterRequest, RegistrationOutcome, SandboxInfo, SandboxInfoRequest, WireLine,
 };
 
@@ -13,7 +13,7 @@ pub async fn get_sandbox_info(
     state: State<'_, AppState>,
     request: SandboxInfoRequest,
 ) -> Result<Option<SandboxInfo>, AppError> {
-    crate::sandbox::info(&state, request).await
+    assistant_app::sandbox::info(&state, request).await
 }
 
 #[tauri::command]
@@ -21,8 +21,8 @@ pub async fn register_sandbox_key(
     state: State<'_, AppState>,
     request: RegisterRequest,
 ) -> Result<RegistrationOutcome, AppError> {
-    let outcome = crate::sandbox::register_for_window(&state, request).await?;
-    crate::checklist::client_registered(&state, &outcome.profile, &outcome.client_id);
+    let outcome = assistant_app::sandbox::register_for_window(&state, request).await?;
+    assistant_app::checklist::client_registered(&state, &outcome.profile, &outcome.client_id);
     Ok(outcome)
 }
 

@@ -67,7 +67,7 @@ fn start_xvfb() -> (Child, String) {
 
 impl Desktop {
     pub async fn open() -> Self {
-        let cli = Cli::new();
+        let cli = super::cli();
         let (xvfb, display) = start_xvfb();
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new(tauri_driver())

@@ -39,10 +39,19 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// The real thing: the OS keychain in this build's namespace and the system clock.
     pub fn new(dir: DataDir) -> Self {
+        Self::with(
+            dir,
+            Arc::new(KeychainStore::for_this_build()),
+            Arc::new(SystemClock),
+        )
+    }
+
+    /// Any secret store and clock: tests run every flow with an in-memory store and a set clock.
+    pub fn with(dir: DataDir, store: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Self {
         Self {
             dir,
-            store: Arc::new(KeychainStore::for_this_build()),
-            clock: Arc::new(SystemClock),
+            store,
+            clock,
             session: Arc::default(),
             sandbox: Arc::default(),
             last_tokens: Arc::default(),

@@ -14,7 +14,7 @@ fn sandbox_profile_with_key(cli: &Cli) -> String {
 
 #[test]
 fn before_the_portal_step_the_cli_says_what_is_missing_and_after_it_the_whole_chain_passes() {
-    let cli = Cli::new();
+    let cli = support::cli();
     sandbox_profile_with_key(&cli);
     let missing = cli.json_error(&["exchange", "--profile", "Rehearsal"]);
     assert_eq!(missing["kind"], "invalid_input");
@@ -55,7 +55,7 @@ fn before_the_portal_step_the_cli_says_what_is_missing_and_after_it_the_whole_ch
 
 #[test]
 fn a_key_that_was_never_registered_fails_with_exit_1_and_the_unknown_kid_diagnosis() {
-    let cli = Cli::new();
+    let cli = support::cli();
     sandbox_profile_with_key(&cli);
     cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
     let other = cli.json(&["key", "generate"]);
@@ -82,7 +82,7 @@ fn a_key_that_was_never_registered_fails_with_exit_1_and_the_unknown_kid_diagnos
 
 #[test]
 fn no_output_error_or_stored_file_of_a_run_contains_a_token_or_assertion() {
-    let cli = Cli::new();
+    let cli = support::cli();
     sandbox_profile_with_key(&cli);
     cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
     let mut everything = String::new();
@@ -129,7 +129,7 @@ fn no_output_error_or_stored_file_of_a_run_contains_a_token_or_assertion() {
 #[test]
 fn sandbox_serve_prints_base_urls_that_answer_and_stops_cleanly_on_ctrl_c() {
     use std::io::BufRead;
-    let cli = Cli::new();
+    let cli = support::cli();
     let mut child = cli
         .command()
         .args(["--json", "sandbox"])
@@ -180,7 +180,7 @@ fn sandbox_serve_prints_base_urls_that_answer_and_stops_cleanly_on_ctrl_c() {
 
 #[test]
 fn token_with_resource_works_on_the_sandbox_and_the_grant_carries_it_as_an_array() {
-    let cli = Cli::new();
+    let cli = support::cli();
     sandbox_profile_with_key(&cli);
     cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
     let report = cli.json(&[
@@ -207,7 +207,7 @@ fn token_with_resource_works_on_the_sandbox_and_the_grant_carries_it_as_an_array
 
 #[test]
 fn with_every_proxy_variable_pointing_at_a_dead_port_the_sandbox_chain_still_runs_direct() {
-    let cli = Cli::new();
+    let cli = support::cli();
     sandbox_profile_with_key(&cli);
     cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);
     // Port 9 (discard) on this machine: nothing listens, so any request sent to the proxy fails.
@@ -271,7 +271,7 @@ fn open_to_others(root: &std::path::Path) -> Vec<String> {
 #[cfg(unix)]
 #[test]
 fn after_a_whole_run_the_data_folder_is_the_owners_only() {
-    let cli = Cli::new();
+    let cli = support::cli();
     // A folder as an older version left it: readable by everyone.
     std::fs::set_permissions(
         cli.data.path(),

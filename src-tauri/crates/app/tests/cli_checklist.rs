@@ -5,11 +5,11 @@
 mod support;
 
 use base64::Engine as _;
-use support::{Cli, all_text_under, text};
+use support::{all_text_under, text};
 
 fn app_a() -> String {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/wizard/app-a")
+        .join("../../../tests/fixtures/wizard/app-a")
         .canonicalize()
         .expect("fixture")
         .display()
@@ -40,7 +40,7 @@ fn state_of(list: &serde_json::Value, step: &str) -> String {
 
 #[test]
 fn every_step_is_proven_by_its_action_and_the_report_holds_no_secret() {
-    let cli = Cli::new();
+    let cli = support::cli();
     cli.json(&["profile", "create", "Rehearsal"]);
     let fresh = cli.json(&["checklist", "--profile", "Rehearsal"]);
     assert!(states(&fresh).iter().all(|(_, s)| s == "todo"), "{fresh}");
@@ -264,7 +264,7 @@ fn every_step_is_proven_by_its_action_and_the_report_holds_no_secret() {
 
 #[test]
 fn a_test_profile_using_a_key_that_was_in_the_sandbox_is_warned_and_a_fresh_one_is_not() {
-    let cli = Cli::new();
+    let cli = support::cli();
     cli.json(&["profile", "create", "Rehearsal"]);
     let rehearsed = cli.json(&["key", "generate", "--profile", "Rehearsal"])["kid"]
         .as_str()

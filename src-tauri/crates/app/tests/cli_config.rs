@@ -5,11 +5,11 @@ mod support;
 
 use std::path::PathBuf;
 
-use support::{Cli, text};
+use support::text;
 
 fn fixture(case: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/appconfig")
+        .join("../../../tests/fixtures/appconfig")
         .join(case)
         .display()
         .to_string()
@@ -17,7 +17,7 @@ fn fixture(case: &str) -> String {
 
 #[test]
 fn a_clean_app_exits_zero_and_reports_its_path_sections_and_snippet_as_json() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let report = cli.json(&["config", "check", &fixture("own-identity")]);
     assert_eq!(report["path"]["path"], "own_identity");
     assert_eq!(report["path"]["appVersion"], "8.6.2");
@@ -41,7 +41,7 @@ fn a_clean_app_exits_zero_and_reports_its_path_sections_and_snippet_as_json() {
 
 #[test]
 fn an_error_level_finding_exits_one_and_still_prints_every_finding() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let out = cli.run(&["--json", "config", "check", &fixture("keyvault-order")]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
@@ -74,7 +74,7 @@ fn an_error_level_finding_exits_one_and_still_prints_every_finding() {
 
 #[test]
 fn warnings_alone_keep_the_exit_code_at_zero() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let report = cli.json(&["config", "check", &fixture("debug-log-key")]);
     assert_eq!(report["findings"][0]["id"], "debug_log_key");
     assert_eq!(report["warnings"], 1);
@@ -82,7 +82,7 @@ fn warnings_alone_keep_the_exit_code_at_zero() {
 
 #[test]
 fn a_profile_whose_secret_names_do_not_fit_the_bound_section_is_an_error() {
-    let cli = Cli::new();
+    let cli = support::cli();
     cli.json(&[
         "profile",
         "create",
@@ -123,7 +123,7 @@ fn a_profile_whose_secret_names_do_not_fit_the_bound_section_is_an_error() {
 
 #[test]
 fn app_b_is_checked_when_its_folder_is_given() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let out = cli.run(&[
         "--json",
         "config",
@@ -144,7 +144,7 @@ fn app_b_is_checked_when_its_folder_is_given() {
 
 #[test]
 fn a_missing_folder_is_a_not_found_error_not_a_crash() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let error = cli.json_error(&["config", "check", "/nonexistent/app"]);
     assert_eq!(error["kind"], "not_found");
     assert!(
@@ -156,7 +156,7 @@ fn a_missing_folder_is_a_not_found_error_not_a_crash() {
 
 #[test]
 fn the_snippet_uses_the_profile_s_names_and_environment() {
-    let cli = Cli::new();
+    let cli = support::cli();
     cli.json(&[
         "profile",
         "create",
@@ -209,7 +209,7 @@ fn the_snippet_uses_the_profile_s_names_and_environment() {
 
 fn real_app(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/real-apps")
+        .join("../../../tests/fixtures/real-apps")
         .join(name)
         .display()
         .to_string()
@@ -217,7 +217,7 @@ fn real_app(name: &str) -> String {
 
 #[test]
 fn a_7x_app_without_maskinporten_is_not_used_yet_with_the_choices_and_exits_zero() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let out = cli.run(&["config", "check", &real_app("app-template-dotnet-v7-1-4")]);
     let printed = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{printed}{}", text(&out.stderr));
@@ -236,7 +236,7 @@ fn a_7x_app_without_maskinporten_is_not_used_yet_with_the_choices_and_exits_zero
 
 #[test]
 fn a_reference_over_several_lines_on_8_12_is_read_and_the_template_s_lower_case_org_rule_passes() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let report = cli.json(&["config", "check", &fixture("multiline-package-reference")]);
     assert_eq!(report["path"]["appVersion"], "8.12.0");
     assert_eq!(report["path"]["path"], "studio_provisioned");

@@ -55,7 +55,7 @@ fn served_with(app_b: Option<&std::path::Path>) -> Served {
 }
 
 fn served_with_args(app_b: Option<&std::path::Path>, extra: &[&str]) -> Served {
-    let cli = Cli::new();
+    let cli = support::cli();
     cli.json(&["profile", "create", "Tester"]);
     cli.json(&["key", "generate", "--profile", "Tester"]);
     cli.json(&["sandbox", "register", "--profile", "Tester"]);

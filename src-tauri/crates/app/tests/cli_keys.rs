@@ -15,7 +15,7 @@ fn generate(cli: &Cli, extra: &[&str]) -> serde_json::Value {
 
 #[test]
 fn generate_list_public_and_delete_work_through_the_real_keychain() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let key = generate(&cli, &["--bits", "2048"]);
     let kid = key["kid"].as_str().expect("kid");
     let listed = cli.json(&["key", "list"]);
@@ -68,7 +68,7 @@ fn generate_list_public_and_delete_work_through_the_real_keychain() {
 
 #[test]
 fn the_encoded_jwk_is_printed_only_with_the_flag_that_says_it_is_a_secret() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let key = generate(&cli, &[]);
     let kid = key["kid"].as_str().expect("kid");
     let out = cli.run(&["key", "encoded-jwk", kid]);
@@ -86,7 +86,7 @@ fn the_encoded_jwk_is_printed_only_with_the_flag_that_says_it_is_a_secret() {
 
 #[test]
 fn profile_subcommands_answer_json_and_fail_with_exit_code_1_and_the_error_shape() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let created = cli.json(&[
         "profile",
         "create",
@@ -180,8 +180,8 @@ fn profile_subcommands_answer_json_and_fail_with_exit_code_1_and_the_error_shape
 
 #[test]
 fn a_key_imported_from_standard_input_is_kept_with_its_kid_and_a_bad_one_is_refused() {
-    let cli = Cli::new();
-    let source = Cli::new();
+    let cli = support::cli();
+    let source = support::cli();
     let key = generate(&source, &[]);
     let kid = key["kid"].as_str().expect("kid");
     let encoded = source.json(&["key", "encoded-jwk", kid, "--print-secret"]);
@@ -210,7 +210,7 @@ fn a_key_imported_from_standard_input_is_kept_with_its_kid_and_a_bad_one_is_refu
 
 #[test]
 fn neither_the_data_folder_nor_the_keyring_files_hold_the_private_key_in_clear() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let key = generate(&cli, &[]);
     let kid = key["kid"].as_str().expect("kid");
     let encoded = cli.json(&["key", "encoded-jwk", kid, "--print-secret"]);
@@ -235,7 +235,7 @@ fn neither_the_data_folder_nor_the_keyring_files_hold_the_private_key_in_clear()
 /// The key we export must be the key a JOSE implementation we did not write sees.
 #[test]
 fn python_jwcrypto_loads_our_private_key_and_agrees_on_public_part_kid_and_thumbprint() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let key = generate(&cli, &["--bits", "3072"]);
     let kid = key["kid"].as_str().expect("kid");
     let encoded = cli.json(&["key", "encoded-jwk", kid, "--print-secret"]);
@@ -314,7 +314,7 @@ fn keychain_accounts(cli: &Cli, prefix: &str) -> Vec<String> {
 
 #[test]
 fn a_key_longer_than_one_windows_credential_is_kept_in_parts_and_deleted_whole() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let key = generate(&cli, &["--bits", "4096"]);
     let kid = key["kid"].as_str().expect("kid").to_string();
     let account = format!("jwk:{kid}");
@@ -381,7 +381,7 @@ fn all_at_once(cli: &Cli, runs: Vec<Vec<String>>) {
 
 #[test]
 fn twenty_processes_at_once_keep_all_twenty_profiles_and_all_twenty_keys() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let names: Vec<String> = (1..=20).map(|i| format!("Samtidig {i}")).collect();
     all_at_once(
         &cli,
@@ -431,7 +431,7 @@ fn twenty_processes_at_once_keep_all_twenty_profiles_and_all_twenty_keys() {
 /// the password is in no file and no output.
 #[test]
 fn a_password_protected_key_is_imported_with_the_password_from_standard_input() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let keys = assistant_tests::encrypted_keys::EncryptedKeys::make();
     let key_file = keys.path("pbkdf2-aes256.pem");
     let key_file = key_file.to_str().expect("utf-8 path");

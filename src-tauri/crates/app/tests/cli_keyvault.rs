@@ -42,7 +42,7 @@ fn kv<'a>(command: &'a str, identity: &'a str) -> Vec<&'a str> {
 #[test]
 fn in_the_built_in_sandbox_login_prints_the_code_a_missing_role_fails_and_a_write_reads_back_at_once()
  {
-    let cli = Cli::new();
+    let cli = support::cli();
     let kid = profile_with_key(&cli);
 
     let out = cli.run(&[&["--json"], &kv("login", ADMIN)[..]].concat());
@@ -106,7 +106,7 @@ fn in_the_built_in_sandbox_login_prints_the_code_a_missing_role_fails_and_a_writ
 
 #[test]
 fn with_sandbox_serve_the_whole_step_runs_across_commands_and_leaves_no_secret_anywhere() {
-    let cli = Cli::new();
+    let cli = support::cli();
     let first_kid = profile_with_key(&cli);
     let mut serve = cli
         .command()

@@ -51,12 +51,12 @@ fn assert_exit_1(cli: &Cli, args: &[&str], closed: Closed) -> String {
 
 #[test]
 fn results_in_text_and_json_on_a_closed_stdout_exit_1() {
-    let cli = Cli::new();
+    let cli = support::cli();
     assert_exit_1(&cli, &["info"], Closed::Stdout);
     assert_exit_1(&cli, &["--json", "info"], Closed::Stdout);
     assert_exit_1(&cli, &["--json", "profile", "show", "nope"], Closed::Stdout);
     let fixture = format!(
-        "{}/../tests/fixtures/real-apps/app-template-dotnet-v7-1-4",
+        "{}/../../../tests/fixtures/real-apps/app-template-dotnet-v7-1-4",
         env!("CARGO_MANIFEST_DIR")
     );
     assert_exit_1(&cli, &["config", "check", &fixture], Closed::Stdout);
@@ -64,12 +64,12 @@ fn results_in_text_and_json_on_a_closed_stdout_exit_1() {
 
 #[test]
 fn errors_progress_and_the_config_report_on_a_closed_stderr_exit_1() {
-    let cli = Cli::new();
+    let cli = support::cli();
     // The error line of a failing command.
     assert_exit_1(&cli, &["profile", "show", "nope"], Closed::Stderr);
     // `config check … 2>&1 >out | true`: the report goes to stdout, the error summary to stderr.
     let broken = format!(
-        "{}/../tests/fixtures/appconfig/keyvault-missing",
+        "{}/../../../tests/fixtures/appconfig/keyvault-missing",
         env!("CARGO_MANIFEST_DIR")
     );
     let report = assert_exit_1(&cli, &["config", "check", &broken], Closed::Stderr);
@@ -82,7 +82,7 @@ fn errors_progress_and_the_config_report_on_a_closed_stderr_exit_1() {
 
 #[test]
 fn the_bulk_progress_line_on_a_closed_stderr_ends_in_exit_1_with_every_row_done() {
-    let cli = Cli::new();
+    let cli = support::cli();
     cli.json(&["profile", "create", "Rehearsal"]);
     cli.json(&["key", "generate", "--profile", "Rehearsal"]);
     cli.json(&["sandbox", "register", "--profile", "Rehearsal"]);

@@ -289,7 +289,7 @@ fn cell(a: &Answer) -> String {
 #[test]
 #[ignore = "minutes long: run by scripts/faults.sh"]
 fn the_fault_matrix() {
-    let s = Served::start(Cli::new());
+    let s = Served::start(support::cli());
     let dir = tempfile::tempdir().expect("tmp");
     let csv = dir.path().join("owners.csv");
     let mut rows = String::from("owner,partyId\n");
@@ -426,7 +426,7 @@ fn the_fault_matrix() {
     out.push_str(&key_vault_conflict(&s));
     out.push_str(&full_disk());
     println!("\n{out}");
-    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../artifacts");
     std::fs::create_dir_all(&artifacts).expect("artifacts");
     std::fs::write(artifacts.join("faults.md"), &out).expect("faults.md");
 }
@@ -484,7 +484,7 @@ fn key_vault_conflict(s: &Served) -> String {
 /// A full disk under the data folder: a small tmpfs (needs root), filled, then a profile
 /// created and a key generated. A clear error, and profiles.json as it was.
 fn full_disk() -> String {
-    let cli = Cli::new();
+    let cli = support::cli();
     let mounted = std::process::Command::new("mount")
         .args(["-t", "tmpfs", "-o", "size=192k", "tmpfs"])
         .arg(cli.data.path())

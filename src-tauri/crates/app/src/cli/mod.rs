@@ -7,7 +7,7 @@ mod config;
 mod instances;
 mod keys;
 mod keyvault;
-pub(crate) mod output;
+pub mod output;
 mod profiles;
 mod sandbox;
 
