@@ -108,7 +108,8 @@ test("a clean report says so, and a failed check shows the backend's hint", asyn
 });
 
 test("without an active profile the check runs without the cross-checks, and the result stays after another step", async () => {
-  const { page, calls, context } = await h.open({ hash: "#/appconfig", seed: { profiles: [profile] } });
+  // Two profiles and none remembered: the window does not choose for the person.
+  const { page, calls, context } = await h.open({ hash: "#/appconfig", seed: { profiles: [profile, { ...profile, name: "Annen" }] } });
   assert.match(await page.textContent("#config-profile"), /No profile is active/);
   await chooseFolder(page, "#choose-app-folder", "/home/tester/repos/app-a");
   await page.click("#check-config");

@@ -41,12 +41,23 @@ test("the footer shows the version from get_app_info", async () => {
 });
 
 test("using a production profile turns the environment badge into a warning", async () => {
-  const { page, context } = await h.open({ seed: { profiles: [prod] }, hash: "#/profiles" });
+  const { page, context } = await h.open({ seed: { profiles: [prod, { ...prod, name: "Prod 2" }] }, hash: "#/profiles" });
   assert.equal(await page.getAttribute("#env-badge", "data-env"), "none");
   await page.click('#profiles-table tr[data-profile="Prod"] [data-testid="use-profile"]');
   assert.equal(await page.getAttribute("#env-badge", "data-env"), "prod");
   assert.match(await page.textContent("#env-badge"), /Production · Prod/);
   await context.close();
+});
+
+test("a data folder with one profile (made on the command line) opens on it; a remembered one wins", async () => {
+  const only = await h.open({ seed: { profiles: [{ ...prod, name: "Fra kommandolinjen" }] }, hash: "#/guide" });
+  await only.page.waitForFunction(() => document.querySelector("#env-badge")?.textContent.includes("Fra kommandolinjen"));
+  assert.equal(await only.page.$("#guide-no-profile"), null, "the checklist opens on it, not on 'choose a profile'");
+  await only.context.close();
+
+  const two = await h.open({ seed: { profiles: [prod, { ...prod, name: "Prod 2" }], activeProfile: "Prod 2" }, hash: "#/profiles" });
+  await two.page.waitForFunction(() => document.querySelector("#env-badge")?.textContent.includes("Prod 2"));
+  await two.context.close();
 });
 
 test("the steps are buttons that move focus to the new step's heading", async () => {

@@ -253,7 +253,7 @@ test("a run that cannot start shows the backend's message and hint by the Run bu
 });
 
 test("without an active profile the step says where to choose one", async () => {
-  const { page, context } = await h.open({ hash: "#/token", seed: { profiles: [profile("A")], keys } });
+  const { page, context } = await h.open({ hash: "#/token", seed: { profiles: [profile("A"), profile("B")], keys } });
   await page.waitForSelector("#token-no-profile");
   await page.click("#token-no-profile a");
   await page.waitForSelector("#profiles-heading");

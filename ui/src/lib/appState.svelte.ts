@@ -8,6 +8,7 @@ import type { KeySummary } from "../bindings/KeySummary";
 import type { InstanceSummary } from "../bindings/InstanceSummary";
 import type { Profile } from "../bindings/Profile";
 import type { MessageKey, Params } from "./i18n";
+import { pickActive } from "./activeProfile";
 
 const ACTIVE_PROFILE_KEY = "maskinporten-assistant.activeProfile";
 
@@ -75,7 +76,10 @@ class AppState {
 
   async refreshProfiles(): Promise<void> {
     const result = await this.attempt(backend.listProfiles);
-    if (!(result instanceof AppError)) this.profiles = result;
+    if (result instanceof AppError) return;
+    this.profiles = result;
+    const active = pickActive(result, this.activeProfileName);
+    if (active !== this.activeProfileName) this.setActive(active);
   }
 
   async refreshKeys(): Promise<void> {
