@@ -33,7 +33,7 @@ const COMMANDS: &[&str] = &[
     "delete_instances",
     "start_bulk",
     "steer_bulk",
-    "list_history",
+    "list_made_here",
     "get_checklist",
     "mark_step",
     "list_activity",

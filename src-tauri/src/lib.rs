@@ -65,7 +65,7 @@ fn run_window(state: AppState) -> ExitCode {
             commands::instances::delete_instances,
             commands::instances::start_bulk,
             commands::instances::steer_bulk,
-            commands::instances::list_history,
+            commands::instances::list_made_here,
             commands::checklist::get_checklist,
             commands::checklist::mark_step,
             commands::checklist::list_activity,

@@ -107,6 +107,16 @@ async fn a_person_goes_from_a_new_profile_to_an_exchanged_altinn_token_in_the_wi
         !t.trim().is_empty()
     })
     .await;
+    // The made-here list is Rust's verdict (list_made_here): the new instance, made and not
+    // deleted, with its Show button.
+    let instance_id = id.trim().trim_start_matches(|c: char| !c.is_ascii_digit());
+    app.wait_text(
+        &format!(
+            "#made-here-table tr[data-instance='{instance_id}'] [data-testid='show-instance']"
+        ),
+        |t| !t.trim().is_empty(),
+    )
+    .await;
     app.screenshot("04-instances.png").await;
     let made = std::fs::read_to_string(app.cli.data.path().join("history.jsonl")).expect("history");
     assert!(

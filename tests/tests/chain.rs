@@ -4,7 +4,7 @@
 //! and the sandbox's real answer is run through the same parser and diagnosis.
 
 use assistant_domain::chain::{self, ChainOptions, ChainRequest, Session, Stage, StageStatus};
-use assistant_domain::diagnosis::{self, Context};
+use assistant_domain::diagnosis::{self, Context, DiagnosisCode};
 use assistant_domain::endpoints::Endpoints;
 use assistant_domain::http::{HttpResponse, ReqwestTransport, Transport, TransportError};
 use assistant_domain::maskinporten::token;
@@ -48,12 +48,8 @@ fn exchange_options() -> ChainOptions {
     }
 }
 
-fn code(report: &chain::ChainReport) -> &str {
-    report
-        .diagnosis
-        .as_ref()
-        .map(|d| d.code.as_str())
-        .unwrap_or("none")
+fn code(report: &chain::ChainReport) -> Option<DiagnosisCode> {
+    report.diagnosis.as_ref().map(|d| d.code)
 }
 
 fn failed_at(report: &chain::ChainReport) -> Option<Stage> {
@@ -122,7 +118,7 @@ async fn a_key_not_registered_on_the_client_is_explained_with_kid_client_and_whe
     .await;
     assert_eq!(
         (code(&report), failed_at(&report)),
-        ("unknown_kid", Some(Stage::Token))
+        (Some(DiagnosisCode::UnknownKid), Some(Stage::Token))
     );
     let d = report.diagnosis.as_ref().expect("diagnosis");
     assert!(
@@ -162,7 +158,7 @@ async fn an_unknown_client_is_explained_as_wrong_client_or_environment() {
         ChainOptions::default(),
     )
     .await;
-    assert_eq!(code(&report), "client_not_found");
+    assert_eq!(code(&report), Some(DiagnosisCode::ClientNotFound));
     let d = report.diagnosis.expect("diagnosis");
     assert!(
         d.explanation.en.contains("no-such-client")
@@ -187,7 +183,7 @@ async fn a_key_posted_over_a_year_ago_is_explained_as_expired() {
         ChainOptions::default(),
     )
     .await;
-    assert_eq!(code(&report), "key_expired");
+    assert_eq!(code(&report), Some(DiagnosisCode::KeyExpired));
     assert!(
         report
             .diagnosis
@@ -210,7 +206,7 @@ async fn a_scope_missing_on_the_client_is_named() {
         ChainOptions::default(),
     )
     .await;
-    assert_eq!(code(&report), "scope_not_on_client");
+    assert_eq!(code(&report), Some(DiagnosisCode::ScopeNotOnClient));
     assert!(
         report
             .diagnosis
@@ -229,7 +225,7 @@ async fn a_supplier_without_the_customers_delegation_is_told_to_ask_for_it() {
         ..ChainOptions::default()
     };
     let report = run(&h, &profile(defaults::CLIENT_ID, INSTANCES), options).await;
-    assert_eq!(code(&report), "scope_not_delegated");
+    assert_eq!(code(&report), Some(DiagnosisCode::ScopeNotDelegated));
     assert!(report.diagnosis.expect("d").explanation.en.contains("TT02"));
 }
 
@@ -292,7 +288,7 @@ async fn a_system_user_token_carries_the_system_user_and_a_wrong_external_ref_is
     );
     options.external_ref = Some("wrong-ref".into());
     let wrong = run(&h, &profile(defaults::CLIENT_ID, INSTANCES), options).await;
-    assert_eq!(code(&wrong), "system_user_not_found");
+    assert_eq!(code(&wrong), Some(DiagnosisCode::SystemUserNotFound));
     assert!(wrong.diagnosis.expect("d").fix.en.contains("externalRef"));
 }
 
@@ -306,7 +302,7 @@ async fn a_clock_a_minute_off_is_warned_about_from_the_date_header_and_explained
         ChainOptions::default(),
     )
     .await;
-    assert_eq!(code(&report), "clock");
+    assert_eq!(code(&report), Some(DiagnosisCode::Clock));
     let clock = report.clock.as_ref().expect("clock check");
     assert!(
         (55..=65).contains(&clock.skew_seconds),
@@ -352,7 +348,10 @@ async fn a_token_sent_to_another_environments_altinn_gets_the_empty_401_explaine
     assert!(tokens.is_none());
     assert_eq!(
         (code(&report), failed_at(&report)),
-        ("exchange_unauthorized", Some(Stage::Exchange))
+        (
+            Some(DiagnosisCode::ExchangeUnauthorized),
+            Some(Stage::Exchange)
+        )
     );
     let d = report.diagnosis.expect("d");
     assert!(
@@ -378,7 +377,7 @@ async fn a_server_that_answers_garbage_or_hangs_up_is_explained_not_panicked_on(
         ChainOptions::default(),
     )
     .await;
-    assert_eq!(code(&garbage), "unexpected_answer");
+    assert_eq!(code(&garbage), Some(DiagnosisCode::UnexpectedAnswer));
     h.control.inject_fault(Fault {
         service: Service::Maskinporten,
         path_prefix: Some("/token".into()),
@@ -393,7 +392,7 @@ async fn a_server_that_answers_garbage_or_hangs_up_is_explained_not_panicked_on(
     .await;
     assert_eq!(
         code(&dropped),
-        "network_protocol",
+        Some(DiagnosisCode::NetworkProtocol),
         "{:?}",
         dropped.diagnosis
     );
@@ -409,7 +408,7 @@ async fn a_server_that_answers_garbage_or_hangs_up_is_explained_not_panicked_on(
         exchange_options(),
     )
     .await;
-    assert_eq!(code(&down), "exchange_failed");
+    assert_eq!(code(&down), Some(DiagnosisCode::ExchangeFailed));
 }
 
 #[tokio::test]
@@ -438,7 +437,7 @@ async fn a_closed_port_is_a_connection_problem() {
     .await;
     assert_eq!(
         (code(&report), failed_at(&report)),
-        ("network_connect", Some(Stage::Metadata))
+        (Some(DiagnosisCode::NetworkConnect), Some(Stage::Metadata))
     );
     assert!(report.diagnosis.expect("d").fix.en.contains("proxy"));
 }
@@ -501,7 +500,7 @@ async fn an_answer_larger_than_any_service_sends_is_refused_not_read_into_memory
             "{error:?}"
         );
         let diagnosis = assistant_domain::diagnosis::for_transport(&error);
-        assert_eq!(diagnosis.code, "network_too_large");
+        assert_eq!(diagnosis.code, DiagnosisCode::NetworkTooLarge);
     }
 }
 
@@ -514,7 +513,7 @@ fn dns_tls_proxy_and_timeout_faults_each_get_their_own_advice() {
             TransportError::Dns {
                 host: "maskinporten.no".into(),
             },
-            "network_dns",
+            DiagnosisCode::NetworkDns,
             "HTTPS_PROXY",
         ),
         (
@@ -522,31 +521,31 @@ fn dns_tls_proxy_and_timeout_faults_each_get_their_own_advice() {
                 host: "maskinporten.no".into(),
                 detail: "unknown issuer".into(),
             },
-            "network_tls",
+            DiagnosisCode::NetworkTls,
             "MASKINPORTEN_ASSISTANT_CA_BUNDLE",
         ),
         (
             TransportError::Proxy {
                 detail: "407".into(),
             },
-            "network_proxy",
+            DiagnosisCode::NetworkProxy,
             "NO_PROXY",
         ),
         (
             TransportError::Timeout {
                 host: "maskinporten.no".into(),
             },
-            "network_timeout",
+            DiagnosisCode::NetworkTimeout,
             "Try again",
         ),
     ];
     for (error, code, advice) in cases {
         let d = diagnosis::for_transport(&error);
         assert_eq!(d.code, code);
-        assert!(d.fix.en.contains(advice), "{code}: {}", d.fix.en);
+        assert!(d.fix.en.contains(advice), "{code:?}: {}", d.fix.en);
         assert!(
             !d.fix.nb.is_empty() && !d.explanation.nb.is_empty(),
-            "{code} has Norwegian text"
+            "{code:?} has Norwegian text"
         );
     }
 }
@@ -585,22 +584,31 @@ async fn grants_our_builder_never_makes_get_the_right_diagnosis_from_the_sandbox
         .grant()
         .header("kid", serde_json::Value::Null)
         .sign(test_key(0));
-    assert_eq!(diagnose_raw(&h, &no_kid).await.code, "kid_required");
+    assert_eq!(
+        diagnose_raw(&h, &no_kid).await.code,
+        DiagnosisCode::KidRequired
+    );
     let token_url_aud = h
         .grant()
         .claim("aud", json!(format!("{}token", h.issuer())))
         .sign(test_key(0));
-    assert_eq!(diagnose_raw(&h, &token_url_aud).await.code, "wrong_aud");
+    assert_eq!(
+        diagnose_raw(&h, &token_url_aud).await.code,
+        DiagnosisCode::WrongAud
+    );
     let with_sub = h
         .grant()
         .claim("sub", json!(defaults::CLIENT_ID))
         .sign(test_key(0));
-    assert_eq!(diagnose_raw(&h, &with_sub).await.code, "invalid_assertion");
+    assert_eq!(
+        diagnose_raw(&h, &with_sub).await.code,
+        DiagnosisCode::InvalidAssertion
+    );
     let once = h.grant().sign(test_key(0));
     let (status, _) = h.token_request(&once).await;
     assert_eq!(status.as_u16(), 200);
     let reused = diagnose_raw(&h, &once).await;
-    assert_eq!(reused.code, "grant_reused");
+    assert_eq!(reused.code, DiagnosisCode::GrantReused);
     assert!(reused.fix.en.contains("new grant"), "{}", reused.fix.en);
     let bad_type = h
         .grant()
@@ -611,14 +619,17 @@ async fn grants_our_builder_never_makes_get_the_right_diagnosis_from_the_sandbox
         .sign(test_key(0));
     assert_eq!(
         diagnose_raw(&h, &bad_type).await.code,
-        "system_user_details"
+        DiagnosisCode::SystemUserDetails
     );
     let in_the_future = h
         .grant()
         .claim("iat", json!(assistant_tests::now() + 60))
         .claim("exp", json!(assistant_tests::now() + 100))
         .sign(test_key(0));
-    assert_eq!(diagnose_raw(&h, &in_the_future).await.code, "clock");
+    assert_eq!(
+        diagnose_raw(&h, &in_the_future).await.code,
+        DiagnosisCode::Clock
+    );
 }
 
 #[tokio::test]

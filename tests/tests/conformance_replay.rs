@@ -188,7 +188,10 @@ fn maskinporten(r: &Recorded, response: &HttpResponse) -> Verdict {
             Err(e) => {
                 let d = diagnosis::for_maskinporten(&e, &cx());
                 Verdict {
-                    verdict: d.code.clone(),
+                    verdict: serde_json::to_value(d.code)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
                     said: format!("{} {} {}", d.title.en, d.explanation.en, d.fix.en),
                 }
             }
@@ -206,7 +209,10 @@ fn exchange_verdict(response: &HttpResponse) -> Verdict {
         Err(e) => {
             let d = diagnosis::for_exchange(&e, &cx(), None, "https://test.maskinporten.no/");
             Verdict {
-                verdict: d.code.clone(),
+                verdict: serde_json::to_value(d.code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
                 said: format!("{} {} {}", d.title.en, d.explanation.en, d.fix.en),
             }
         }

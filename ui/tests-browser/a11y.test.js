@@ -52,11 +52,11 @@ const unknownKid = {
 };
 
 const history = [
-  { at: "2026-03-02T09:00:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50001001/aaaa", owner: "organisation 313725138", outcome: "created" },
-  { at: "2026-03-02T09:02:00Z", profile: "Sandkasse", action: "bulk", app: "ttd/sandbox-app-b", instanceId: "50001002/bbbb", owner: "organisation 310987654", outcome: "created" },
-  { at: "2026-03-02T09:03:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: null, owner: "organisation 312345676", outcome: "403 Forbidden: not allowed to instantiate." },
-  { at: "2026-03-02T09:05:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50001003/cccc", owner: "organisation 313725138", outcome: "created" },
-  { at: "2026-03-02T09:06:00Z", profile: "Sandkasse", action: "delete", app: "ttd/sandbox-app-b", instanceId: "50001003/cccc", owner: null, outcome: "deleted" },
+  { at: "2026-03-02T09:00:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50001001/aaaa", owner: "organisation 313725138", outcome: "created", succeeded: true },
+  { at: "2026-03-02T09:02:00Z", profile: "Sandkasse", action: "bulk", app: "ttd/sandbox-app-b", instanceId: "50001002/bbbb", owner: "organisation 310987654", outcome: "created", succeeded: true },
+  { at: "2026-03-02T09:03:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: null, owner: "organisation 312345676", outcome: "403 Forbidden: not allowed to instantiate.", succeeded: false },
+  { at: "2026-03-02T09:05:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50001003/cccc", owner: "organisation 313725138", outcome: "created", succeeded: true },
+  { at: "2026-03-02T09:06:00Z", profile: "Sandkasse", action: "delete", app: "ttd/sandbox-app-b", instanceId: "50001003/cccc", owner: null, outcome: "deleted", succeeded: true },
 ];
 
 const VAULT_CLIENT = "app-a--MaskinportenSettingsExternal--ClientId";
@@ -107,7 +107,7 @@ async function startBulk(page) {
 }
 
 const guideSeed = (fields = {}) => ({ ...vaultSeed({}), ...fields });
-const guideLine = (step) => ({ at: "2026-11-20T10:00:00Z", profile: "Sandkasse", action: "x", app: null, instanceId: step === "instance" ? "50001001/aaaa" : null, owner: null, outcome: "ok", step, state: "verified", kid: "sandbox-key-1", ...(step === "path" ? { detail: { path: "own_identity", folder: "/src/app-a" } } : {}) });
+const guideLine = (step) => ({ at: "2026-11-20T10:00:00Z", profile: "Sandkasse", action: "other", app: null, instanceId: step === "instance" ? "50001001/aaaa" : null, owner: null, outcome: "ok", succeeded: true, step, state: "verified", kid: "sandbox-key-1", ...(step === "path" ? { detail: { path: "own_identity", folder: "/src/app-a" } } : {}) });
 const GUIDE_DONE = ["path", "vault_access", "client", "key", "vault_write", "config", "token", "exchange", "instance", "redeploy"].map(guideLine);
 
 async function openGuideStep(page, step) {

@@ -163,8 +163,8 @@
     return owner.length === 11 ? `person ${owner.slice(0, 5)}******` : `organisation ${owner}`;
   }
 
-  function remember(profile, action, instanceId, owner, outcome) {
-    fake.history.push({ at: new Date().toISOString(), profile, action, app: "ttd/sandbox-app-b", instanceId, owner, outcome });
+  function remember(profile, action, instanceId, owner, outcome, succeeded = true) {
+    fake.history.push({ at: new Date().toISOString(), profile, action, app: "ttd/sandbox-app-b", instanceId, owner, outcome, succeeded });
   }
 
   function contentTypeOf(path) {
@@ -195,10 +195,16 @@
     return instance;
   }
 
+  /** Rust's made_here (assistant_domain::made_here), in brief: the rows and what may be deleted. */
   function madeHere(profile) {
-    const of = (actions) => fake.history.filter((e) => e.profile === profile && actions.includes(e.action) && e.outcome !== "failed" && e.instanceId).map((e) => e.instanceId);
+    const mine = (e) => e.profile.toLowerCase() === profile.toLowerCase();
+    const of = (actions) => fake.history.filter((e) => mine(e) && actions.includes(e.action) && e.succeeded && e.instanceId).map((e) => e.instanceId);
     const deleted = of(["delete"]);
-    return of(["instantiate", "bulk"]).filter((id) => !deleted.includes(id));
+    const rows = fake.history
+      .filter((e) => mine(e) && ["instantiate", "bulk"].includes(e.action))
+      .map((e) => ({ ...e, deleted: e.instanceId !== null && deleted.includes(e.instanceId) }))
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    return { rows, deletable: [...new Set(of(["instantiate", "bulk"]).filter((id) => !deleted.includes(id)))] };
   }
 
   async function runBulk(profile, channel) {
@@ -369,13 +375,13 @@
       return path;
     },
     delete_instances: ({ request: { profile, ids, allMadeHere, confirmed } }) => {
-      const targets = [...new Set([...ids, ...(allMadeHere ? madeHere(profile) : [])])].sort();
+      const targets = [...new Set([...ids, ...(allMadeHere ? madeHere(profile).deletable : [])])].sort();
       if (targets.length === 0) throw appError("invalid_input", "No instances to delete.");
       if (!confirmed) throw appError("confirmation_required", `Deleting ${targets.length} instance(s) cannot be undone.`, "Confirm to delete.");
       return targets.map((id) => {
         const known = id in fake.instances;
         delete fake.instances[id];
-        remember(profile, "delete", id, null, known ? "deleted" : `Instance ${id} was not found.`);
+        remember(profile, "delete", id, null, known ? "deleted" : `Instance ${id} was not found.`, known);
         return { id, deleted: known, error: known ? null : `Instance ${id} was not found.` };
       });
     },
@@ -397,7 +403,7 @@
       fake.bulkState = { pause: "paused", resume: "running", cancel: "cancelled" }[action];
       return null;
     },
-    list_history: () => fake.history,
+    list_made_here: ({ request: { profile } }) => madeHere(profile),
     "plugin:clipboard-manager|write_text": ({ text }) => {
       fake.clipboard = text;
       return null;

@@ -13,7 +13,7 @@
 
     function line(profile, action, step, state, outcome, extra = {}) {
       const kid = BY_KEY.includes(step) ? findProfile(profile)?.keyId ?? null : null;
-      fake.history.push({ at: new Date().toISOString(), profile, action, app: null, instanceId: null, owner: null, outcome, step, state, ...(kid ? { kid } : {}), ...extra });
+      fake.history.push({ at: new Date().toISOString(), profile, action, app: null, instanceId: null, owner: null, outcome, succeeded: state !== "failed", step, state, ...(kid ? { kid } : {}), ...extra });
     }
 
     function keyWatch(key) {

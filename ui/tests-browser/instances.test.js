@@ -317,13 +317,13 @@ test("delete asks first: Cancel sends nothing, confirming sends confirmed: true"
 
 test("made here lists this profile's instantiate and bulk entries, shows one, and deletes all after a confirmation", async () => {
   const history = [
-    { at: "2026-03-02T09:00:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50001001/aaaa", owner: "organisation 313725138", outcome: "created" },
-    { at: "2026-03-02T09:01:00Z", profile: "Sandkasse", action: "process-next", app: "ttd/sandbox-app-b", instanceId: "50001001/aaaa", owner: null, outcome: "moved on" },
-    { at: "2026-03-02T09:02:00Z", profile: "Sandkasse", action: "bulk", app: "ttd/sandbox-app-b", instanceId: "50001002/bbbb", owner: "organisation 310987654", outcome: "created" },
-    { at: "2026-03-02T09:03:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: null, owner: "organisation 312345676", outcome: "403 Forbidden: not allowed to instantiate." },
-    { at: "2026-03-02T09:04:00Z", profile: "Annen", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50009999/zzzz", owner: "organisation 313725138", outcome: "created" },
-    { at: "2026-03-02T09:05:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50001003/cccc", owner: "organisation 313725138", outcome: "created" },
-    { at: "2026-03-02T09:06:00Z", profile: "Sandkasse", action: "delete", app: "ttd/sandbox-app-b", instanceId: "50001003/cccc", owner: null, outcome: "deleted" },
+    { at: "2026-03-02T09:00:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50001001/aaaa", owner: "organisation 313725138", outcome: "created", succeeded: true },
+    { at: "2026-03-02T09:01:00Z", profile: "Sandkasse", action: "process-next", app: "ttd/sandbox-app-b", instanceId: "50001001/aaaa", owner: null, outcome: "moved on", succeeded: true },
+    { at: "2026-03-02T09:02:00Z", profile: "Sandkasse", action: "bulk", app: "ttd/sandbox-app-b", instanceId: "50001002/bbbb", owner: "organisation 310987654", outcome: "created", succeeded: true },
+    { at: "2026-03-02T09:03:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: null, owner: "organisation 312345676", outcome: "403 Forbidden: not allowed to instantiate.", succeeded: false },
+    { at: "2026-03-02T09:04:00Z", profile: "Annen", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50009999/zzzz", owner: "organisation 313725138", outcome: "created", succeeded: true },
+    { at: "2026-03-02T09:05:00Z", profile: "Sandkasse", action: "instantiate", app: "ttd/sandbox-app-b", instanceId: "50001003/cccc", owner: "organisation 313725138", outcome: "created", succeeded: true },
+    { at: "2026-03-02T09:06:00Z", profile: "Sandkasse", action: "delete", app: "ttd/sandbox-app-b", instanceId: "50001003/cccc", owner: null, outcome: "deleted", succeeded: true },
   ];
   const { page, calls, context } = await openStep({ history });
   await page.waitForSelector("#made-here-table");
@@ -490,7 +490,7 @@ test("a profile without app B says where to set it; none active says where to ch
   assert.deepEqual(await calls("get_app_overview"), []);
   await context.close();
 
-  const none = await h.open({ hash: "#/instances", seed: { profiles: [profile("A")], keys } });
+  const none = await h.open({ hash: "#/instances", seed: { profiles: [profile("A"), profile("B")], keys } });
   await none.page.waitForSelector("#instances-no-profile");
   await none.page.click("#instances-no-profile a");
   await none.page.waitForSelector("#profiles-heading");

@@ -5,12 +5,13 @@ use assistant_domain::altinn::bulk::BulkProgress;
 use assistant_domain::altinn::client::Instantiated;
 use assistant_domain::altinn::instance::{InstanceRef, InstanceSummary};
 use assistant_domain::altinn::owner::InstanceOwner;
-use assistant_domain::history::HistoryEntry;
+use assistant_domain::made_here::MadeHere;
 use serde::Deserialize;
 use tauri::State;
 use tauri::ipc::Channel;
 use ts_rs::TS;
 
+use super::blocking;
 use assistant_app::AppState;
 use assistant_app::grants::{Access, PathGrants};
 use assistant_app::instances::bulk::{BulkAction, BulkJobs, BulkSummary, StartBulkRequest};
@@ -194,9 +195,18 @@ pub struct SteerBulkRequest {
     pub action: BulkAction,
 }
 
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct MadeHereRequest {
+    pub profile: String,
+}
+
+/// What this tool made with the profile, and what "delete all made here" would delete.
 #[tauri::command]
-pub async fn list_history(state: State<'_, AppState>) -> Result<Vec<HistoryEntry>, AppError> {
-    let dir = state.dir.clone();
-    assistant_app::blocking::blocking(move || Ok(assistant_domain::history::load(&dir)?.entries))
-        .await
+pub async fn list_made_here(
+    state: State<'_, AppState>,
+    request: MadeHereRequest,
+) -> Result<MadeHere, AppError> {
+    let state = state.inner().clone();
+    blocking(move || instances::made_here(&state, &request.profile)).await
 }

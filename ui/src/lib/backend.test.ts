@@ -81,7 +81,7 @@ describe("commands", () => {
     const log = record();
     mockIPC((cmd, args) => {
       log.push(cmd, args);
-      return cmd === "list_history" || cmd === "delete_instances" ? [] : null;
+      return cmd === "list_made_here" ? { rows: [], deletable: [] } : cmd === "delete_instances" ? [] : null;
     });
     const p = "p";
     const id = "50001001/guid";
@@ -93,7 +93,7 @@ describe("commands", () => {
     await backend.saveReceipt({ profile: p, id, path: "/tmp/kvittering.pdf" });
     await backend.deleteInstances({ profile: p, ids: [id], allMadeHere: false, confirmed: true });
     await backend.steerBulk({ action: "pause" });
-    await backend.listHistory();
+    await backend.listMadeHere({ profile: p });
     expect(log.calls).toEqual([
       { cmd: "get_app_overview", args: { request: { profile: p } } },
       { cmd: "create_instance", args: { request: { profile: p, owner: "313725138", mode: { kind: "prefill", pairs: { navn: "A" } } } } },
@@ -103,7 +103,7 @@ describe("commands", () => {
       { cmd: "save_receipt", args: { request: { profile: p, id, path: "/tmp/kvittering.pdf" } } },
       { cmd: "delete_instances", args: { request: { profile: p, ids: [id], allMadeHere: false, confirmed: true } } },
       { cmd: "steer_bulk", args: { request: { action: "pause" } } },
-      { cmd: "list_history", args: {} },
+      { cmd: "list_made_here", args: { request: { profile: p } } },
     ]);
   });
 

@@ -22,6 +22,8 @@ import type { ErrorKind } from "../bindings/ErrorKind";
 import type { ExportPublicKeyRequest } from "../bindings/ExportPublicKeyRequest";
 import type { GenerateKeyRequest } from "../bindings/GenerateKeyRequest";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { MadeHere } from "../bindings/MadeHere";
+import type { MadeHereRequest } from "../bindings/MadeHereRequest";
 import type { ImportKeyRequest } from "../bindings/ImportKeyRequest";
 import type { InstanceRequest } from "../bindings/InstanceRequest";
 import type { InstanceSummary } from "../bindings/InstanceSummary";
@@ -233,8 +235,9 @@ export function startBulk(request: StartBulkRequest, onProgress: (progress: Bulk
 /** Pause, resume or cancel the running bulk job. */
 export const steerBulk = (request: SteerBulkRequest): Promise<null> => call("steer_bulk", { request });
 
-/** This tool's secret-free history of actions, oldest first as stored. */
-export const listHistory = (): Promise<HistoryEntry[]> => call("list_history");
+/** What this tool made with the profile (from its secret-free history), newest first, and what
+ *  "delete all made here" would delete: the rule is Rust's (assistant_domain::made_here). */
+export const listMadeHere = (request: MadeHereRequest): Promise<MadeHere> => call("list_made_here", { request });
 
 /** Only public material (public keys, thumbprints, sandbox URLs) is ever copied by the UI itself. */
 export const copyText = (text: string): Promise<void> => guarded(() => writeText(text));

@@ -5,7 +5,6 @@ import {
   checkFiles,
   checkPrefill,
   createMode,
-  deletableIds,
   emptyCreateDraft,
   extensionsFor,
   fileName,
@@ -14,12 +13,10 @@ import {
   formatRate,
   instanceGuid,
   isUpdatable,
-  madeHere,
   receiptFileName,
   sortedDataTypes,
   taskLabel,
 } from "./instanceView";
-import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { InstanceSummary } from "../bindings/InstanceSummary";
 
 const instance = (fields: Partial<InstanceSummary> = {}): InstanceSummary => ({
@@ -29,10 +26,6 @@ const instance = (fields: Partial<InstanceSummary> = {}): InstanceSummary => ({
 
 const type = (id: string, fields: Partial<DataTypeInfo> = {}): DataTypeInfo => ({
   id, allowedContentTypes: ["application/pdf"], isForm: false, autoCreate: false, taskId: "Task_1", maxCount: 0, maxSize: null, ...fields,
-});
-
-const entry = (action: string, instanceId: string | null, outcome: string, at: string, profile = "P"): HistoryEntry => ({
-  at, profile, action, app: "ttd/app-b", instanceId, owner: "organisation 313725138", outcome,
 });
 
 describe("instance ids and files", () => {
@@ -137,33 +130,6 @@ describe("the create form", () => {
       kind: "multipart",
       files: [{ dataType: "model", path: "/a.json", contentType: null }],
     });
-  });
-});
-
-describe("made here", () => {
-  const history = [
-    entry("instantiate", "1/a", "created", "2026-03-02T09:00:00Z"),
-    entry("process-next", "1/a", "moved on", "2026-03-02T09:01:00Z"),
-    entry("bulk", "2/b", "created", "2026-03-02T09:02:00Z"),
-    entry("instantiate", null, "403 Forbidden", "2026-03-02T09:03:00Z"),
-    entry("instantiate", "9/z", "created", "2026-03-02T09:04:00Z", "Other"),
-    entry("instantiate", "3/c", "created", "2026-03-02T09:05:00Z"),
-    entry("delete", "3/c", "deleted", "2026-03-02T09:06:00Z"),
-    entry("delete", "1/a", "Instance 1/a was not found.", "2026-03-02T09:07:00Z"),
-  ];
-
-  it("lists the profile's creations newest first, whatever the case of its name", () => {
-    expect(madeHere(history, "p").map((r) => [r.instanceId, r.deleted])).toEqual([
-      ["3/c", true],
-      [null, false],
-      ["2/b", false],
-      ["1/a", false],
-    ]);
-  });
-
-  it("deletes what the backend's made_here would: only a successful delete takes an instance off", () => {
-    expect(deletableIds(history, "P")).toEqual(["1/a", "2/b"]);
-    expect(deletableIds(history.slice(0, 6), "P")).toEqual(["1/a", "2/b", "3/c"]);
   });
 });
 

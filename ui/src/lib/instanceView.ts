@@ -6,7 +6,6 @@ import type { DataFile } from "../bindings/DataFile";
 import type { DataTypeInfo } from "../bindings/DataTypeInfo";
 import type { MessageKey } from "./i18n";
 import type { DataElementSummary } from "../bindings/DataElementSummary";
-import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { InstanceSummary } from "../bindings/InstanceSummary";
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -172,46 +171,6 @@ export function createMode(draft: CreateDraft, known: readonly string[] | null):
 
 /** The last part of a path, whichever separator the system uses. */
 export const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
-
-// ---- Made here ----
-
-export type MadeRow = HistoryEntry & { deleted: boolean };
-
-const sameProfile = (entry: HistoryEntry, profile: string) => entry.profile.toLowerCase() === profile.toLowerCase();
-const MADE_ACTIONS = ["instantiate", "bulk"];
-
-/** Ids of the profile's delete entries that pass `outcome`. */
-function deletedIds(entries: readonly HistoryEntry[], profile: string, outcome: (text: string) => boolean): Set<string> {
-  return new Set(
-    entries
-      .filter((e) => sameProfile(e, profile) && e.action === "delete" && outcome(e.outcome) && e.instanceId)
-      .map((e) => e.instanceId as string),
-  );
-}
-
-/** The profile's instantiate and bulk entries, newest first, each marked when deleted since. */
-export function madeHere(entries: readonly HistoryEntry[], profile: string): MadeRow[] {
-  const deleted = deletedIds(entries, profile, (o) => o === "deleted");
-  return entries
-    .filter((e) => sameProfile(e, profile) && MADE_ACTIONS.includes(e.action))
-    .map((e) => ({ ...e, deleted: e.instanceId !== null && deleted.has(e.instanceId) }))
-    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-}
-
-/**
- * What "Delete all made here" deletes, by the same rule as the backend's made_here (so the
- * confirmation names the number it will really delete): only a delete that succeeded
- * ("deleted") takes an instance off the list, and only instances whose creation succeeded
- * ("created") are on it; a failed delete leaves it there to be tried again.
- */
-export function deletableIds(entries: readonly HistoryEntry[], profile: string): string[] {
-  const deleted = deletedIds(entries, profile, (o) => o === "deleted");
-  const ids = entries
-    .filter((e) => sameProfile(e, profile) && MADE_ACTIONS.includes(e.action) && e.outcome === "created" && e.instanceId)
-    .map((e) => e.instanceId as string)
-    .filter((id) => !deleted.has(id));
-  return [...new Set(ids)];
-}
 
 // ---- Bulk ----
 

@@ -2,6 +2,7 @@
 // ChainOptions, countdowns, and when to offer the sandbox's portal step. Pure, so it is unit-tested.
 import type { ChainOptions } from "../bindings/ChainOptions";
 import type { ChainReport } from "../bindings/ChainReport";
+import type { DiagnosisCode } from "../bindings/DiagnosisCode";
 import type { Profile } from "../bindings/Profile";
 import type { Stage } from "../bindings/Stage";
 import type { StageStatus } from "../bindings/StageStatus";
@@ -183,7 +184,7 @@ export function formatWireTime(iso: string, locale: string): string {
 }
 
 /** Diagnoses the sandbox's portal step fixes: the client or the key is not registered there. */
-export const REGISTRATION_FIXES: readonly string[] = [
+export const REGISTRATION_FIXES: readonly DiagnosisCode[] = [
   "unknown_kid",
   "kid_required",
   "client_not_found",

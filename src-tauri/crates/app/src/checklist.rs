@@ -208,7 +208,8 @@ pub fn save_report(
         &HistoryEntry::new(
             now,
             &profile.name,
-            "report",
+            history::HistoryAction::Report,
+            true,
             format!("report saved to {}", target.display()),
         ),
     )?;

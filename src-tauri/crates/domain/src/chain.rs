@@ -374,8 +374,7 @@ async fn run_stages(
     );
     // Maskinporten rotates its signing keys (DD-wk): a kid we do not know means our cached set
     // is old, so fetch it again once.
-    if matches!(&verified, Err(MaskinportenError::AccessTokenInvalid(why)) if why.starts_with("no signing key"))
-    {
+    if matches!(&verified, Err(MaskinportenError::SigningKeyUnknown { .. })) {
         session.forget_metadata(endpoints);
         if let Ok((_, fresh)) = metadata_and_keys(run, session, endpoints).await {
             verified = access_token::verify(

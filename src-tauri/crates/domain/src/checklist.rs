@@ -317,8 +317,14 @@ pub fn mark_line(
         StepState::Todo => "marked to do",
         _ => "marked done",
     };
-    let mut line =
-        HistoryEntry::new(now, &profile.name, "checklist", outcome).for_step(step, state);
+    let mut line = HistoryEntry::new(
+        now,
+        &profile.name,
+        crate::history::HistoryAction::Checklist,
+        true,
+        outcome,
+    )
+    .for_step(step, state);
     if step == StepId::Path && state == StepState::Done {
         let path = path.ok_or_else(|| {
             crate::AppError::new(ErrorKind::InvalidInput, "Choose which path the app is on.")

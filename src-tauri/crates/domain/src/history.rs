@@ -13,20 +13,77 @@ use crate::steps::{StepId, StepState};
 
 pub const FILE: &str = "history.jsonl";
 
+/// What a history line records. A line written by another version with an action not known
+/// here is read as `Other` (shown, never acted on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum HistoryAction {
+    Instantiate,
+    Bulk,
+    Update,
+    ProcessNext,
+    Delete,
+    Key,
+    Checklist,
+    Report,
+    TokenTest,
+    Exchange,
+    ConfigCheck,
+    SandboxRegister,
+    KeyvaultProbe,
+    KeyvaultWrite,
+    KeyvaultVerify,
+    #[serde(other)]
+    Other,
+}
+
+impl HistoryAction {
+    /// The name as stored and shown in the report (`process-next`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HistoryAction::Instantiate => "instantiate",
+            HistoryAction::Bulk => "bulk",
+            HistoryAction::Update => "update",
+            HistoryAction::ProcessNext => "process-next",
+            HistoryAction::Delete => "delete",
+            HistoryAction::Key => "key",
+            HistoryAction::Checklist => "checklist",
+            HistoryAction::Report => "report",
+            HistoryAction::TokenTest => "token-test",
+            HistoryAction::Exchange => "exchange",
+            HistoryAction::ConfigCheck => "config-check",
+            HistoryAction::SandboxRegister => "sandbox-register",
+            HistoryAction::KeyvaultProbe => "keyvault-probe",
+            HistoryAction::KeyvaultWrite => "keyvault-write",
+            HistoryAction::KeyvaultVerify => "keyvault-verify",
+            HistoryAction::Other => "other",
+        }
+    }
+
+    /// Instances made by this tool: one at a time or in bulk.
+    pub fn makes_instances(self) -> bool {
+        matches!(self, HistoryAction::Instantiate | HistoryAction::Bulk)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "StoredEntry")]
 #[ts(export)]
 pub struct HistoryEntry {
     /// RFC 3339.
     pub at: String,
     pub profile: String,
-    /// What was done, e.g. `instantiate`, `process-next`, `delete`, `bulk`.
-    pub action: String,
+    pub action: HistoryAction,
     pub app: Option<String>,
     pub instance_id: Option<String>,
     /// Owner as a label (`organisation 310987654`, `person 15058******`).
     pub owner: Option<String>,
+    /// What happened, in words for the person (`created`, an error message, the report's path).
     pub outcome: String,
+    /// Whether the action did what it set out to do: the rules (which instances were made here,
+    /// which deleted) read this, never `outcome`'s words.
+    pub succeeded: bool,
     /// The checklist step this line proves or changes (see `checklist`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -49,7 +106,8 @@ impl HistoryEntry {
     pub fn new(
         now: OffsetDateTime,
         profile: &str,
-        action: &str,
+        action: HistoryAction,
+        succeeded: bool,
         outcome: impl Into<String>,
     ) -> Self {
         Self {
@@ -57,11 +115,12 @@ impl HistoryEntry {
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
             profile: profile.into(),
-            action: action.into(),
+            action,
             app: None,
             instance_id: None,
             owner: None,
             outcome: outcome.into(),
+            succeeded,
             step: None,
             state: None,
             kid: None,
@@ -84,6 +143,57 @@ impl HistoryEntry {
     pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
         self.detail = Some(detail);
         self
+    }
+}
+
+/// A line as stored: lines written before `succeeded` existed lack it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredEntry {
+    at: String,
+    profile: String,
+    action: HistoryAction,
+    app: Option<String>,
+    instance_id: Option<String>,
+    owner: Option<String>,
+    outcome: String,
+    #[serde(default)]
+    succeeded: Option<bool>,
+    #[serde(default)]
+    step: Option<StepId>,
+    #[serde(default)]
+    state: Option<StepState>,
+    #[serde(default)]
+    kid: Option<String>,
+    #[serde(default)]
+    detail: Option<serde_json::Value>,
+}
+
+impl From<StoredEntry> for HistoryEntry {
+    fn from(line: StoredEntry) -> Self {
+        // Older lines said success only in words: the instance actions wrote exactly these on
+        // success and the error's message otherwise; a step line said it in its state.
+        let succeeded = line.succeeded.unwrap_or_else(|| match line.state {
+            Some(state) => state != StepState::Failed,
+            None => matches!(
+                line.outcome.as_str(),
+                "created" | "updated" | "moved on" | "deleted"
+            ),
+        });
+        HistoryEntry {
+            at: line.at,
+            profile: line.profile,
+            action: line.action,
+            app: line.app,
+            instance_id: line.instance_id,
+            owner: line.owner,
+            outcome: line.outcome,
+            succeeded,
+            step: line.step,
+            state: line.state,
+            kid: line.kid,
+            detail: line.detail,
+        }
     }
 }
 
@@ -167,7 +277,8 @@ mod tests {
         HistoryEntry::new(
             time::OffsetDateTime::UNIX_EPOCH,
             "Acme",
-            "instantiate",
+            HistoryAction::Instantiate,
+            true,
             format!("created {n}"),
         )
     }
@@ -201,6 +312,63 @@ mod tests {
         assert!(
             after.starts_with(&before),
             "the old bytes are all still there"
+        );
+    }
+
+    #[test]
+    fn every_action_is_stored_under_the_name_the_report_shows() {
+        use HistoryAction::*;
+        for action in [
+            Instantiate,
+            Bulk,
+            Update,
+            ProcessNext,
+            Delete,
+            Key,
+            Checklist,
+            Report,
+            TokenTest,
+            Exchange,
+            ConfigCheck,
+            SandboxRegister,
+            KeyvaultProbe,
+            KeyvaultWrite,
+            KeyvaultVerify,
+            Other,
+        ] {
+            assert_eq!(
+                serde_json::to_value(action).expect("json"),
+                serde_json::json!(action.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn lines_from_before_succeeded_existed_are_read_by_their_words_and_unknown_actions_as_other() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = DataDir::new(tmp.path());
+        let old = [
+            r#"{"at":"2026-01-01T00:00:00Z","profile":"P","action":"instantiate","app":null,"instanceId":"1/a","owner":null,"outcome":"created"}"#,
+            r#"{"at":"2026-01-01T00:00:00Z","profile":"P","action":"delete","app":null,"instanceId":"1/a","owner":null,"outcome":"403 Forbidden"}"#,
+            r#"{"at":"2026-01-01T00:00:00Z","profile":"P","action":"token-test","app":null,"instanceId":null,"owner":null,"outcome":"ok","step":"token","state":"failed"}"#,
+            r#"{"at":"2026-01-01T00:00:00Z","profile":"P","action":"rotate-key","app":null,"instanceId":null,"owner":null,"outcome":"done","succeeded":true}"#,
+        ];
+        std::fs::write(dir.file(FILE), old.join("\n")).expect("write");
+        let history = load(&dir).expect("load");
+        assert_eq!(history.damaged, 0);
+        let read: Vec<(HistoryAction, bool)> = history
+            .entries
+            .iter()
+            .map(|e| (e.action, e.succeeded))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (HistoryAction::Instantiate, true),
+                (HistoryAction::Delete, false),
+                (HistoryAction::TokenTest, false),
+                (HistoryAction::Other, true),
+            ]
         );
     }
 }

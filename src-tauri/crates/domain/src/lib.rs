@@ -17,6 +17,7 @@ pub mod http;
 pub mod inventory;
 pub mod keys;
 pub mod keyvault;
+pub mod made_here;
 pub mod maskinporten;
 pub mod org;
 pub mod profile;

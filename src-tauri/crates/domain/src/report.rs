@@ -406,7 +406,7 @@ pub fn render(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&when(&e.at)),
-            escape(&e.action),
+            escape(e.action.as_str()),
             escape(&step),
             escape(&e.outcome)
         );
@@ -480,8 +480,9 @@ mod tests {
         let line = HistoryEntry::new(
             OffsetDateTime::UNIX_EPOCH,
             &profile.name,
-            "x\"y",
-            "<b>bold</b>",
+            crate::history::HistoryAction::Other,
+            true,
+            "<b>bold</b> x\"y",
         );
         let list = checklist::build(
             &profile,

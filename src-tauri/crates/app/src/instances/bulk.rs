@@ -11,6 +11,7 @@ use assistant_domain::altinn::bulk::{
 };
 use assistant_domain::altinn::instance::check_owner;
 use assistant_domain::altinn::owner::InstanceOwner;
+use assistant_domain::history::HistoryAction;
 use assistant_domain::{AppError, ErrorKind};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -345,10 +346,10 @@ impl Journal for Recorded<'_> {
             remember(
                 self.state,
                 self.app,
-                "bulk",
+                HistoryAction::Bulk,
                 row.instance_id.as_deref(),
                 InstanceOwner::parse(&row.owner).ok().map(|o| o.label()),
-                "created",
+                (true, "created".into()),
             );
         }
         self.file.record(row);

@@ -14,7 +14,8 @@ use assistant_domain::altinn::instance::{
 use assistant_domain::altinn::owner::InstanceOwner;
 use assistant_domain::checklist::{StepId, StepState};
 use assistant_domain::datadir::{self, DataDirError, Existing};
-use assistant_domain::history::HistoryEntry;
+use assistant_domain::history::{HistoryAction, HistoryEntry};
+use assistant_domain::made_here::MadeHere;
 use assistant_domain::{AppError, ErrorKind};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -41,23 +42,30 @@ async fn with_app<T>(
 fn remember(
     state: &AppState,
     app: &AppTarget,
-    action: &str,
+    action: HistoryAction,
     instance: Option<&str>,
     owner: Option<String>,
-    outcome: &str,
+    (succeeded, outcome): (bool, String),
 ) {
-    let mut e = HistoryEntry::new(state.clock.now(), &app.profile.name, action, outcome);
+    let mut e = HistoryEntry::new(
+        state.clock.now(),
+        &app.profile.name,
+        action,
+        succeeded,
+        outcome,
+    );
     e.app = app.profile.app_b.clone();
     e.instance_id = instance.map(str::to_string);
     e.owner = owner;
     state.remember(e);
 }
 
-fn outcome<T>(result: &Result<T, AppError>, ok: &str) -> String {
-    result
-        .as_ref()
-        .map(|_| ok.to_string())
-        .unwrap_or_else(|e| e.message.clone())
+/// Whether it worked, and in words: `ok` on success, the error's message otherwise.
+fn outcome<T>(result: &Result<T, AppError>, ok: &str) -> (bool, String) {
+    match result {
+        Ok(_) => (true, ok.to_string()),
+        Err(e) => (false, e.message.clone()),
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -93,11 +101,13 @@ pub async fn instantiate(
     with_app(state, profile, async |app, client| {
         let metadata = client.metadata().await?;
         let made = client.instantiate(&metadata, owner, create).await;
+        let (succeeded, said) = outcome(&made, "created");
         let mut e = HistoryEntry::new(
             state.clock.now(),
             &app.profile.name,
-            "instantiate",
-            outcome(&made, "created"),
+            HistoryAction::Instantiate,
+            succeeded,
+            said,
         )
         .for_step(
             StepId::Instance,
@@ -138,10 +148,10 @@ pub async fn update(
         remember(
             state,
             app,
-            "update",
+            HistoryAction::Update,
             Some(&id.id()),
             None,
-            &outcome(&done, "updated"),
+            outcome(&done, "updated"),
         );
         done
     })
@@ -158,10 +168,10 @@ pub async fn next(
         remember(
             state,
             app,
-            "process-next",
+            HistoryAction::ProcessNext,
             Some(&id.id()),
             None,
-            &outcome(&done, "moved on"),
+            outcome(&done, "moved on"),
         );
         done
     })
@@ -215,10 +225,10 @@ pub async fn delete(
             remember(
                 state,
                 app,
-                "delete",
+                HistoryAction::Delete,
                 Some(&id.id()),
                 None,
-                &outcome(&result, "deleted"),
+                outcome(&result, "deleted"),
             );
             let (hard, error) = match result {
                 Ok(kind) => (kind == Deleted::Hard, None),
@@ -237,27 +247,11 @@ pub async fn delete(
     .await
 }
 
-/// Instances this tool's history shows as made with the profile and not deleted since.
-pub fn made_here(state: &AppState, profile: &str) -> Result<Vec<String>, AppError> {
+/// Instances this tool's history shows as made with the profile and not deleted since, with
+/// the rule's verdict per line (`assistant_domain::made_here`).
+pub fn made_here(state: &AppState, profile: &str) -> Result<MadeHere, AppError> {
     let entries = assistant_domain::history::load(&state.dir)?.entries;
-    let mine = |e: &&HistoryEntry| e.profile.eq_ignore_ascii_case(profile);
-    // Only a delete that succeeded removes an instance from the list; a failed one stays, so
-    // it is tried again.
-    let deleted: Vec<&str> = entries
-        .iter()
-        .filter(mine)
-        .filter(|e| e.action == "delete" && e.outcome == "deleted")
-        .filter_map(|e| e.instance_id.as_deref())
-        .collect();
-    let mut made: Vec<String> = entries
-        .iter()
-        .filter(mine)
-        .filter(|e| matches!(e.action.as_str(), "instantiate" | "bulk") && e.outcome == "created")
-        .filter_map(|e| e.instance_id.clone())
-        .filter(|id| !deleted.contains(&id.as_str()))
-        .collect();
-    made.dedup();
-    Ok(made)
+    Ok(assistant_domain::made_here::made_here(&entries, profile))
 }
 
 /// How the window asks to instantiate.
@@ -349,7 +343,7 @@ pub fn deletion_targets(
 ) -> Result<Vec<InstanceRef>, AppError> {
     let mut ids = ids.to_vec();
     if all_made_here {
-        ids.extend(made_here(state, profile)?);
+        ids.extend(made_here(state, profile)?.deletable);
     }
     ids.sort();
     ids.dedup();
@@ -377,16 +371,24 @@ mod tests {
     fn a_failed_delete_keeps_the_instance_in_the_made_here_list() {
         let tmp = tempfile::tempdir().expect("tmp");
         let state = AppState::new(assistant_domain::datadir::DataDir::new(tmp.path()));
-        let entry = |action: &str, id: &str, outcome: &str| {
-            let mut e = HistoryEntry::new(time::OffsetDateTime::UNIX_EPOCH, "P", action, outcome);
+        let entry = |action: HistoryAction, id: &str, (ok, said): (bool, &str)| {
+            let mut e = HistoryEntry::new(time::OffsetDateTime::UNIX_EPOCH, "P", action, ok, said);
             e.instance_id = Some(id.into());
             assistant_domain::history::append(&state.dir, &e).expect("history");
         };
-        entry("instantiate", "1/a", "created");
-        entry("bulk", "1/b", "created");
-        entry("instantiate", "1/c", "Cannot lookup party");
-        entry("delete", "1/a", "app B failed (HTTP 503)");
-        entry("delete", "1/b", "deleted");
-        assert_eq!(made_here(&state, "p").expect("list"), ["1/a"]);
+        entry(HistoryAction::Instantiate, "1/a", (true, "created"));
+        entry(HistoryAction::Bulk, "1/b", (true, "created"));
+        entry(
+            HistoryAction::Instantiate,
+            "1/c",
+            (false, "Cannot lookup party"),
+        );
+        entry(
+            HistoryAction::Delete,
+            "1/a",
+            (false, "app B failed (HTTP 503)"),
+        );
+        entry(HistoryAction::Delete, "1/b", (true, "deleted"));
+        assert_eq!(made_here(&state, "p").expect("list").deletable, ["1/a"]);
     }
 }

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::{StepId, StepState};
 use crate::appconfig::{AppConfigReport, ConfigPath};
 use crate::chain::ChainReport;
-use crate::history::HistoryEntry;
+use crate::history::{HistoryAction, HistoryEntry};
 use crate::keyvault::probe::ProbeReport;
 use crate::keyvault::verify::VerifyReport;
 use crate::keyvault::write::{WriteOutcome, WriteReport};
@@ -16,12 +16,19 @@ use crate::keyvault::write::{WriteOutcome, WriteReport};
 struct Proof<'a> {
     now: OffsetDateTime,
     profile: &'a str,
-    action: &'a str,
+    action: HistoryAction,
 }
 
 impl Proof<'_> {
     fn line(&self, step: StepId, state: StepState, said: impl Into<String>) -> HistoryEntry {
-        HistoryEntry::new(self.now, self.profile, self.action, said).for_step(step, state)
+        HistoryEntry::new(
+            self.now,
+            self.profile,
+            self.action,
+            state != StepState::Failed,
+            said,
+        )
+        .for_step(step, state)
     }
 }
 
@@ -44,7 +51,7 @@ pub fn token_test(
     let p = Proof {
         now,
         profile,
-        action: "token-test",
+        action: HistoryAction::TokenTest,
     };
     let detail = serde_json::to_value(report).ok();
     let with = |line: HistoryEntry, detail: Option<serde_json::Value>| {
@@ -85,7 +92,7 @@ pub fn token_test(
             failure
         };
         let p = Proof {
-            action: "exchange",
+            action: HistoryAction::Exchange,
             ..p
         };
         lines.push(with(p.line(StepId::Exchange, proven(ok), said), detail));
@@ -104,7 +111,7 @@ pub fn config_check(
     let p = Proof {
         now,
         profile,
-        action: "config-check",
+        action: HistoryAction::ConfigCheck,
     };
     let path = report.path.path;
     let mut lines = Vec::new();
@@ -138,7 +145,7 @@ pub fn sandbox_registration(
     let p = Proof {
         now,
         profile,
-        action: "sandbox-register",
+        action: HistoryAction::SandboxRegister,
     };
     let mut line = p.line(
         StepId::Client,
@@ -153,7 +160,7 @@ pub fn vault_probe(now: OffsetDateTime, profile: &str, report: &ProbeReport) -> 
     let p = Proof {
         now,
         profile,
-        action: "keyvault-probe",
+        action: HistoryAction::KeyvaultProbe,
     };
     let said = if report.ready_to_write {
         format!("can list and read secrets in {}", report.vault)
@@ -182,7 +189,7 @@ pub fn vault_write(
             let p = Proof {
                 now,
                 profile,
-                action: "keyvault-write",
+                action: HistoryAction::KeyvaultWrite,
             };
             Some(
                 p.line(
@@ -200,7 +207,7 @@ pub fn vault_verify(now: OffsetDateTime, profile: &str, report: &VerifyReport) -
     let p = Proof {
         now,
         profile,
-        action: "keyvault-verify",
+        action: HistoryAction::KeyvaultVerify,
     };
     let said = if report.ok {
         format!(

@@ -30,7 +30,14 @@ fn fresh_key() -> KeySummary {
 }
 
 fn line(profile: &str, step: StepId, state: StepState, kid: Option<&str>) -> HistoryEntry {
-    let mut e = HistoryEntry::new(NOW, profile, "test", "outcome").for_step(step, state);
+    let mut e = HistoryEntry::new(
+        NOW,
+        profile,
+        crate::history::HistoryAction::Other,
+        state != StepState::Failed,
+        "outcome",
+    )
+    .for_step(step, state);
     e.kid = kid.map(str::to_string);
     e
 }

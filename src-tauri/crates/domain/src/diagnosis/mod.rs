@@ -10,8 +10,10 @@ use crate::http::TransportError;
 use crate::maskinporten::MaskinportenError;
 use crate::profile::Environment;
 
+mod code;
 mod rejection;
 
+pub use code::DiagnosisCode;
 use rejection::for_rejection;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -34,7 +36,7 @@ pub fn l(en: impl Into<String>, nb: impl Into<String>) -> Localized {
 #[ts(export)]
 pub struct Diagnosis {
     /// A stable id the UI and tests branch on, e.g. `unknown_kid`.
-    pub code: String,
+    pub code: DiagnosisCode,
     pub title: Localized,
     /// What happened.
     pub explanation: Localized,
@@ -71,14 +73,14 @@ pub fn portal(environment: &Environment) -> (&'static str, &'static str) {
 }
 
 fn diagnosis(
-    code: &str,
+    code: DiagnosisCode,
     title: Localized,
     explanation: Localized,
     fix: Localized,
     raw: Option<String>,
 ) -> Diagnosis {
     Diagnosis {
-        code: code.into(),
+        code,
         title,
         explanation,
         fix,
@@ -104,7 +106,7 @@ pub fn for_maskinporten(error: &MaskinportenError, cx: &Context) -> Diagnosis {
             for_rejection(error, &said, raw, cx)
         }
         MaskinportenError::TokenUnparseable { status, raw } => diagnosis(
-            "unexpected_answer",
+            DiagnosisCode::UnexpectedAnswer,
             l(
                 "Maskinporten answered something unexpected",
                 "Maskinporten svarte noe uventet",
@@ -127,7 +129,7 @@ pub fn for_maskinporten(error: &MaskinportenError, cx: &Context) -> Diagnosis {
         | MaskinportenError::TokenTransport(e)
         | MaskinportenError::JwksTransport(e) => for_transport(e),
         MaskinportenError::MetadataStatus { status, raw } => diagnosis(
-            "metadata_unavailable",
+            DiagnosisCode::MetadataUnavailable,
             l(
                 "Maskinporten's metadata is not available",
                 "Maskinportens metadata er ikke tilgjengelig",
@@ -143,7 +145,7 @@ pub fn for_maskinporten(error: &MaskinportenError, cx: &Context) -> Diagnosis {
             Some(raw.clone()),
         ),
         MaskinportenError::MetadataInvalid { problem, raw } => diagnosis(
-            "metadata_invalid",
+            DiagnosisCode::MetadataInvalid,
             l(
                 "This is not the Maskinporten of this environment",
                 "Dette er ikke Maskinporten for dette miljøet",
@@ -159,7 +161,7 @@ pub fn for_maskinporten(error: &MaskinportenError, cx: &Context) -> Diagnosis {
             Some(raw.clone()),
         ),
         MaskinportenError::Signing(detail) => diagnosis(
-            "signing_failed",
+            DiagnosisCode::SigningFailed,
             l(
                 "The grant could not be signed",
                 "Grant-en kunne ikke signeres",
@@ -174,77 +176,86 @@ pub fn for_maskinporten(error: &MaskinportenError, cx: &Context) -> Diagnosis {
             ),
             None,
         ),
+        MaskinportenError::SigningKeyUnknown { kid } => not_verified(&format!(
+            "no signing key with kid {} at jwks_uri",
+            kid.as_deref().unwrap_or("(none)")
+        )),
         MaskinportenError::JwksInvalid(detail) | MaskinportenError::AccessTokenInvalid(detail) => {
-            diagnosis(
-                "token_not_verified",
-                l(
-                    "The access token could not be verified",
-                    "Tilgangstokenet kunne ikke verifiseres",
-                ),
-                l(
-                    format!(
-                        "Maskinporten issued a token, but it did not check out against its published keys: {detail}."
-                    ),
-                    format!(
-                        "Maskinporten utstedte et token, men det stemte ikke med de publiserte nøklene: {detail}."
-                    ),
-                ),
-                l(
-                    "Check this computer's clock and the environment's URLs; a proxy that rewrites traffic can also cause this.",
-                    "Sjekk klokka på denne maskinen og adressene for miljøet; en proxy som endrer trafikken kan også gi dette.",
-                ),
-                None,
-            )
+            not_verified(detail)
         }
     }
+}
+
+/// Maskinporten's token did not check out against its published keys.
+fn not_verified(detail: &str) -> Diagnosis {
+    diagnosis(
+        DiagnosisCode::TokenNotVerified,
+        l(
+            "The access token could not be verified",
+            "Tilgangstokenet kunne ikke verifiseres",
+        ),
+        l(
+            format!(
+                "Maskinporten issued a token, but it did not check out against its published keys: {detail}."
+            ),
+            format!(
+                "Maskinporten utstedte et token, men det stemte ikke med de publiserte nøklene: {detail}."
+            ),
+        ),
+        l(
+            "Check this computer's clock and the environment's URLs; a proxy that rewrites traffic can also cause this.",
+            "Sjekk klokka på denne maskinen og adressene for miljøet; en proxy som endrer trafikken kan også gi dette.",
+        ),
+        None,
+    )
 }
 
 pub fn for_transport(error: &TransportError) -> Diagnosis {
     let (code, en, nb, fix_en, fix_nb) = match error {
         TransportError::Dns { host } => (
-            "network_dns",
+            DiagnosisCode::NetworkDns,
             format!("The name {host} could not be looked up."),
             format!("Navnet {host} kunne ikke slås opp."),
             "Check the network connection and the address; behind a proxy, set HTTPS_PROXY.",
             "Sjekk nettverket og adressen; bak en proxy, sett HTTPS_PROXY.",
         ),
         TransportError::Tls { host, .. } => (
-            "network_tls",
+            DiagnosisCode::NetworkTls,
             format!("The secure connection to {host} failed."),
             format!("Den sikre forbindelsen til {host} feilet."),
             "If your organisation inspects TLS, set MASKINPORTEN_ASSISTANT_CA_BUNDLE to its CA certificate (PEM).",
             "Hvis virksomheten inspiserer TLS, sett MASKINPORTEN_ASSISTANT_CA_BUNDLE til CA-sertifikatet (PEM).",
         ),
         TransportError::Timeout { host } => (
-            "network_timeout",
+            DiagnosisCode::NetworkTimeout,
             format!("{host} did not answer in time."),
             format!("{host} svarte ikke i tide."),
             "Try again; if it persists, check the network or proxy.",
             "Prøv igjen; vedvarer det, sjekk nettverk eller proxy.",
         ),
         TransportError::Proxy { .. } => (
-            "network_proxy",
+            DiagnosisCode::NetworkProxy,
             "The proxy refused or failed.".into(),
             "Proxyen avviste eller feilet.".into(),
             "Check HTTPS_PROXY and NO_PROXY.",
             "Sjekk HTTPS_PROXY og NO_PROXY.",
         ),
         TransportError::Connect { host, .. } => (
-            "network_connect",
+            DiagnosisCode::NetworkConnect,
             format!("No connection to {host}."),
             format!("Ingen forbindelse til {host}."),
             "The server may be down, or a firewall or missing proxy blocks it.",
             "Tjeneren kan være nede, eller en brannmur eller manglende proxy stopper den.",
         ),
         TransportError::Protocol { host, .. } => (
-            "network_protocol",
+            DiagnosisCode::NetworkProtocol,
             format!("{host} closed the connection or did not speak HTTP."),
             format!("{host} lukket forbindelsen eller svarte ikke med HTTP."),
             "Try again; if it persists, the server or a proxy is misbehaving.",
             "Prøv igjen; vedvarer det, er det feil hos tjeneren eller en proxy.",
         ),
         TransportError::TooLarge { host, limit } => (
-            "network_too_large",
+            DiagnosisCode::NetworkTooLarge,
             format!(
                 "{host} sent an answer larger than {} MiB; it was not read.",
                 limit / (1024 * 1024)
@@ -292,7 +303,7 @@ pub fn for_exchange(
                  "Altinn svarer 401 uten begrunnelse når Maskinporten-tokenet er fra et annet miljø, er utløpt, eller mangler consumer.".to_string())
             };
             diagnosis(
-                "exchange_unauthorized",
+                DiagnosisCode::ExchangeUnauthorized,
                 l(
                     "Altinn did not accept the Maskinporten token",
                     "Altinn godtok ikke Maskinporten-tokenet",
@@ -315,7 +326,7 @@ pub fn for_exchange(
         // AUTHN `AuthenticationController`: 400 with plain text when the token's provider is
         // not one Altinn trusts ("Invalid token provider: X. Trusted token providers are …").
         ExchangeError::Status { status: 400, raw } => diagnosis(
-            "exchange_refused",
+            DiagnosisCode::ExchangeRefused,
             l(
                 "Altinn did not take this token for exchange",
                 "Altinn tok ikke imot dette tokenet for veksling",
@@ -334,7 +345,7 @@ pub fn for_exchange(
             Some(raw.clone()),
         ),
         ExchangeError::Status { status, raw } => diagnosis(
-            "exchange_failed",
+            DiagnosisCode::ExchangeFailed,
             l("The Altinn exchange failed", "Veksling hos Altinn feilet"),
             l(
                 format!("Altinn answered HTTP {status}."),
@@ -347,7 +358,7 @@ pub fn for_exchange(
             Some(raw.clone()),
         ),
         ExchangeError::NotAToken { raw } => diagnosis(
-            "exchange_garbage",
+            DiagnosisCode::ExchangeGarbage,
             l(
                 "Altinn answered something that is not a token",
                 "Altinn svarte noe som ikke er et token",
@@ -400,7 +411,7 @@ mod tests {
             ),
             &cx(),
         );
-        assert_eq!(d.code, "scope_not_granted");
+        assert_eq!(d.code, DiagnosisCode::ScopeNotGranted);
         assert!(d.explanation.en.contains("nav:scope") && d.explanation.nb.contains("nav:scope"));
     }
 
@@ -439,7 +450,7 @@ mod tests {
     #[test]
     fn a_clock_rejection_names_the_measured_skew_in_both_languages() {
         let d = for_maskinporten(&rejected("invalid_grant", "Issue time is after now"), &cx());
-        assert_eq!(d.code, "clock");
+        assert_eq!(d.code, DiagnosisCode::Clock);
         assert!(
             d.explanation.en.contains("14 s ahead of"),
             "{}",
@@ -455,7 +466,7 @@ mod tests {
     #[test]
     fn an_unknown_rejection_still_gets_a_readable_diagnosis_with_the_raw_answer() {
         let d = for_maskinporten(&rejected("server_error", "Something new"), &cx());
-        assert_eq!(d.code, "rejected");
+        assert_eq!(d.code, DiagnosisCode::Rejected);
         assert!(d.explanation.en.contains("Something new") && d.raw.is_some());
     }
 }

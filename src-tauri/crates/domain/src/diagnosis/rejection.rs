@@ -1,7 +1,7 @@
 //! What Maskinporten's token rejections mean for the person, by their error code and text
 //! (protocols.md §1.5, Digdir's error list): what happened and what to do, in both languages.
 
-use super::{Context, Diagnosis, diagnosis, l, portal};
+use super::{Context, Diagnosis, DiagnosisCode, diagnosis, l, portal};
 
 /// The scope Maskinporten names in "… access to the scope X. (correlation id: …)".
 fn scope_named(description: &str) -> Option<String> {
@@ -52,7 +52,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
         .unwrap_or_default();
     if has("unknown key identifier") {
         return diagnosis(
-            "unknown_kid",
+            DiagnosisCode::UnknownKid,
             l(
                 "The key is not registered on the client",
                 "Nøkkelen er ikke registrert på klienten",
@@ -78,7 +78,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("requires pre-registered jwk") || has("no key identifier") {
         return diagnosis(
-            "kid_required",
+            DiagnosisCode::KidRequired,
             l("The client requires a kid", "Klienten krever kid"),
             l(
                 format!(
@@ -97,7 +97,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("expired key") || has("MP-121") {
         return diagnosis(
-            "key_expired",
+            DiagnosisCode::KeyExpired,
             l(
                 "The registered key has expired",
                 "Den registrerte nøkkelen er utløpt",
@@ -123,7 +123,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("client not found") || has("MP-100") {
         return diagnosis(
-            "client_not_found",
+            DiagnosisCode::ClientNotFound,
             l(
                 "Maskinporten does not know this client",
                 "Maskinporten kjenner ikke denne klienten",
@@ -145,7 +145,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("claim aud") || has("MP-110") {
         return diagnosis(
-            "wrong_aud",
+            DiagnosisCode::WrongAud,
             l("Wrong audience (aud)", "Feil mottaker (aud)"),
             l(
                 "The grant's aud must be the issuer exactly (e.g. https://test.maskinporten.no/), never the /token URL (MP-110).",
@@ -160,7 +160,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("grant is used before") || has("MP-012") {
         return diagnosis(
-            "grant_reused",
+            DiagnosisCode::GrantReused,
             l("The grant was used before", "Grant-en er brukt før"),
             l(
                 "Every grant must have a fresh jti; a grant sent twice is refused (MP-012).",
@@ -175,7 +175,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("jwt is expired") || has("MP-130") || has("issue time is after now") {
         return diagnosis(
-            "clock",
+            DiagnosisCode::Clock,
             l(
                 "This computer's clock is off",
                 "Klokka på denne maskinen går feil",
@@ -199,7 +199,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
         // Maskinporten names the scope: "… has not been granted access to the scope X. (…)".
         let named = scope_named(description).unwrap_or_else(|| cx.scopes.join(" "));
         return diagnosis(
-            "scope_not_granted",
+            DiagnosisCode::ScopeNotGranted,
             l(
                 "The organisation has no access to the scope",
                 "Virksomheten har ikke tilgang til scopet",
@@ -217,7 +217,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("has not delegated") || has("MP-251") {
         return diagnosis(
-            "scope_not_delegated",
+            DiagnosisCode::ScopeNotDelegated,
             l(
                 "The customer has not delegated the scope to you",
                 "Kunden har ikke delegert scopet til dere",
@@ -235,7 +235,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("consumer_org in claim and delegation scope") {
         return diagnosis(
-            "consumer_org_is_own",
+            DiagnosisCode::ConsumerOrgIsOwn,
             l(
                 "consumer_org is your own organisation",
                 "consumer_org er deres egen virksomhet",
@@ -250,7 +250,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("scopes not allowed for maskinporten") || has("MP-201") {
         return diagnosis(
-            "scope_not_for_maskinporten",
+            DiagnosisCode::ScopeNotForMaskinporten,
             l(
                 "The scope cannot be used with Maskinporten",
                 "Scopet kan ikke brukes med Maskinporten",
@@ -268,7 +268,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if error == "invalid_scope" || has("invalid scopes for client") || has("MP-200") {
         return diagnosis(
-            "scope_not_on_client",
+            DiagnosisCode::ScopeNotOnClient,
             l(
                 "A scope is not on the client",
                 "Et scope ligger ikke på klienten",
@@ -294,7 +294,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if error == "invalid_altinn_customer_configuration" || has("MP-303") {
         return diagnosis(
-            "system_user_not_found",
+            DiagnosisCode::SystemUserNotFound,
             l(
                 "The system user was not found",
                 "Systembrukeren ble ikke funnet",
@@ -312,7 +312,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("MP-301") || has("MP-302") || error == "invalid_authorization_details" {
         return diagnosis(
-            "system_user_details",
+            DiagnosisCode::SystemUserDetails,
             l(
                 "The system-user details are not accepted",
                 "Systembruker-detaljene godtas ikke",
@@ -330,7 +330,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
     }
     if has("invalid assertion") || has("MP-011") || error == "invalid_request" {
         return diagnosis(
-            "invalid_assertion",
+            DiagnosisCode::InvalidAssertion,
             l(
                 "Maskinporten refused the grant's content",
                 "Maskinporten avviste innholdet i grant-en",
@@ -347,7 +347,7 @@ pub(super) fn for_rejection(error: &str, description: &str, raw: &str, cx: &Cont
         );
     }
     diagnosis(
-        "rejected",
+        DiagnosisCode::Rejected,
         l(
             "Maskinporten refused the request",
             "Maskinporten avviste forespørselen",

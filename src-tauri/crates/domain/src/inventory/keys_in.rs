@@ -230,9 +230,15 @@ fn store_key(
         KeySource::Generated => "key generated into the keychain",
         KeySource::Imported => "key imported into the keychain",
     };
-    let line = crate::history::HistoryEntry::new(now, &profile_name, "key", made)
-        .for_step(crate::steps::StepId::Key, crate::steps::StepState::Done)
-        .with_kid(kid);
+    let line = crate::history::HistoryEntry::new(
+        now,
+        &profile_name,
+        crate::history::HistoryAction::Key,
+        true,
+        made,
+    )
+    .for_step(crate::steps::StepId::Key, crate::steps::StepState::Done)
+    .with_kid(kid);
     let _ = crate::history::append(dir, &line);
     Ok(summary(&record, &profiles))
 }

@@ -92,13 +92,13 @@ fn parse_pem(text: &str, password: Option<&str>) -> Result<ImportedKey, KeyError
         }
         "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_pem(text)
             .map_err(|e| KeyError::Malformed(format!("PKCS#1 PEM: {e}")))?,
-        "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_pem(text).map_err(|e| {
-            // PKCS#8 names the algorithm by OID; anything but rsaEncryption is another key type.
-            if e.to_string().contains("algorithm OID") {
+        "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_pem(text).map_err(|e| match e {
+            // PKCS#8 names the algorithm by OID and rsa checks it as an SPKI algorithm
+            // identifier: anything but rsaEncryption is another key type.
+            pkcs8::Error::PublicKey(_) => {
                 KeyError::NotRsa("a PKCS#8 key of another type (EC, Ed25519, …)".into())
-            } else {
-                KeyError::Malformed(format!("PKCS#8 PEM: {e}"))
             }
+            other => KeyError::Malformed(format!("PKCS#8 PEM: {other}")),
         })?,
         "ENCRYPTED PRIVATE KEY" => match password {
             None => return Err(KeyError::Encrypted),

@@ -136,11 +136,8 @@ pub fn verify(
     let key = keys
         .iter()
         .find(|k| k.kid.is_some() && k.kid == header.kid)
-        .ok_or_else(|| {
-            invalid(format!(
-                "no signing key with kid {:?} at jwks_uri",
-                header.kid
-            ))
+        .ok_or_else(|| MaskinportenError::SigningKeyUnknown {
+            kid: header.kid.clone(),
         })?;
     let (Some(n), Some(e)) = (&key.n, &key.e) else {
         return Err(invalid("the signing key has no n/e".into()));

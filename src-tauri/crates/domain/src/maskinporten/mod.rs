@@ -40,6 +40,12 @@ pub enum MaskinportenError {
     JwksInvalid(String),
     #[error("the access token did not verify against Maskinporten's keys: {0}")]
     AccessTokenInvalid(String),
+    /// The token names a key that the JWKS does not hold: Maskinporten rotated its keys since
+    /// the set was fetched (the chain fetches it again once), or the token is not Maskinporten's.
+    #[error(
+        "the access token did not verify against Maskinporten's keys: no signing key with kid {kid:?} at jwks_uri"
+    )]
+    SigningKeyUnknown { kid: Option<String> },
 }
 
 /// Error bodies are kept for the person to read, but never anything shaped like a JWT or a
