@@ -18,26 +18,31 @@ pub async fn endpoints(state: &AppState, profile: &Profile) -> Result<Endpoints,
 }
 
 /// What a chain run for a profile needs: the profile, the request built from it and the
-/// options, and its signing key from the keychain (read on a blocking thread).
+/// options, what a diagnosis may name, and the signing key from the keychain.
+struct Prepared {
+    profile: Profile,
+    request: chain::ChainRequest,
+    context: assistant_domain::diagnosis::Context,
+    key: rsa::RsaPrivateKey,
+}
+
+/// Reads the profile and its signing key on a blocking thread (the keychain blocks).
 async fn prepare(
     state: &AppState,
     profile: &str,
     options: ChainOptions,
-) -> Result<
-    (
-        Profile,
-        chain::ChainRequest,
-        assistant_domain::diagnosis::Context,
-        rsa::RsaPrivateKey,
-    ),
-    AppError,
-> {
+) -> Result<Prepared, AppError> {
     let (dir, store, name) = (state.dir.clone(), state.store.clone(), profile.to_string());
     blocking(move || {
         let profile = inventory::show_profile(&dir, &name)?;
         let (request, context) = chain::request_for_profile(&profile, &options)?;
         let key = inventory::signing_key(&dir, &*store, &request.kid)?;
-        Ok((profile, request, context, key))
+        Ok(Prepared {
+            profile,
+            request,
+            context,
+            key,
+        })
     })
     .await
 }
@@ -49,7 +54,12 @@ pub async fn token_test(
     profile: &str,
     options: ChainOptions,
 ) -> Result<(ChainReport, Option<Tokens>), AppError> {
-    let (profile, request, context, key) = prepare(state, profile, options).await?;
+    let Prepared {
+        profile,
+        request,
+        context,
+        key,
+    } = prepare(state, profile, options).await?;
     let endpoints = endpoints(state, &profile).await?;
     let transport = state.transport()?;
     let result = chain::run(
@@ -121,7 +131,12 @@ pub async fn app_target(state: &AppState, profile: &str) -> Result<AppTarget, Ap
         exchange: true,
         ..ChainOptions::default()
     };
-    let (profile, request, context, key) = prepare(state, profile, options).await?;
+    let Prepared {
+        profile,
+        request,
+        context,
+        key,
+    } = prepare(state, profile, options).await?;
     let app_b = profile.app_b.clone().ok_or_else(|| {
         AppError::new(
             ErrorKind::InvalidInput,

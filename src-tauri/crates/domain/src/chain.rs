@@ -118,30 +118,44 @@ pub struct Tokens {
     pub altinn: Option<(AltinnToken, i64)>,
 }
 
-type CacheKey = (String, String, String, String, bool);
+/// What makes two token requests the same: the Maskinporten, the client, the scopes in order,
+/// and every option that changes the grant or the exchange.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct TokenCacheKey {
+    maskinporten: String,
+    client_id: String,
+    scopes: Vec<String>,
+    options: GrantOptions,
+    test_org: bool,
+}
+
 /// Metadata and signing keys of one Maskinporten, with the unix time they were fetched.
-type MetadataEntry = (Metadata, Vec<SigningKey>, i64);
+#[derive(Debug, Clone)]
+struct MetadataEntry {
+    metadata: Metadata,
+    keys: Vec<SigningKey>,
+    fetched_at: i64,
+}
 
 /// Per-session caches: metadata and signing keys per Maskinporten, tokens per request.
 #[derive(Debug, Default)]
 pub struct Session {
     metadata: Mutex<HashMap<String, MetadataEntry>>,
-    tokens: Mutex<HashMap<CacheKey, Tokens>>,
+    tokens: Mutex<HashMap<TokenCacheKey, Tokens>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn cache_key(endpoints: &Endpoints, request: &ChainRequest) -> CacheKey {
-    let options = format!("{:?}", request.options);
-    (
-        endpoints.maskinporten.to_string(),
-        request.client_id.clone(),
-        request.scopes.join(" "),
-        options,
-        request.test_org,
-    )
+fn cache_key(endpoints: &Endpoints, request: &ChainRequest) -> TokenCacheKey {
+    TokenCacheKey {
+        maskinporten: endpoints.maskinporten.to_string(),
+        client_id: request.client_id.clone(),
+        scopes: request.scopes.clone(),
+        options: request.options.clone(),
+        test_org: request.test_org,
+    }
 }
 
 impl Session {
@@ -289,12 +303,12 @@ async fn metadata_and_keys(
     endpoints: &Endpoints,
 ) -> Result<(Metadata, Vec<SigningKey>), MaskinportenError> {
     let now = run.clock.now().unix_timestamp();
-    if let Some((m, k, at)) = lock(&session.metadata)
+    if let Some(entry) = lock(&session.metadata)
         .get(endpoints.maskinporten.as_str())
         .cloned()
-        && now - at < METADATA_CACHE_SECONDS
+        && now - entry.fetched_at < METADATA_CACHE_SECONDS
     {
-        return Ok((m, k));
+        return Ok((entry.metadata, entry.keys));
     }
     let response = run
         .send(metadata::request(endpoints))
@@ -308,7 +322,11 @@ async fn metadata_and_keys(
     let keys = access_token::parse_jwks(&response)?;
     lock(&session.metadata).insert(
         endpoints.maskinporten.to_string(),
-        (metadata.clone(), keys.clone(), now),
+        MetadataEntry {
+            metadata: metadata.clone(),
+            keys: keys.clone(),
+            fetched_at: now,
+        },
     );
     Ok((metadata, keys))
 }

@@ -259,7 +259,7 @@ pub fn build(
         .find(|s| matches!(s.state, StepState::Todo | StepState::Failed))
         .map(|s| s.id);
     Checklist {
-        profile: profile.name.clone(),
+        profile: profile.name.to_string(),
         environment: profile.environment.name().to_string(),
         path,
         app_folder,

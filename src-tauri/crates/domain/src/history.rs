@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::datadir::{DataDir, DataDirError};
+use crate::profile::ProfileName;
 use crate::steps::{StepId, StepState};
 
 pub const FILE: &str = "history.jsonl";
@@ -73,7 +74,7 @@ impl HistoryAction {
 pub struct HistoryEntry {
     /// RFC 3339.
     pub at: String,
-    pub profile: String,
+    pub profile: ProfileName,
     pub action: HistoryAction,
     pub app: Option<String>,
     pub instance_id: Option<String>,
@@ -151,7 +152,7 @@ impl HistoryEntry {
 #[serde(rename_all = "camelCase")]
 struct StoredEntry {
     at: String,
-    profile: String,
+    profile: ProfileName,
     action: HistoryAction,
     app: Option<String>,
     instance_id: Option<String>,

@@ -32,7 +32,7 @@ pub struct MadeHere {
 }
 
 pub fn made_here(entries: &[HistoryEntry], profile: &str) -> MadeHere {
-    let mine = |e: &&HistoryEntry| e.profile.eq_ignore_ascii_case(profile);
+    let mine = |e: &&HistoryEntry| e.profile.is(profile);
     let deleted: Vec<&str> = entries
         .iter()
         .filter(mine)

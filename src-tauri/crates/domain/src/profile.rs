@@ -11,6 +11,10 @@ use crate::error::{AppError, ErrorKind};
 use crate::keys::jwk::is_valid_kid;
 use crate::org::OrgNumber;
 
+mod name;
+
+pub use name::ProfileName;
+
 pub const FILE: &str = "profiles.json";
 
 /// Which services a profile talks to. `sandbox` is the default: the built-in emulators.
@@ -54,7 +58,7 @@ impl Environment {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Profile {
-    pub name: String,
+    pub name: ProfileName,
     #[serde(default)]
     pub environment: Environment,
     pub org_number: Option<String>,
@@ -94,7 +98,7 @@ fn invalid(field: &'static str, problem: impl Into<String>) -> ProfileError {
 /// Trims every field, turns empty strings into `None`, and checks each value.
 pub fn normalize(mut profile: Profile) -> Result<Profile, ProfileError> {
     let tidy = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    profile.name = profile.name.trim().to_string();
+    profile.name = profile.name.trim().into();
     if profile.name.is_empty() || profile.name.chars().count() > 64 {
         return Err(invalid("name", "give it a name of 1 to 64 characters"));
     }
@@ -340,9 +344,7 @@ pub fn not_found(name: &str) -> AppError {
 }
 
 pub fn find<'a>(profiles: &'a [Profile], name: &str) -> Option<&'a Profile> {
-    profiles
-        .iter()
-        .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+    profiles.iter().find(|p| p.name.is(name))
 }
 
 #[cfg(test)]

@@ -183,7 +183,7 @@ pub fn run(command: ProfileCommand, state: &AppState) -> Result<Output, AppError
     match command {
         ProfileCommand::Create { name, fields } => {
             let profile = fields.apply(Profile {
-                name,
+                name: name.into(),
                 ..Profile::default()
             })?;
             let saved = inventory::save_profile(
@@ -228,7 +228,7 @@ pub fn run(command: ProfileCommand, state: &AppState) -> Result<Output, AppError
         } => {
             let mut profile = fields.apply(inventory::show_profile(dir, &name)?)?;
             if let Some(new_name) = rename {
-                profile.name = new_name;
+                profile.name = new_name.into();
             }
             let saved = inventory::save_profile(
                 dir,

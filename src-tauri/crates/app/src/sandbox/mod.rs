@@ -53,16 +53,17 @@ pub fn key_used_in_sandbox(
     if registered {
         return Ok(true);
     }
-    let sandbox_profiles: Vec<String> = inventory::list_profiles(dir)?
-        .into_iter()
-        .filter(|p| {
-            matches!(
-                p.environment,
-                assistant_domain::profile::Environment::Sandbox
-            )
-        })
-        .map(|p| p.name)
-        .collect();
+    let sandbox_profiles: Vec<assistant_domain::profile::ProfileName> =
+        inventory::list_profiles(dir)?
+            .into_iter()
+            .filter(|p| {
+                matches!(
+                    p.environment,
+                    assistant_domain::profile::Environment::Sandbox
+                )
+            })
+            .map(|p| p.name)
+            .collect();
     Ok(history
         .iter()
         .any(|e| e.kid.as_deref() == Some(kid) && sandbox_profiles.contains(&e.profile)))
@@ -129,7 +130,7 @@ fn complete(dir: &DataDir, profile: &Profile) -> Result<Profile, AppError> {
         .get_or_insert_with(|| format!("{}/{}", defaults::APP_ORG, defaults::APP_NAME));
     let request = inventory::SaveProfileRequest {
         profile: filled,
-        original_name: Some(profile.name.clone()),
+        original_name: Some(profile.name.to_string()),
     };
     inventory::save_profile(dir, &request)
 }

@@ -97,6 +97,19 @@ fn the_latest_line_of_a_step_wins_and_other_profiles_do_not_count() {
 }
 
 #[test]
+fn a_line_written_under_the_name_in_other_case_is_the_same_profiles() {
+    // `profile show rehearsal` finds "Rehearsal"; what it did counts for "Rehearsal" too.
+    let history = [line(
+        "rehearsal ",
+        StepId::Exchange,
+        StepState::Verified,
+        Some("k1"),
+    )];
+    let list = build(&profile(Some("c")), Some(&fresh_key()), &history, NOW);
+    assert_eq!(list.step(StepId::Exchange).state, StepState::Verified);
+}
+
+#[test]
 fn a_proof_made_with_another_key_is_stale() {
     let history = [
         line("Rehearsal", StepId::Token, StepState::Verified, Some("old")),

@@ -39,7 +39,7 @@ pub fn generate_key(
     let prefix = target
         .as_deref()
         .and_then(|name| profile::find(&profiles, name))
-        .map(|p| p.org_number.clone().unwrap_or_else(|| p.name.clone()))
+        .map(|p| p.org_number.clone().unwrap_or_else(|| p.name.to_string()))
         .unwrap_or_default();
     let kid = loop {
         let kid = generate::new_kid(&prefix, now, &mut OsRng);
@@ -201,10 +201,7 @@ fn store_key(
         return Ok(summary(&record, &profile::load(dir)?));
     };
     let (profile_name, profiles) = profile::update(dir, |profiles| {
-        let Some(p) = profiles
-            .iter_mut()
-            .find(|p| p.name.eq_ignore_ascii_case(&name))
-        else {
+        let Some(p) = profiles.iter_mut().find(|p| p.name.is(&name)) else {
             return Err(AppError::new(
                 ErrorKind::NotFound,
                 format!(
@@ -252,7 +249,7 @@ pub fn delete_key(
     let users: Vec<String> = profile::load(dir)?
         .iter()
         .filter(|p| p.key_id.as_deref() == Some(record.kid.as_str()))
-        .map(|p| p.name.clone())
+        .map(|p| p.name.to_string())
         .collect();
     if !request.confirmed {
         let used = if users.is_empty() {
@@ -277,7 +274,7 @@ pub fn delete_key(
             .filter(|p| p.key_id.as_deref() == Some(record.kid.as_str()))
         {
             p.key_id = None;
-            users.push(p.name.clone());
+            users.push(p.name.to_string());
         }
         Ok(users)
     })?;

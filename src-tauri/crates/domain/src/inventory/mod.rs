@@ -41,7 +41,7 @@ fn summary(record: &KeyRecord, profiles: &[Profile]) -> KeySummary {
         profiles: profiles
             .iter()
             .filter(|p| p.key_id.as_deref() == Some(record.kid.as_str()))
-            .map(|p| p.name.clone())
+            .map(|p| p.name.to_string())
             .collect(),
         source: record.source,
     }
@@ -64,8 +64,8 @@ fn attach_target(profiles: &[Profile], name: Option<&str>) -> Result<Option<Stri
         None => Ok(None),
         Some(name) => profiles
             .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(name))
-            .map(|p| Some(p.name.clone()))
+            .find(|p| p.name.is(name))
+            .map(|p| Some(p.name.to_string()))
             .ok_or_else(|| not_found_profile(name)),
     }
 }

@@ -17,7 +17,7 @@ pub fn save_profile(dir: &DataDir, request: &SaveProfileRequest) -> Result<Profi
             Some(original) => Some(
                 profiles
                     .iter()
-                    .position(|p| p.name.eq_ignore_ascii_case(original.trim()))
+                    .position(|p| p.name.is(original))
                     .ok_or_else(|| not_found_profile(original))?,
             ),
             None => None,
@@ -25,7 +25,7 @@ pub fn save_profile(dir: &DataDir, request: &SaveProfileRequest) -> Result<Profi
         let clash = profiles
             .iter()
             .enumerate()
-            .any(|(i, p)| p.name.eq_ignore_ascii_case(&new.name) && Some(i) != position);
+            .any(|(i, p)| p.name == new.name && Some(i) != position);
         if clash {
             return Err(AppError::new(
                 ErrorKind::AlreadyExists,
@@ -46,10 +46,7 @@ pub fn save_profile(dir: &DataDir, request: &SaveProfileRequest) -> Result<Profi
 
 pub fn delete_profile(dir: &DataDir, request: &DeleteProfileRequest) -> Result<(), AppError> {
     profile::update(dir, |profiles| {
-        let Some(position) = profiles
-            .iter()
-            .position(|p| p.name.eq_ignore_ascii_case(request.name.trim()))
-        else {
+        let Some(position) = profiles.iter().position(|p| p.name.is(&request.name)) else {
             return Err(not_found_profile(&request.name));
         };
         if !request.confirmed {

@@ -18,7 +18,7 @@ use crate::secret::Assertion;
 pub const GRANT_LIFETIME_SECONDS: i64 = 60;
 
 /// A system user to act for (protocols.md §2).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SystemUser {
     /// The organisation that owns the system user (the customer; for agent system users, the
     /// agent's own organisation, MP-303 doc).
@@ -27,7 +27,7 @@ pub struct SystemUser {
     pub external_ref: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct GrantOptions {
     /// Audience-restricted tokens. Sent as an array: DD-jwtgrant says of `resource` "Currently
     /// only array supported" (protocols.md §1.3). Altinn.ApiClients.Maskinporten sends a plain
