@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "get_sandbox_info",
     "register_sandbox_key",
     "get_wire_log",
+    "start_rehearsal",
     "get_app_overview",
     "create_instance",
     "show_instance",

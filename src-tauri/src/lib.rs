@@ -56,6 +56,7 @@ fn run_window(state: AppState) -> ExitCode {
             commands::sandbox::get_sandbox_info,
             commands::sandbox::register_sandbox_key,
             commands::sandbox::get_wire_log,
+            commands::sandbox::start_rehearsal,
             commands::instances::get_app_overview,
             commands::instances::create_instance,
             commands::instances::show_instance,

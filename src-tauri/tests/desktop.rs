@@ -42,6 +42,57 @@ async fn the_window_shows_the_version_and_generates_a_key_into_the_keychain() {
     app.close().await;
 }
 
+/// A first run: a fresh window offers "Rehearse on the sandbox"; that click and two more (the
+/// token step, its Run button) reach an Altinn token exchanged on the sandbox. Screenshots in
+/// English and bokmål for the README.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_window_reaches_an_exchanged_token_in_three_clicks_from_the_rehearsal() {
+    let app = Desktop::open().await;
+    app.wait_text("#app-version", |t| !t.is_empty()).await;
+    app.select("#lang-switch", "nb").await;
+    app.wait_text("#guide-rehearse", |t| t.contains("Øv i sandkassen"))
+        .await;
+    app.screenshot("first-run-nb.png").await;
+    app.select("#lang-switch", "en").await;
+    app.wait_text("#guide-rehearse", |t| t.contains("Rehearse on the sandbox"))
+        .await;
+    app.screenshot("first-run.png").await;
+
+    // Click 1.
+    app.click("#guide-rehearse [data-testid='rehearse']").await;
+    app.wait_text("#guide-summary", |t| t.contains("Rehearsal"))
+        .await;
+    app.wait_text("#env-badge", |t| t.contains("Rehearsal"))
+        .await;
+    app.screenshot("first-run-checklist.png").await;
+    let profiles = app.cli.json(&["profile", "list"]);
+    assert_eq!(
+        profiles[0]["name"], "Rehearsal",
+        "the profile is saved where the CLI finds it: {profiles}"
+    );
+    let kid = profiles[0]["keyId"].as_str().expect("with its key");
+    let secret = app.cli.json(&["key", "encoded-jwk", kid, "--print-secret"]);
+    assert!(
+        secret["encodedJwk"].as_str().is_some_and(|v| !v.is_empty()),
+        "its private part is in the keychain"
+    );
+
+    // Clicks 2 and 3.
+    app.click("#nav-token").await;
+    app.click("#run-token-test").await;
+    let stages = app.wait_text("#chain-stages", |t| !t.is_empty()).await;
+    assert!(!stages.contains("Failed"), "every stage passes: {stages}");
+    app.wait_text("#altinn-claims", |t| t.contains("312345676"))
+        .await;
+    app.scroll_to("#token-result").await;
+    app.screenshot("first-run-token.png").await;
+    app.select("#lang-switch", "nb").await;
+    app.wait_text("#token-heading", |t| t.contains("Tokentest"))
+        .await;
+    app.screenshot("first-run-token-nb.png").await;
+    app.close().await;
+}
+
 /// As a person would on a fresh machine: make a profile, use it, generate its key, do the
 /// sandbox's portal step and run the token test with the exchange, then read it in Norwegian.
 /// A screenshot per step goes to artifacts/screenshots/.

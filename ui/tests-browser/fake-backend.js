@@ -332,6 +332,20 @@
       profile.appB ??= "ttd/app-b";
       return { profile, clientId: profile.clientId, kids: [profile.keyId], scopes: profile.scopes };
     },
+    /** Rust's rehearsal::start in brief: profile, key, registration; an existing name is never reused. */
+    start_rehearsal: () => {
+      const taken = (name) => fake.profiles.some((p) => p.name.toLowerCase() === name.toLowerCase());
+      let name = "Rehearsal";
+      for (let n = 2; taken(name); n += 1) name = `Rehearsal ${n}`;
+      const profile = {
+        name, environment: { kind: "sandbox" }, orgNumber: null, clientId: null, scopes: [], appA: null, appB: null,
+        keyId: null, vaultUrl: null, secretPrefix: null, sectionName: null,
+      };
+      fake.profiles = fake.profiles.concat(profile);
+      profile.keyId = newKey(`${name}-${fake.counter + 1}`, 2048, "generated").kid;
+      const registered = handlers.register_sandbox_key({ request: { profile: name } });
+      return { profile: registered.profile, kid: profile.keyId, clientId: registered.clientId };
+    },
     get_wire_log: () => fake.wireLog,
     get_app_overview: ({ request: { profile: name } }) => {
       const profile = findProfile(name);

@@ -60,6 +60,21 @@ test("a data folder with one profile (made on the command line) opens on it; a r
   await two.context.close();
 });
 
+test("a fresh window offers the rehearsal; one click makes the profile active and opens its checklist", async () => {
+  const { page, calls, context } = await h.open({ locale: "en-US" });
+  await page.waitForSelector("#guide-rehearse");
+  await page.click('#guide-rehearse [data-testid="rehearse"]');
+  await page.waitForSelector("#guide-summary");
+  assert.match(await page.textContent("#env-badge"), /Rehearsal/);
+  assert.match(await page.textContent("#status"), /Rehearsal is ready on the sandbox/);
+  assert.equal((await calls("start_rehearsal")).length, 1);
+  assert.equal(await page.$("#guide-rehearse"), null, "offered only while there is no profile");
+  await page.click("#nav-profiles");
+  await page.waitForSelector('#profiles-table tr[data-profile="Rehearsal"]');
+  assert.equal(await page.$("#profiles-rehearse"), null);
+  await context.close();
+});
+
 test("the steps are buttons that move focus to the new step's heading", async () => {
   const { page, context } = await h.open();
   await page.focus("#nav-keys");

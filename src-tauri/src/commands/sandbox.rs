@@ -4,6 +4,7 @@ use assistant_domain::AppError;
 use tauri::State;
 
 use assistant_app::AppState;
+use assistant_app::rehearsal::Rehearsal;
 use assistant_app::sandbox::{
     RegisterRequest, RegistrationOutcome, SandboxInfo, SandboxInfoRequest, WireLine,
 };
@@ -21,9 +22,13 @@ pub async fn register_sandbox_key(
     state: State<'_, AppState>,
     request: RegisterRequest,
 ) -> Result<RegistrationOutcome, AppError> {
-    let outcome = assistant_app::sandbox::register_for_window(&state, request).await?;
-    assistant_app::checklist::client_registered(&state, &outcome.profile, &outcome.client_id);
-    Ok(outcome)
+    assistant_app::sandbox::register_and_record(&state, request).await
+}
+
+/// "Rehearse on the sandbox": a sandbox profile with its key, registered, in one click.
+#[tauri::command]
+pub async fn start_rehearsal(state: State<'_, AppState>) -> Result<Rehearsal, AppError> {
+    assistant_app::rehearsal::start(&state).await
 }
 
 #[tauri::command]

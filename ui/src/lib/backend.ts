@@ -34,6 +34,7 @@ import type { Profile } from "../bindings/Profile";
 import type { ProfileRequest } from "../bindings/ProfileRequest";
 import type { PublicKeyExport } from "../bindings/PublicKeyExport";
 import type { RegisterRequest } from "../bindings/RegisterRequest";
+import type { Rehearsal } from "../bindings/Rehearsal";
 import type { RegistrationOutcome } from "../bindings/RegistrationOutcome";
 import type { SandboxInfo } from "../bindings/SandboxInfo";
 import type { SandboxInfoRequest } from "../bindings/SandboxInfoRequest";
@@ -192,6 +193,9 @@ export const getSandboxInfo = (request: SandboxInfoRequest): Promise<SandboxInfo
 /** The rehearsed Samarbeidsportalen step: the profile's public key and scopes onto the sandbox client. */
 export const registerSandboxKey = (request: RegisterRequest): Promise<RegistrationOutcome> =>
   call("register_sandbox_key", { request });
+
+/** "Rehearse on the sandbox": a sandbox profile with a new key, registered on the sandbox's client. */
+export const startRehearsal = (): Promise<Rehearsal> => call("start_rehearsal");
 
 /** Every request the sandbox served, oldest first. Nothing secret is logged. */
 export const getWireLog = (): Promise<WireLine[]> => call("get_wire_log");

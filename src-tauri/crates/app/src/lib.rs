@@ -10,6 +10,7 @@ pub mod flows;
 pub mod grants;
 pub mod instances;
 pub mod keyvault;
+pub mod rehearsal;
 pub mod sandbox;
 mod state;
 
