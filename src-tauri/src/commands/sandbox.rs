@@ -22,7 +22,7 @@ pub async fn register_sandbox_key(
     state: State<'_, AppState>,
     request: RegisterRequest,
 ) -> Result<RegistrationOutcome, AppError> {
-    assistant_app::sandbox::register_and_record(&state, request).await
+    assistant_app::rehearsal::register_and_record(&state, request).await
 }
 
 /// "Rehearse on the sandbox": a sandbox profile with its key, registered, in one click.

@@ -70,7 +70,7 @@ pub async fn start(state: &AppState) -> Result<Rehearsal, AppError> {
         Ok((saved, key.kid))
     })
     .await?;
-    let registered = sandbox::register_and_record(
+    let registered = register_and_record(
         state,
         RegisterRequest {
             profile: profile.name.to_string(),
@@ -82,6 +82,17 @@ pub async fn start(state: &AppState) -> Result<Rehearsal, AppError> {
         kid,
         client_id: registered.client_id,
     })
+}
+
+/// The portal step, rehearsed from the window, and its line in the checklist's history (the
+/// caller records, so `sandbox` and `checklist` stay apart).
+pub async fn register_and_record(
+    state: &AppState,
+    request: RegisterRequest,
+) -> Result<sandbox::RegistrationOutcome, AppError> {
+    let outcome = sandbox::register_for_window(state, request).await?;
+    crate::checklist::client_registered(state, &outcome.profile, &outcome.client_id);
+    Ok(outcome)
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ async fn a_rehearsal_proves_the_chain_and_makes_an_instance_with_the_key_in_memo
         .await
         .expect("an instance of app B");
     let listed = instances::made_here(&state, "REHEARSAL").expect("made here");
-    assert_eq!(listed.deletable, [made.instance.id.clone()]);
+    assert_eq!(listed.deletable, std::slice::from_ref(&made.instance.id));
 
     // A second rehearsal gets a name of its own and leaves the first one as it was.
     let second = rehearsal::start(&state).await.expect("second rehearsal");

@@ -439,16 +439,6 @@ pub async fn register_for_window(
     })
 }
 
-/// The portal step from the window, and its line in the checklist's history.
-pub async fn register_and_record(
-    state: &crate::AppState,
-    request: RegisterRequest,
-) -> Result<RegistrationOutcome, AppError> {
-    let outcome = register_for_window(state, request).await?;
-    crate::checklist::client_registered(state, &outcome.profile, &outcome.client_id);
-    Ok(outcome)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
