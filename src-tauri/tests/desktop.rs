@@ -42,6 +42,34 @@ async fn the_window_shows_the_version_and_generates_a_key_into_the_keychain() {
     app.close().await;
 }
 
+/// Where the chain picture's parts and arrows are: one row, or one column, each arrow between
+/// the two cells it joins, nothing outside the card.
+const FLOW_LAYOUT: &str = r#"
+const cells = [...document.querySelectorAll('.flow-cell')].map((e) => e.getBoundingClientRect());
+const parts = ['appA', 'maskinporten', 'altinn', 'appB']
+  .map((id) => document.getElementById('flow-' + id).getBoundingClientRect());
+const arrows = [...document.querySelectorAll('.flow-arrow')].map((e) => e.getBoundingClientRect());
+const card = document.querySelector('.flow-card').getBoundingClientRect();
+const row = parts.every((p) => Math.abs(p.top - parts[0].top) < 2);
+const column = parts.every((p, i) => i === 0 || p.top >= cells[i - 1].bottom - 1);
+const inside = [...cells, ...arrows].every((r) => r.left >= card.left - 1 && r.right <= card.right + 1);
+const between = arrows.length === 3 && arrows.every((a, i) => row
+  ? a.left >= cells[i].right - 1 && a.right <= cells[i + 1].left + 1
+  : a.top >= cells[i].bottom - 1 && a.bottom <= cells[i + 1].top + 1);
+return { row, column, inside, between, width: card.width };
+"#;
+
+/// Elements reaching past the window's right edge whose parent does not (the culprits of
+/// sideways scrolling), as `tag#id.class`.
+const WIDER_THAN_WINDOW: &str = r#"
+const edge = document.documentElement.clientWidth + 1;
+const past = (e) => e.getBoundingClientRect().right > edge;
+return [...document.querySelectorAll('body *')]
+  .filter((e) => past(e) && !(e.parentElement && past(e.parentElement) && e.parentElement !== document.body))
+  .slice(0, 5)
+  .map((e) => (e.parentElement ? e.parentElement.tagName.toLowerCase() + (e.parentElement.id ? '#' + e.parentElement.id : '') + (typeof e.parentElement.className === 'string' && e.parentElement.className ? '.' + e.parentElement.className.trim().split(/\s+/).join('.') : '') + ' > ' : '') + e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : ''));
+"#;
+
 /// A first run: a fresh window offers "Rehearse on the sandbox"; that click and two more (the
 /// token step, its Run button) reach an Altinn token exchanged on the sandbox. Screenshots in
 /// English and bokmål for the README.
@@ -65,6 +93,22 @@ async fn a_fresh_window_reaches_an_exchanged_token_in_three_clicks_from_the_rehe
     app.wait_text("#env-badge", |t| t.contains("Rehearsal"))
         .await;
     app.screenshot("first-run-checklist.png").await;
+
+    // A 1366×768 laptop at 125 % (1093×614) and the window's minimum (720×560): the chain
+    // picture is one row or one column, every arrow between the two parts it joins.
+    for (width, height, name) in [(1093, 614, "laptop"), (720, 560, "minimum")] {
+        app.resize(width, height).await;
+        app.scroll_to(".flow-card").await;
+        let layout = app.eval(FLOW_LAYOUT).await;
+        assert!(
+            (layout["row"] == true || layout["column"] == true)
+                && layout["inside"] == true
+                && layout["between"] == true,
+            "the chain picture at {width}×{height}: {layout}"
+        );
+        app.screenshot(&format!("{name}-checklist.png")).await;
+    }
+    app.resize(1200, 820).await;
     let profiles = app.cli.json(&["profile", "list"]);
     assert_eq!(
         profiles[0]["name"], "Rehearsal",
@@ -86,6 +130,18 @@ async fn a_fresh_window_reaches_an_exchanged_token_in_three_clicks_from_the_rehe
         .await;
     app.scroll_to("#token-result").await;
     app.screenshot("first-run-token.png").await;
+    for (width, height, name) in [(1093, 614, "laptop"), (720, 560, "minimum")] {
+        app.resize(width, height).await;
+        app.scroll_to("#token-result").await;
+        app.screenshot(&format!("{name}-token.png")).await;
+        let overflow = app.eval(WIDER_THAN_WINDOW).await;
+        assert_eq!(
+            overflow,
+            serde_json::json!([]),
+            "no sideways scrolling at {width}×{height}"
+        );
+    }
+    app.resize(1200, 820).await;
     app.select("#lang-switch", "nb").await;
     app.wait_text("#token-heading", |t| t.contains("Tokentest"))
         .await;

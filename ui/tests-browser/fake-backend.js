@@ -246,7 +246,7 @@
   }
 
   const handlers = {
-    get_app_info: () => ({ version: "0.1.0-test", dataDir: "/tmp/fake", keychainService: "fake", buildProfile: "debug" }),
+    get_app_info: () => ({ version: "0.1.0-test", dataDir: "/tmp/fake", keychainService: "fake", buildProfile: "debug", defaultSection: "MaskinportenSettingsExternal" }),
     list_profiles: () => fake.profiles,
     list_keys: () => fake.keys.map(summary),
     save_profile: ({ request: { profile, originalName } }) => {

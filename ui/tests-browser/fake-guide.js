@@ -34,7 +34,7 @@
       const provisioned = path === "studio_provisioned" || path === "v9_preview";
       const steps = IDS.map((id) => {
         const e = latest(id);
-        let s = { id, state: e?.state ?? "todo", at: e?.at ?? null, outcome: e?.outcome ?? null, note: null, detail: e?.detail ?? null };
+        let s = { id, state: e?.state ?? "todo", at: e?.at ?? null, outcome: e ? l(e.outcome, e.outcomeNb ?? e.outcome) : null, note: null, detail: e?.detail ?? null };
         if (id === "key" && !key) s = { id, state: "todo", at: null, outcome: null, note: l("The profile has no key yet.", "Profilen har ingen nøkkel ennå."), detail: null };
         else if (id === "key" && s.state === "todo") s.state = "done";
         if (id === "client" && !profile.clientId) s = { id, state: "todo", at: null, outcome: null, note: l("The profile has no client id yet.", "Profilen har ingen klient-ID ennå."), detail: null };

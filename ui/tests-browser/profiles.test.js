@@ -43,6 +43,11 @@ test("a new profile is sent as the exact SaveProfileRequest and appears in the l
   await page.fill("#profile-app-a", "skd/app-a");
   await page.fill("#profile-app-b", "skd/app-b");
   await page.selectOption("#profile-key", "k-1");
+  assert.equal(
+    await page.getAttribute("#profile-section", "placeholder"),
+    "MaskinportenSettingsExternal",
+    "the field suggests the tool's default, not the name that collides with Studio's",
+  );
   await page.fill("#profile-section", "MaskinportenSettings");
   await page.click("#save-profile");
   await page.waitForSelector('#profiles-table tr[data-profile="Skatt prod"]');

@@ -246,6 +246,35 @@ impl Desktop {
         }
     }
 
+    /// Runs `script` (a function body that may `return`) in the page.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Resizes the window as a person would, and waits until the page has the new width.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .unwrap_or_else(|e| panic!("resize to {width}×{height}: {e}"));
+        let started = Instant::now();
+        loop {
+            let inner = self.eval("return window.innerWidth;").await;
+            let inner = inner.as_u64().unwrap_or_default();
+            if inner > 0 && inner <= u64::from(width) && inner + 40 >= u64::from(width) {
+                return;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "the page is {inner} px wide, not about {width}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Ends the WebDriver session; dropping `self` then ends tauri-driver and Xvfb.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;

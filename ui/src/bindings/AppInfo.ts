@@ -8,4 +8,9 @@ keychainService: string,
 /**
  * `debug` or `release`: they never share keys or data.
  */
-buildProfile: string, };
+buildProfile: string, 
+/**
+ * The configuration section a profile uses when it names none (`MaskinportenSettingsExternal`,
+ * clear of Studio's own `MaskinportenSettings`): what the profile form suggests.
+ */
+defaultSection: string, };

@@ -18,6 +18,10 @@ owner: string | null,
  */
 outcome: string, 
 /**
+ * The same in bokmål, when the action wrote one (the checklist's proofs do).
+ */
+outcomeNb?: string, 
+/**
  * Whether the action did what it set out to do: the rules (which instances were made here,
  * which deleted) read this, never `outcome`'s words.
  */

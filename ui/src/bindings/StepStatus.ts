@@ -9,9 +9,10 @@ export type StepStatus = { id: StepId, state: StepState,
  */
 at: string | null, 
 /**
- * The history line's outcome, e.g. the error of a failed run.
+ * The history line's outcome, e.g. the error of a failed run, in both languages (a line
+ * written in English only shows the English in both).
  */
-outcome: string | null, 
+outcome: Localized | null, 
 /**
  * Why a step is not needed, or what a fact says (e.g. "the profile has no client id").
  */

@@ -16,6 +16,9 @@ pub struct AppInfo {
     pub keychain_service: String,
     /// `debug` or `release`: they never share keys or data.
     pub build_profile: String,
+    /// The configuration section a profile uses when it names none (`MaskinportenSettingsExternal`,
+    /// clear of Studio's own `MaskinportenSettings`): what the profile form suggests.
+    pub default_section: String,
 }
 
 pub fn app_info(dir: &DataDir, version: &str) -> AppInfo {
@@ -29,5 +32,6 @@ pub fn app_info(dir: &DataDir, version: &str) -> AppInfo {
             "release"
         }
         .to_string(),
+        default_section: crate::keyvault::names::DEFAULT_SECTION.to_string(),
     }
 }

@@ -22,8 +22,9 @@ pub struct StepStatus {
     pub state: StepState,
     /// When the state was last set (RFC 3339); `None` for states that come from facts or the path.
     pub at: Option<String>,
-    /// The history line's outcome, e.g. the error of a failed run.
-    pub outcome: Option<String>,
+    /// The history line's outcome, e.g. the error of a failed run, in both languages (a line
+    /// written in English only shows the English in both).
+    pub outcome: Option<Localized>,
     /// Why a step is not needed, or what a fact says (e.g. "the profile has no client id").
     pub note: Option<Localized>,
     /// The secret-free facts of the line that set the state (claims, instance id, path).
@@ -205,7 +206,10 @@ pub fn build(
             if let Some(e) = line {
                 status.state = e.state.unwrap_or(StepState::Todo);
                 status.at = Some(e.at.clone());
-                status.outcome = Some(e.outcome.clone());
+                status.outcome = Some(Localized {
+                    en: e.outcome.clone(),
+                    nb: e.outcome_nb.clone().unwrap_or_else(|| e.outcome.clone()),
+                });
                 status.detail = e.detail.clone();
             }
             // Facts the history cannot overrule.
@@ -314,16 +318,17 @@ pub fn mark_line(
         ));
     }
     let outcome = match state {
-        StepState::Todo => "marked to do",
-        _ => "marked done",
+        StepState::Todo => l("marked to do", "markert som ikke gjort"),
+        _ => l("marked done", "markert som gjort"),
     };
     let mut line = HistoryEntry::new(
         now,
         &profile.name,
         crate::history::HistoryAction::Checklist,
         true,
-        outcome,
+        outcome.en,
     )
+    .in_bokmal(outcome.nb)
     .for_step(step, state);
     if step == StepId::Path && state == StepState::Done {
         let path = path.ok_or_else(|| {

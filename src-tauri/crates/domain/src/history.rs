@@ -82,6 +82,10 @@ pub struct HistoryEntry {
     pub owner: Option<String>,
     /// What happened, in words for the person (`created`, an error message, the report's path).
     pub outcome: String,
+    /// The same in bokmål, when the action wrote one (the checklist's proofs do).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub outcome_nb: Option<String>,
     /// Whether the action did what it set out to do: the rules (which instances were made here,
     /// which deleted) read this, never `outcome`'s words.
     pub succeeded: bool,
@@ -121,12 +125,19 @@ impl HistoryEntry {
             instance_id: None,
             owner: None,
             outcome: outcome.into(),
+            outcome_nb: None,
             succeeded,
             step: None,
             state: None,
             kid: None,
             detail: None,
         }
+    }
+
+    /// What happened, in bokmål too.
+    pub fn in_bokmal(mut self, outcome: impl Into<String>) -> Self {
+        self.outcome_nb = Some(outcome.into());
+        self
     }
 
     /// Marks the line as the outcome of a checklist step.
@@ -159,6 +170,8 @@ struct StoredEntry {
     owner: Option<String>,
     outcome: String,
     #[serde(default)]
+    outcome_nb: Option<String>,
+    #[serde(default)]
     succeeded: Option<bool>,
     #[serde(default)]
     step: Option<StepId>,
@@ -189,6 +202,7 @@ impl From<StoredEntry> for HistoryEntry {
             instance_id: line.instance_id,
             owner: line.owner,
             outcome: line.outcome,
+            outcome_nb: line.outcome_nb,
             succeeded,
             step: line.step,
             state: line.state,

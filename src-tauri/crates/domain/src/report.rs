@@ -209,14 +209,27 @@ pub fn render(
         lang.pick("Scopes", "Scopes"),
         &profile.scopes.join(" "),
     );
-    row(&mut out, "App A", profile.app_a.as_deref().unwrap_or(none));
+    // App A's folder by its name only: the whole path carries the person's user name.
+    let folder = checklist
+        .app_folder
+        .as_deref()
+        .map(crate::checklist::proofs::folder_name);
+    let app_a = match (&profile.app_a, folder) {
+        (Some(app), _) => app.clone(),
+        (None, Some(folder)) => match lang {
+            Lang::En => format!("not named in the profile; its folder {folder} was checked"),
+            Lang::Nb => format!("ikke oppgitt i profilen; mappen {folder} ble sjekket"),
+        },
+        (None, None) => none.to_string(),
+    };
+    row(&mut out, "App A", &app_a);
     row(&mut out, "App B", profile.app_b.as_deref().unwrap_or(none));
     row(
         &mut out,
         lang.pick("Path", "Vei"),
         &path_label(lang, checklist.path),
     );
-    if let Some(folder) = &checklist.app_folder {
+    if let Some(folder) = folder {
         row(
             &mut out,
             lang.pick("App A's folder", "Mappen til app A"),
@@ -279,7 +292,7 @@ pub fn render(
     for (i, step) in checklist.steps.iter().enumerate() {
         let said = match (&step.note, &step.outcome) {
             (Some(note), _) if step.state == StepState::NotNeeded => lang.text(note).to_string(),
-            (_, Some(outcome)) => outcome.clone(),
+            (_, Some(outcome)) => lang.text(outcome).to_string(),
             (Some(note), None) => lang.text(note).to_string(),
             (None, None) => String::new(),
         };

@@ -110,7 +110,7 @@ export const en = {
   "profile.secretPrefix": "Secret name prefix",
   "profile.secretPrefix.help": "Put in front of each secret's name in Key Vault.",
   "profile.sectionName": "Configuration section",
-  "profile.sectionName.help": "The section the app reads its Maskinporten settings from.",
+  "profile.sectionName.help": "The section app A reads its Maskinporten settings from. Empty: the suggested name, which stays clear of Studio's own MaskinportenSettings.",
   "profile.save": "Save profile",
   "profile.error.nameRequired": "Give the profile a name.",
   "profile.error.orgDigits": "Use digits only.",

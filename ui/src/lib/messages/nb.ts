@@ -111,7 +111,7 @@ export const nb: Record<MessageKey, string> = {
   "profile.secretPrefix": "Prefiks for hemmelighetsnavn",
   "profile.secretPrefix.help": "Settes foran navnet på hver hemmelighet i Key Vault.",
   "profile.sectionName": "Konfigurasjonsseksjon",
-  "profile.sectionName.help": "Seksjonen appen leser Maskinporten-innstillingene fra.",
+  "profile.sectionName.help": "Seksjonen app A leser Maskinporten-innstillingene fra. Tom: det foreslåtte navnet, som holder seg unna Studios egen MaskinportenSettings.",
   "profile.save": "Lagre profilen",
   "profile.error.nameRequired": "Gi profilen et navn.",
   "profile.error.orgDigits": "Bruk bare siffer.",

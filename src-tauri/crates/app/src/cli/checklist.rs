@@ -89,7 +89,8 @@ fn render(list: &Checklist) -> String {
         );
         if let Some(said) = step
             .outcome
-            .as_deref()
+            .as_ref()
+            .map(|o| o.en.as_str())
             .or(step.note.as_ref().map(|n| n.en.as_str()))
         {
             line.push_str(&format!(": {said}"));

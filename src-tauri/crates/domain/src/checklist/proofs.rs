@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use super::{StepId, StepState};
 use crate::appconfig::{AppConfigReport, ConfigPath};
 use crate::chain::ChainReport;
+use crate::diagnosis::{Localized, l};
 use crate::history::{HistoryAction, HistoryEntry};
 use crate::keyvault::probe::ProbeReport;
 use crate::keyvault::verify::VerifyReport;
@@ -20,16 +21,29 @@ struct Proof<'a> {
 }
 
 impl Proof<'_> {
-    fn line(&self, step: StepId, state: StepState, said: impl Into<String>) -> HistoryEntry {
+    /// The line, with what it showed in both languages (the checklist shows the person's).
+    fn line(&self, step: StepId, state: StepState, said: Localized) -> HistoryEntry {
         HistoryEntry::new(
             self.now,
             self.profile,
             self.action,
             state != StepState::Failed,
-            said,
+            said.en,
         )
+        .in_bokmal(said.nb)
         .for_step(step, state)
     }
+}
+
+/// The last part of a folder path, whichever separator wrote it: the checklist and the
+/// shareable report name the folder, never the path (it carries the person's user name).
+pub fn folder_name(folder: &str) -> &str {
+    folder
+        .trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next()
+        .filter(|name| !name.is_empty())
+        .unwrap_or(folder)
 }
 
 fn proven(ok: bool) -> StepState {
@@ -62,23 +76,34 @@ pub fn token_test(
     let failure = report
         .diagnosis
         .as_ref()
-        .map(|d| d.title.en.clone())
-        .unwrap_or_else(|| "the chain stopped".into());
+        .map(|d| d.title.clone())
+        .unwrap_or_else(|| l("the chain stopped", "kjeden stoppet"));
     let Some(token) = &report.maskinporten else {
         return vec![with(
             p.line(StepId::Token, StepState::Failed, failure),
             detail,
         )];
     };
-    let accepted = "Maskinporten accepted the client and key";
-    let said = format!(
-        "Maskinporten token for {} with {}",
+    let accepted = || {
+        l(
+            "Maskinporten accepted the client and key",
+            "Maskinporten godtok klienten og nøkkelen",
+        )
+    };
+    let (org, scopes) = (
         token.consumer_org.as_deref().unwrap_or("?"),
-        token.scopes.join(" ")
+        token.scopes.join(" "),
+    );
+    let said = l(
+        format!("Maskinporten token for {org} with {scopes}"),
+        format!("Maskinporten-token for {org} med {scopes}"),
     );
     let mut lines = vec![
-        with(p.line(StepId::Client, StepState::Verified, accepted), None),
-        with(p.line(StepId::Key, StepState::Verified, accepted), None),
+        with(
+            p.line(StepId::Client, StepState::Verified, accepted()),
+            None,
+        ),
+        with(p.line(StepId::Key, StepState::Verified, accepted()), None),
         with(
             p.line(StepId::Token, StepState::Verified, said),
             detail.clone(),
@@ -87,7 +112,10 @@ pub fn token_test(
     if exchange {
         let ok = report.altinn.is_some();
         let said = if ok {
-            "exchanged for an Altinn token".to_string()
+            l(
+                "exchanged for an Altinn token",
+                "vekslet inn i et Altinn-token",
+            )
         } else {
             failure
         };
@@ -121,12 +149,18 @@ pub fn config_check(
             p.line(
                 StepId::Path,
                 StepState::Verified,
-                format!("path found in {folder}"),
+                l(
+                    format!("path found in the folder {}", folder_name(folder)),
+                    format!("veien funnet i mappen {}", folder_name(folder)),
+                ),
             )
             .with_detail(detail),
         );
     }
-    let said = format!("{} error(s), {} warning(s)", report.errors, report.warnings);
+    let said = l(
+        format!("{} error(s), {} warning(s)", report.errors, report.warnings),
+        format!("{} feil, {} advarsel(er)", report.errors, report.warnings),
+    );
     let detail = serde_json::json!({ "folder": folder, "errors": report.errors, "warnings": report.warnings });
     lines.push(
         p.line(StepId::Config, proven(!report.has_errors()), said)
@@ -150,7 +184,10 @@ pub fn sandbox_registration(
     let mut line = p.line(
         StepId::Client,
         StepState::Verified,
-        format!("public key registered on sandbox client {client_id}"),
+        l(
+            format!("public key registered on sandbox client {client_id}"),
+            format!("den offentlige nøkkelen er registrert på sandkasseklienten {client_id}"),
+        ),
     );
     line.kid = kid.map(str::to_string);
     line
@@ -162,10 +199,17 @@ pub fn vault_probe(now: OffsetDateTime, profile: &str, report: &ProbeReport) -> 
         profile,
         action: HistoryAction::KeyvaultProbe,
     };
+    let vault = &report.vault;
     let said = if report.ready_to_write {
-        format!("can list and read secrets in {}", report.vault)
+        l(
+            format!("can list and read secrets in {vault}"),
+            format!("kan liste og lese hemmeligheter i {vault}"),
+        )
     } else {
-        format!("not ready to write to {}", report.vault)
+        l(
+            format!("not ready to write to {vault}"),
+            format!("ikke klar til å skrive til {vault}"),
+        )
     };
     p.line(StepId::VaultAccess, proven(report.ready_to_write), said)
 }
@@ -195,7 +239,7 @@ pub fn vault_write(
                 p.line(
                     StepId::VaultWrite,
                     StepState::Failed,
-                    report.message.en.clone(),
+                    report.message.clone(),
                 )
                 .with_kid(&report.kid),
             )
@@ -209,15 +253,16 @@ pub fn vault_verify(now: OffsetDateTime, profile: &str, report: &VerifyReport) -
         profile,
         action: HistoryAction::KeyvaultVerify,
     };
+    let vault = &report.vault;
     let said = if report.ok {
-        format!(
-            "read back from {}: same client id and key as the keychain",
-            report.vault
+        l(
+            format!("read back from {vault}: same client id and key as the keychain"),
+            format!("lest tilbake fra {vault}: samme klient-ID og nøkkel som i nøkkelringen"),
         )
     } else {
-        format!(
-            "read back from {}: the secrets differ from the profile",
-            report.vault
+        l(
+            format!("read back from {vault}: the secrets differ from the profile"),
+            format!("lest tilbake fra {vault}: hemmelighetene er ikke de profilen har"),
         )
     };
     let detail = serde_json::json!({ "vault": report.vault, "kid": report.kid, "thumbprint": report.thumbprint });

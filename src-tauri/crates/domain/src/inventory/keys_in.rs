@@ -223,9 +223,15 @@ fn store_key(
         ),
     })?;
     // The checklist's activity log; losing this line never loses the key.
-    let made = match source {
-        KeySource::Generated => "key generated into the keychain",
-        KeySource::Imported => "key imported into the keychain",
+    let (made, made_nb) = match source {
+        KeySource::Generated => (
+            "key generated into the keychain",
+            "nøkkel generert inn i nøkkelringen",
+        ),
+        KeySource::Imported => (
+            "key imported into the keychain",
+            "nøkkel importert inn i nøkkelringen",
+        ),
     };
     let line = crate::history::HistoryEntry::new(
         now,
@@ -234,6 +240,7 @@ fn store_key(
         true,
         made,
     )
+    .in_bokmal(made_nb)
     .for_step(crate::steps::StepId::Key, crate::steps::StepState::Done)
     .with_kid(kid);
     let _ = crate::history::append(dir, &line);
