@@ -517,6 +517,39 @@ mod tests {
     }
 
     #[test]
+    fn app_a_s_folder_is_named_never_its_path_and_an_unnamed_app_a_says_it_was_checked() {
+        let profile = Profile {
+            name: "Acme".into(),
+            ..Profile::default()
+        };
+        let folder = "/home/kari.nordmann/repos/app-a";
+        let line = [HistoryEntry::new(
+            OffsetDateTime::UNIX_EPOCH,
+            "Acme",
+            crate::history::HistoryAction::ConfigCheck,
+            true,
+            format!(
+                "path found in the folder {}",
+                crate::checklist::proofs::folder_name(folder)
+            ),
+        )
+        .for_step(StepId::Path, StepState::Verified)
+        .with_detail(serde_json::json!({ "path": "own_identity", "folder": folder }))];
+        assert_eq!(
+            crate::checklist::proofs::folder_name("C:\\Users\\Kari\\app-a\\"),
+            "app-a"
+        );
+        let list = checklist::build(&profile, None, &line, OffsetDateTime::UNIX_EPOCH);
+        for lang in [Lang::En, Lang::Nb] {
+            let html = render(lang, &profile, &list, &line, OffsetDateTime::UNIX_EPOCH);
+            assert!(!html.contains("kari.nordmann"), "{html}");
+            assert!(html.contains("app-a"));
+        }
+        let html = render(Lang::En, &profile, &list, &line, OffsetDateTime::UNIX_EPOCH);
+        assert!(html.contains("not named in the profile; its folder app-a was checked"));
+    }
+
+    #[test]
     fn history_lines_that_could_not_be_read_are_counted_in_the_report() {
         let profile = Profile {
             name: "Acme".into(),
