@@ -15,7 +15,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- apt packages ---------------------------------------------------------------------------
 app_packages=(build-essential pkg-config file curl libwebkit2gtk-4.1-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev)
-test_packages=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools chromium openssl python3 python3-pip
+test_packages=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools chromium openssl python3 python3-pip time
   gcc-mingw-w64-x86-64)
 packages=("${app_packages[@]}")
 [ "$mode" = test ] && packages+=("${test_packages[@]}")

@@ -80,7 +80,8 @@ impl KeychainStore {
         Self {
             parted: Parted::new(KeyringEntries {
                 service: service.into(),
-            }),
+            })
+            .with_part_size(ENTRY_CHARS),
         }
     }
 
@@ -156,6 +157,15 @@ impl SecretStore for KeyringEntries {
 
 /// Characters per entry: 2 × 1,000 bytes of UTF-16 fit the Windows limit with room to spare.
 pub const PART_SIZE: usize = 1_000;
+
+/// Characters the OS keychain keeps in one entry. Only Windows' Credential Manager is that small;
+/// the Secret Service and the macOS Keychain take a private JWK whole, and every entry read is a
+/// D-Bus connection with its own key exchange (about 10 ms each on Linux), so a key in three
+/// entries cost three. Keys stored in parts by an older version are still read (the head says).
+#[cfg(windows)]
+const ENTRY_CHARS: usize = PART_SIZE;
+#[cfg(not(windows))]
+const ENTRY_CHARS: usize = 64 * 1024;
 /// What a head starts with; a JWK, PEM or other secret never does.
 const HEAD: &str = "\u{1}parts:v1:";
 
