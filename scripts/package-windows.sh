@@ -62,7 +62,7 @@ say "Release build for $target (target dir ${CARGO_TARGET_DIR#"$root"/}, jobs $C
 started=$(date +%s)
 # Two programs: the command people type (console subsystem, src-tauri/crates/app) and the window
 # (GUI subsystem) that it starts when given no subcommand.
-nice -n 19 cargo build --release --locked --target "$target" -p maskinporten-assistant \
+nice -n 19 cargo build --release --locked --target "$target" -p maskinporten-assistant-window \
   -p assistant-app --bins
 build_seconds=$(( $(date +%s) - started ))
 exe="$bin_dir/maskinporten-assistant-window.exe"

@@ -7,5 +7,5 @@ cd "$root"
 bash scripts/setup.sh app
 (cd ui && npm run --silent build)
 # The command people type (src-tauri/crates/app) starts the window program built beside it.
-cargo build --quiet -p maskinporten-assistant -p assistant-app --bins
+cargo build --quiet -p maskinporten-assistant-window -p assistant-app --bins
 exec cargo run --quiet -p assistant-app --bin maskinporten-assistant -- "$@"

@@ -407,7 +407,10 @@
       try {
         const results = await runBulk(profile, onProgress);
         const count = (status) => results.filter((r) => r.status === status).length;
-        return { created: count("created"), failed: count("failed"), unknown: count("unknown"), resultsFile: resultsPath ?? csvPath.replace(/\.csv$/, ".results.csv"), results };
+        return {
+          total: results.length, created: count("created"), failed: count("failed"), unknown: count("unknown"),
+          resultsFile: resultsPath ?? csvPath.replace(/\.csv$/, ".results.csv"), problems: results.filter((r) => r.status !== "created"),
+        };
       } finally {
         fake.bulkState = null;
       }

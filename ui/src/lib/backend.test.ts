@@ -109,7 +109,7 @@ describe("commands", () => {
 
   it("deliver start_bulk progress from the channel before the summary", async () => {
     const internals = () => (globalThis as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, m: unknown) => void } }).__TAURI_INTERNALS__;
-    const summary = { created: 2, failed: 0, unknown: 0, resultsFile: "/tmp/o.results.csv", results: [] };
+    const summary = { total: 2, created: 2, failed: 0, unknown: 0, resultsFile: "/tmp/o.results.csv", problems: [] };
     mockIPC((cmd, args) => {
       expect(cmd).toBe("start_bulk");
       const { request, onProgress } = args as { request: unknown; onProgress: { id: number } };

@@ -337,6 +337,12 @@ fn bulk_from_a_csv_writes_a_results_file_that_cleanup_can_use() {
         (Some(3), Some(0)),
         "{out}"
     );
+    assert_eq!(out["total"], 3);
+    assert_eq!(
+        out["problems"],
+        serde_json::json!([]),
+        "created rows are in the results file, not the summary: {out}"
+    );
     let results = dir.path().join("owners.results.csv");
     let file = std::fs::read_to_string(&results).expect("results file");
     assert_eq!(file.lines().count(), 4, "{file}");

@@ -434,11 +434,7 @@ pub fn run_bulk(args: BulkArgs, json: bool, state: &AppState) -> Result<Output, 
     let summary = summary?;
     let text = format!(
         "{} created, {} failed, {} unknown of {}. Results: {}",
-        summary.created,
-        summary.failed,
-        summary.unknown,
-        summary.results.len(),
-        summary.results_file
+        summary.created, summary.failed, summary.unknown, summary.total, summary.results_file
     );
     let failed = summary.failed + summary.unknown;
     let json_out = serde_json::to_value(&summary)

@@ -24,11 +24,17 @@ use crate::flows::AppTarget;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct BulkSummary {
+    /// Rows in the CSV.
+    pub total: usize,
     pub created: usize,
     pub failed: usize,
     pub unknown: usize,
+    /// Every row and its outcome.
     pub results_file: String,
-    pub results: Vec<RowResult>,
+    /// The rows that did not create an instance (failed, unknown, not sent), in CSV order: what
+    /// needs the person's attention. The created ones are in the results file only, so a run of
+    /// 100,000 rows does not come back as 100,000 JSON objects.
+    pub problems: Vec<RowResult>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, TS)]
@@ -245,11 +251,15 @@ pub async fn bulk_from_file(
     journal.finish(&results)?;
     let count = |s| results.iter().filter(|r| r.status == s).count();
     Ok(BulkSummary {
+        total: results.len(),
         created: count(RowStatus::Created),
         failed: count(RowStatus::Failed) + count(RowStatus::Skipped),
         unknown: count(RowStatus::Unknown),
         results_file: path.display().to_string(),
-        results,
+        problems: results
+            .into_iter()
+            .filter(|r| r.status != RowStatus::Created)
+            .collect(),
     })
 }
 
