@@ -36,7 +36,7 @@ pub fn profile(client_id: &str, scopes: &str) -> Profile {
         environment: Environment::Sandbox,
         client_id: Some(client_id.into()),
         key_id: Some(KID.into()),
-        scopes: scopes.split_whitespace().map(str::to_string).collect(),
+        scopes: scopes.split_whitespace().map(Into::into).collect(),
         ..Profile::default()
     }
 }

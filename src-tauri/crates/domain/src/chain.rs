@@ -581,16 +581,21 @@ pub fn request_for_profile(
     };
     let client_id = profile
         .client_id
-        .clone()
+        .as_deref()
+        .map(str::to_string)
         .ok_or_else(|| missing("Maskinporten client id", client_hint))?;
-    let kid = profile.key_id.clone().ok_or_else(|| {
-        missing(
-            "key",
-            "Generate or import a key and choose it in the profile.",
-        )
-    })?;
+    let kid = profile
+        .key_id
+        .as_deref()
+        .map(str::to_string)
+        .ok_or_else(|| {
+            missing(
+                "key",
+                "Generate or import a key and choose it in the profile.",
+            )
+        })?;
     let scopes: Vec<String> = if options.scopes.is_empty() {
-        profile.scopes.clone()
+        profile.scopes.iter().map(|s| s.to_string()).collect()
     } else {
         options
             .scopes

@@ -11,8 +11,10 @@ use crate::error::{AppError, ErrorKind};
 use crate::keys::jwk::is_valid_kid;
 use crate::org::OrgNumber;
 
+mod ids;
 mod name;
 
+pub use ids::{ClientId, Kid, Scope};
 pub use name::ProfileName;
 
 pub const FILE: &str = "profiles.json";
@@ -62,14 +64,14 @@ pub struct Profile {
     #[serde(default)]
     pub environment: Environment,
     pub org_number: Option<String>,
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     #[serde(default)]
-    pub scopes: Vec<String>,
+    pub scopes: Vec<Scope>,
     /// The app that creates instances, `org/app`.
     pub app_a: Option<String>,
     /// The app whose instances are created, `org/app`.
     pub app_b: Option<String>,
-    pub key_id: Option<String>,
+    pub key_id: Option<Kid>,
     pub vault_url: Option<String>,
     pub secret_prefix: Option<String>,
     pub section_name: Option<String>,
@@ -128,7 +130,7 @@ pub fn normalize(mut profile: Profile) -> Result<Profile, ProfileError> {
         ),
         None => None,
     };
-    profile.client_id = tidy(profile.client_id);
+    profile.client_id = tidy(profile.client_id.map(String::from)).map(ClientId::from);
     if profile
         .client_id
         .as_deref()
@@ -140,7 +142,7 @@ pub fn normalize(mut profile: Profile) -> Result<Profile, ProfileError> {
         .scopes
         .iter()
         .flat_map(|s| s.split_whitespace())
-        .map(str::to_string)
+        .map(Scope::from)
         .collect();
     let mut seen = std::collections::HashSet::new();
     profile.scopes.retain(|s| seen.insert(s.clone()));
@@ -161,7 +163,7 @@ pub fn normalize(mut profile: Profile) -> Result<Profile, ProfileError> {
             check_app_id(field, app)?;
         }
     }
-    profile.key_id = tidy(profile.key_id);
+    profile.key_id = tidy(profile.key_id.map(String::from)).map(Kid::from);
     if let Some(kid) = profile.key_id.as_deref().filter(|k| !is_valid_kid(k)) {
         return Err(invalid("key", format!("\"{kid}\" is not a valid key id")));
     }

@@ -86,11 +86,11 @@ pub struct Fields {
 
 impl Fields {
     fn apply(self, mut p: Profile) -> Result<Profile, AppError> {
-        let set = |target: &mut Option<String>, value: Option<String>| {
+        fn set<T: From<String>>(target: &mut Option<T>, value: Option<String>) {
             if let Some(v) = value {
-                *target = Some(v).filter(|v| !v.trim().is_empty());
+                *target = Some(v).filter(|v| !v.trim().is_empty()).map(T::from);
             }
-        };
+        }
         let urls = (self.maskinporten_url, self.altinn_url, self.apps_url);
         let env = self.env.or(match (&p.environment, &urls) {
             (Environment::Custom { .. }, _) => Some(Env::Custom),
@@ -135,7 +135,7 @@ impl Fields {
         set(&mut p.org_number, self.org);
         set(&mut p.client_id, self.client_id);
         if let Some(scopes) = self.scopes {
-            p.scopes = scopes;
+            p.scopes = scopes.into_iter().map(Into::into).collect();
         }
         set(&mut p.app_a, self.app_a);
         set(&mut p.app_b, self.app_b);
@@ -158,23 +158,23 @@ fn describe(p: &Profile) -> String {
         ),
         other => other.name().to_string(),
     };
-    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let show = |v: Option<&str>| v.unwrap_or("-").to_string();
     format!(
         "name            {}\nenvironment     {env}\norganisation    {}\nclient id       {}\nscopes          {}\napp A           {}\napp B           {}\nkey             {}\nKey Vault       {}\nsecret prefix   {}\nconfig section  {}",
         p.name,
-        show(&p.org_number),
-        show(&p.client_id),
+        show(p.org_number.as_deref()),
+        show(p.client_id.as_deref()),
         if p.scopes.is_empty() {
             "-".into()
         } else {
             p.scopes.join(" ")
         },
-        show(&p.app_a),
-        show(&p.app_b),
-        show(&p.key_id),
-        show(&p.vault_url),
-        show(&p.secret_prefix),
-        show(&p.section_name)
+        show(p.app_a.as_deref()),
+        show(p.app_b.as_deref()),
+        show(p.key_id.as_deref()),
+        show(p.vault_url.as_deref()),
+        show(p.secret_prefix.as_deref()),
+        show(p.section_name.as_deref())
     )
 }
 

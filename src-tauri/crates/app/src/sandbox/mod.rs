@@ -72,7 +72,7 @@ pub fn key_used_in_sandbox(
 /// The profile's client, or the sandbox's default one.
 pub fn client_of(profile: Option<&Profile>) -> String {
     profile
-        .and_then(|p| p.client_id.clone())
+        .and_then(|p| p.client_id.as_deref().map(str::to_string))
         .unwrap_or_else(|| defaults::CLIENT_ID.to_string())
 }
 
@@ -116,7 +116,7 @@ fn complete(dir: &DataDir, profile: &Profile) -> Result<Profile, AppError> {
         .get_or_insert_with(|| defaults::ORG_NUMBER.to_string());
     filled
         .client_id
-        .get_or_insert_with(|| defaults::CLIENT_ID.to_string());
+        .get_or_insert_with(|| defaults::CLIENT_ID.into());
     if filled.scopes.is_empty() {
         // App B's owner acting as service owner: the scopes of the template's [org] rule (a
         // plain organisation token matches no rule of the template policy).
@@ -181,12 +181,16 @@ pub async fn start_with_app(
 /// and empty organisation, scopes and app B get the sandbox's.
 pub fn register(dir: &DataDir, profile: &Profile) -> Result<Registration, AppError> {
     let profile = &complete(dir, profile)?;
-    let kid = profile.key_id.clone().ok_or_else(|| {
-        AppError::new(
-            ErrorKind::InvalidInput,
-            format!("Profile \"{}\" has no key to register.", profile.name),
-        )
-    })?;
+    let kid = profile
+        .key_id
+        .as_deref()
+        .map(str::to_string)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorKind::InvalidInput,
+                format!("Profile \"{}\" has no key to register.", profile.name),
+            )
+        })?;
     let export = inventory::export_public_key(
         dir,
         &inventory::ExportPublicKeyRequest {
@@ -218,7 +222,7 @@ pub fn register(dir: &DataDir, profile: &Profile) -> Result<Registration, AppErr
             entry.keys.remove(0);
         }
         if !profile.scopes.is_empty() {
-            entry.scopes = profile.scopes.clone();
+            entry.scopes = profile.scopes.iter().map(|s| s.to_string()).collect();
         }
         let result = entry.clone();
         dir.write_json(

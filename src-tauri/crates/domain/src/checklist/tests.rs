@@ -8,7 +8,7 @@ const NOW: OffsetDateTime = datetime!(2026-11-21 08:00 UTC);
 fn profile(client: Option<&str>) -> Profile {
     Profile {
         name: "Rehearsal".into(),
-        client_id: client.map(str::to_string),
+        client_id: client.map(Into::into),
         ..Profile::default()
     }
 }

@@ -209,7 +209,7 @@ fn store_key(
                 ),
             ));
         };
-        p.key_id = Some(kid.to_string());
+        p.key_id = Some(kid.into());
         Ok((p.name.clone(), profiles.clone()))
     })
     .map_err(|e| match e.kind {

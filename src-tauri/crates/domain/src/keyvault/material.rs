@@ -40,7 +40,7 @@ pub fn key_record(dir: &DataDir, profile: &Profile) -> Result<KeyRecord, AppErro
 
 /// The client id the admin pasted back from Samarbeidsportalen (config-keyvault-selfservice.md §0.5).
 pub fn client_id(profile: &Profile) -> Result<String, AppError> {
-    profile.client_id.clone().ok_or_else(|| {
+    profile.client_id.as_deref().map(str::to_string).ok_or_else(|| {
         AppError::new(
             ErrorKind::InvalidInput,
             format!("Profile \"{}\" has no client id.", profile.name),
