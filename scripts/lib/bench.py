@@ -131,6 +131,52 @@ def compare(job, a, b, goal_ratio, what="time"):
     return ratio
 
 
+def tree_rss_kib(pid):
+    """Resident memory of a process and all its descendants (WebKit runs in child processes)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmRSS:")))
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, StopIteration, ProcessLookupError):
+            pass
+    return total
+
+
+def window_launch(argv, title, env, display):
+    """Seconds until the window is mapped, and the idle memory of its process tree 3 s later."""
+    env = {**env, "DISPLAY": display}
+    started = time.perf_counter()
+    err = tempfile.TemporaryFile()
+    app = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        while True:
+            seen = subprocess.run(["xwininfo", "-display", display, "-name", title],
+                                  capture_output=True, text=True).stdout
+            if "IsViewable" in seen:
+                mapped = time.perf_counter() - started
+                break
+            if app.poll() is not None or time.perf_counter() - started > 60:
+                err.seek(0)
+                said = err.read().decode(errors="replace")[-2000:]
+                die(f"{argv[0]} did not map a window titled {title!r} on {display} (exit {app.poll()}):\n{said}")
+            time.sleep(0.01)
+        # Idle: what the window holds once it has drawn and settled.
+        time.sleep(3)
+        kib = tree_rss_kib(app.pid)
+    finally:
+        app.terminate()
+        try:
+            app.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            app.wait()
+    return mapped, kib, ""
+
+
 def main():
     bin_dir = Path(os.environ.get("BENCH_BIN_DIR", ROOT / "target" / "release"))
     tool = bin_dir / "maskinporten-assistant"
@@ -238,6 +284,38 @@ def main():
             growth = peaks[100_000] / peaks[1_000]
             row("bulk peak RSS, 100k rows vs 1k rows", f"{peaks[100_000]:.1f} MiB", f"{peaks[1_000]:.1f} MiB",
                 f"{growth:.2f}×", "flat (≤ 1.2×)", "ok" if growth <= 1.2 else "**not met**")
+        # --- the window beside a hello-world Tauri v2 app ---------------------------------
+        window, hello = bin_dir / "maskinporten-assistant-window", Path(os.environ.get("BENCH_HELLO", ""))
+        if wanted("window") and window.is_file() and hello.is_file():
+            number = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists()
+                          and not Path(f"/tmp/.X{n}-lock").exists())
+            display = f":{number}"
+            xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp", "-noreset"],
+                                    stdout=subprocess.DEVNULL, stderr=open(base / "xvfb.log", "w"))
+            # Ready when it answers a client, not when it names its display.
+            started = time.monotonic()
+            while subprocess.run(["xwininfo", "-display", display, "-root"], capture_output=True).returncode != 0:
+                if time.monotonic() - started > 20:
+                    die(f"Xvfb on {display} does not answer: " + (base / "xvfb.log").read_text()[-1500:])
+                time.sleep(0.05)
+            try:
+                n = min(PAIRS, 7)
+                win_env = {**env, "MASKINPORTEN_ASSISTANT_DATA_DIR": str(base / "window-data")}
+                a, b = pairs(lambda: window_launch([str(window)], "Maskinporten Assistant", win_env, display),
+                             lambda: window_launch([str(hello)], "Hello Tauri", env, display), n)
+                ms = [s * 1000 for s, _, _ in a], [s * 1000 for s, _, _ in b]
+                row(f"window mapped after launch ({n} pairs)", spread(ms[0], ("ms", 0)), spread(ms[1], ("ms", 0)) + " (hello-world Tauri v2)",
+                    f"{statistics.median(ms[0]) / statistics.median(ms[1]):.2f}×", "—", "")
+                mib = [k / 1024 for _, k, _ in a], [k / 1024 for _, k, _ in b]
+                ratio = statistics.median(mib[0]) / statistics.median(mib[1])
+                row("window idle, RSS of the app and its WebKit processes", spread(mib[0], ("MiB", 0)),
+                    spread(mib[1], ("MiB", 0)) + " (hello-world Tauri v2)", f"{ratio:.2f}×", "≤ 1.2×",
+                    "ok" if ratio <= 1.2 else "**not met**")
+            finally:
+                xvfb.terminate()
+                xvfb.wait()
+        elif wanted("window"):
+            print("  window row skipped: build maskinporten-assistant-window and hello-tauri first (scripts/bench.sh does)")
     finally:
         if sandbox:
             sandbox.terminate()
