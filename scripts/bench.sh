@@ -11,10 +11,18 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh test >/dev/null
-for tool in curl openssl; do
-  command -v "$tool" >/dev/null || { echo "error: $tool is missing (apt-get install $tool)" >&2; exit 1; }
+# What only the bench needs: GNU time (peak RSS) and xwininfo (when a window is mapped).
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+missing=()
+for p in time x11-utils curl openssl; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ -x /usr/bin/time ] || { echo "error: GNU time is missing (apt-get install time)" >&2; exit 1; }
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> Installing apt packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 target="${CARGO_TARGET_DIR:-$root/target}"
 echo "==> Release builds: the command line, the window, and a hello-world Tauri v2 app"
 (cd ui && npm run --silent build)
