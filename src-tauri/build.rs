@@ -13,6 +13,8 @@ const COMMANDS: &[&str] = &[
     "save_public_key",
     "import_key",
     "delete_key",
+    "get_rotation",
+    "rotate_key",
     "run_token_test",
     "copy_token",
     "start_vault_login",

@@ -45,6 +45,8 @@ fn run_window(state: AppState) -> ExitCode {
             commands::keys::save_public_key,
             commands::keys::import_key,
             commands::keys::delete_key,
+            commands::keys::get_rotation,
+            commands::keys::rotate_key,
             commands::chain::run_token_test,
             commands::chain::copy_token,
             commands::keyvault::start_vault_login,

@@ -574,3 +574,84 @@ async fn the_page_reaches_no_file_it_was_not_given_and_no_page_but_the_official_
     }
     app.close().await;
 }
+
+/// Issue 18 in the window: from the rehearsal's working key, the person signs in to the
+/// sandbox's Key Vault on the rotation card, starts the rotation (new key beside the old one,
+/// proven, written to the vault), confirms the redeploy, and the old key goes. Screenshots of
+/// the overlap and the end, in English and bokmål.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_rotates_the_key_in_the_window_without_downtime() {
+    let app = Desktop::open().await;
+    app.wait_text("#app-version", |t| !t.is_empty()).await;
+    app.select("#lang-switch", "en").await;
+    app.click("#guide-rehearse [data-testid='rehearse']").await;
+    app.wait_text("#env-badge", |t| t.contains("Rehearsal"))
+        .await;
+    let old = app.cli.json(&["profile", "list"])[0]["keyId"]
+        .as_str()
+        .expect("the rehearsal's key")
+        .to_string();
+
+    app.click("#nav-keys").await;
+    app.wait_text("#rotate-title", |t| t.contains("Rotate the key"))
+        .await;
+    app.click("#vault-login").await;
+    let uri = app
+        .wait_text("#vault-verification-uri", |t| t.contains("/devicelogin"))
+        .await;
+    let code = app
+        .wait_text("#vault-user-code", |t| !t.trim().is_empty())
+        .await;
+    approve_device_code(uri.trim(), code.trim(), "admin@sandbox.example").await;
+    app.wait_text("[data-testid='vault-account']", |t| {
+        t.contains("admin@sandbox.example")
+    })
+    .await;
+
+    app.click("#rotate-start").await;
+    app.wait_text("#rotate-step-redeploy[data-state='waiting']", |t| {
+        t.contains("Redeploy app A")
+    })
+    .await;
+    for step in ["generate", "add_to_client", "prove_new_key", "write_vault"] {
+        app.wait_text(&format!("#rotate-step-{step}[data-state='done']"), |_| true)
+            .await;
+    }
+    let both = app
+        .wait_text("#rotate-client-keys", |t| t.contains(&old))
+        .await;
+    let new = app.cli.json(&["profile", "list"])[0]["keyId"]
+        .as_str()
+        .expect("the new key")
+        .to_string();
+    assert_ne!(
+        new, old,
+        "the profile signs with the new key once it is proven"
+    );
+    assert!(
+        both.contains(&new),
+        "both keys on the client during the overlap: {both}"
+    );
+    app.scroll_to("#rotate-card").await;
+    app.screenshot("rotate-01-overlap.png").await;
+
+    app.click("#rotate-redeployed").await;
+    app.wait_text("#rotate-finished", |t| t.contains(&new))
+        .await;
+    let after = app
+        .wait_text("#rotate-client-keys", |t| !t.contains(&old))
+        .await;
+    assert!(after.contains(&new), "{after}");
+    app.scroll_to("#rotate-card").await;
+    app.screenshot("rotate-02-finished.png").await;
+    app.select("#lang-switch", "nb").await;
+    app.wait_text("#rotate-finished", |t| t.contains("Rotasjonen er fullført"))
+        .await;
+    app.scroll_to("#rotate-card").await;
+    app.screenshot("rotate-02-finished-nb.png").await;
+
+    let rotations = std::fs::read_to_string(app.cli.data.path().join("rotations.json"))
+        .expect("the rotation is on record");
+    assert!(rotations.contains(&old) && rotations.contains(&new));
+    app.close().await;
+}

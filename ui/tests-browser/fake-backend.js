@@ -33,7 +33,12 @@
     bulkStepMs: seed.bulkStepMs ?? 120,
     /** The running bulk job's state: running | paused | cancelled; null when none runs. */
     bulkState: null,
+    /** profile name → RotationView, as rotations.json would hold it. */
+    rotations: {},
   });
+
+  const ROTATION_STEPS = ["generate", "add_to_client", "prove_new_key", "write_vault", "redeploy", "remove_old"];
+  const rotationTitle = (step) => ({ en: `Step ${step}`, nb: `Steg ${step}` });
 
   // The app reads the active profile from localStorage at start; a test can choose it.
   if (seed.activeProfile) localStorage.setItem("maskinporten-assistant.activeProfile", seed.activeProfile);
@@ -286,6 +291,42 @@
       const key = newKey(kid ?? `imported-${fake.counter + 1}`, 2048, "imported");
       if (profile) fake.profiles.find((p) => p.name === profile).keyId = key.kid;
       return summary(key);
+    },
+    get_rotation: ({ profile }) => fake.rotations[profile] ?? null,
+    // Like Rust: every step up to the redeploy at once, then waiting; the old key goes only
+    // with `redeployed`.
+    rotate_key: ({ request }) => {
+      const profile = findProfile(request.profile);
+      let view = fake.rotations[profile.name];
+      if (!view || view.rotation.finished) {
+        const newKid = `${profile.name.toLowerCase().replace(/\W/g, "")}-next`;
+        view = {
+          rotation: {
+            profile: profile.name, oldKid: profile.keyId, oldThumbprint: "tp-old", newKid, newThumbprint: "tp-new",
+            route: "self_service", vaultVersion: null, clientKeys: [], started: new Date().toISOString(), finished: null,
+            steps: ROTATION_STEPS.map((step) => ({ step, state: "todo", at: null, detail: null })),
+          },
+          titles: ROTATION_STEPS.map(rotationTitle), stoppedAt: null,
+        };
+      }
+      const set = (step, state, en) => Object.assign(view.rotation.steps.find((s) => s.step === step), { state, detail: en ? { en, nb: en } : null });
+      for (const step of ["generate", "add_to_client", "prove_new_key", "write_vault"]) set(step, "done", `${step} ok`);
+      if (!fake.keys.some((k) => k.kid === view.rotation.newKid)) newKey(view.rotation.newKid, 2048, "generated");
+      profile.keyId = view.rotation.newKid;
+      view.rotation.vaultVersion = "v2";
+      view.rotation.clientKeys = [{ kid: view.rotation.oldKid, thumbprint: null, expires: null }, { kid: view.rotation.newKid, thumbprint: null, expires: null }];
+      if (request.redeployed) {
+        set("redeploy", "done", "redeployed");
+        set("remove_old", "done", "old key removed");
+        view.rotation.clientKeys = view.rotation.clientKeys.slice(1);
+        view.rotation.finished = new Date().toISOString();
+        view.stoppedAt = null;
+      } else {
+        set("redeploy", "waiting", "Redeploy app A now.");
+        view.stoppedAt = "redeploy";
+      }
+      fake.rotations[profile.name] = view;
+      return view;
     },
     delete_key: ({ request: { kid, confirmed } }) => {
       if (!confirmed) throw appError("confirmation_required", "Deleting needs confirmation.");

@@ -203,3 +203,27 @@ test("screenshot of the keys step", async () => {
   await page.screenshot({ path: join(dir, "ui-keys.png"), fullPage: true });
   await context.close();
 });
+
+test("an expiring key's Rotate button opens its profile's rotation, which goes on to the redeploy and then finishes", async () => {
+  const { page, calls, context, errors } = await h.open({ hash: "#/keys", seed: { ...seed, activeProfile: "Demo" } });
+  const rotate = await page.waitForSelector('#keys-table tr[data-kid="skatt-2025"] [data-testid="rotate-key"]');
+  assert.equal(await page.$('#keys-table tr[data-kid="legacy-import"] [data-testid="rotate-key"]'), null, "a key far from expiry and on no profile has no Rotate button");
+  await rotate.click();
+  await page.waitForSelector("#rotate-card");
+  assert.match(await page.textContent("#env-badge"), /Skatt test/, "the key's profile is made active");
+  assert.match(await page.textContent("#rotate-title"), /Rotate the key/);
+  await page.click("#rotate-start");
+  await page.waitForSelector('#rotate-step-redeploy[data-state="waiting"]');
+  assert.equal(await page.getAttribute("#rotate-step-write_vault", "data-state"), "done");
+  assert.match(await page.textContent("#rotate-client-keys"), /skatt-2025, skatttest-next/);
+  await page.click("#rotate-redeployed");
+  await page.waitForSelector("#rotate-finished");
+  assert.match(await page.textContent("#rotate-finished"), /skatttest-next/);
+  assert.deepEqual(
+    (await calls("rotate_key")).map((c) => c.args.request.redeployed),
+    [false, true],
+    "the redeploy is said only by its own button",
+  );
+  assert.deepEqual(errors, []);
+  await context.close();
+});

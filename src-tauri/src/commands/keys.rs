@@ -13,6 +13,7 @@ use tauri::ipc::Channel;
 use super::blocking;
 use assistant_app::AppState;
 use assistant_app::grants::{Access, PathGrants};
+use assistant_app::rotation::{RotateRequest, RotationView};
 
 #[tauri::command]
 pub async fn list_keys(state: State<'_, AppState>) -> Result<Vec<KeySummary>, AppError> {
@@ -77,4 +78,22 @@ pub async fn delete_key(
 ) -> Result<DeleteKeyOutcome, AppError> {
     let state = state.inner().clone();
     blocking(move || inventory::delete_key(&state.dir, &*state.store, &request)).await
+}
+
+/// The profile's rotation under way, if any.
+#[tauri::command]
+pub async fn get_rotation(
+    state: State<'_, AppState>,
+    profile: String,
+) -> Result<Option<RotationView>, AppError> {
+    assistant_app::rotation::status(state.inner(), &profile).await
+}
+
+/// Starts or continues the profile's key rotation as far as it can go now.
+#[tauri::command]
+pub async fn rotate_key(
+    state: State<'_, AppState>,
+    request: RotateRequest,
+) -> Result<RotationView, AppError> {
+    assistant_app::rotation::advance(state.inner(), &request).await
 }

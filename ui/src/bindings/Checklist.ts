@@ -2,6 +2,7 @@
 import type { ConfigPath } from "./ConfigPath";
 import type { KeyWatch } from "./KeyWatch";
 import type { Localized } from "./Localized";
+import type { Rotation } from "./Rotation";
 import type { StepId } from "./StepId";
 import type { StepStatus } from "./StepStatus";
 
@@ -29,4 +30,8 @@ historyDamaged: number,
 /**
  * What the person should know before going on (e.g. a sandbox key on a real profile).
  */
-warnings: Array<Localized>, };
+warnings: Array<Localized>, 
+/**
+ * The profile's key rotations, oldest first (filled in by the caller from `rotations.json`).
+ */
+rotations: Array<Rotation>, };

@@ -3,4 +3,4 @@
 /**
  * What the tool asked the vault to do.
  */
-export type VaultOperation = "list" | "get" | "versions" | "set" | "get_deleted" | "recover" | "purge";
+export type VaultOperation = "list" | "get" | "versions" | "set" | "get_deleted" | "recover" | "purge" | "disable";

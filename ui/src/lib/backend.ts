@@ -28,6 +28,8 @@ import type { ImportKeyRequest } from "../bindings/ImportKeyRequest";
 import type { InstanceRequest } from "../bindings/InstanceRequest";
 import type { InstanceSummary } from "../bindings/InstanceSummary";
 import type { Instantiated } from "../bindings/Instantiated";
+import type { RotateRequest } from "../bindings/RotateRequest";
+import type { RotationView } from "../bindings/RotationView";
 import type { KeySummary } from "../bindings/KeySummary";
 import type { KeygenProgress } from "../bindings/KeygenProgress";
 import type { Profile } from "../bindings/Profile";
@@ -174,6 +176,11 @@ export const importKey = (request: ImportKeyRequest): Promise<KeySummary> =>
 
 export const deleteKey = (request: DeleteKeyRequest): Promise<DeleteKeyOutcome> =>
   call("delete_key", { request });
+
+export const getRotation = (profile: string): Promise<RotationView | null> => call("get_rotation", { profile });
+
+/** Starts or continues a profile's key rotation; resolves where it stopped (or finished). */
+export const rotateKey = (request: RotateRequest): Promise<RotationView> => call("rotate_key", { request });
 
 /**
  * Runs the token chain for a profile. A chain that fails resolves too (ok: false, with a

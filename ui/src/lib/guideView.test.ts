@@ -8,7 +8,7 @@ const IDS: StepId[] = ["path", "vault_access", "client", "key", "vault_write", "
 
 function list(states: Partial<Record<StepId, StepState>>): Checklist {
   return {
-    profile: "P", environment: "sandbox", path: null, appFolder: null, next: null, key: null, complete: false, historyDamaged: 0, warnings: [],
+    profile: "P", environment: "sandbox", path: null, appFolder: null, next: null, key: null, complete: false, historyDamaged: 0, warnings: [], rotations: [],
     steps: IDS.map((id) => ({ id, state: states[id] ?? "todo", at: null, outcome: null, note: null, detail: null })),
   };
 }

@@ -31,3 +31,6 @@ export const t = (key: MessageKey, params?: Params): string => translate(current
 
 export const tCount = (base: string, count: number, params?: Params): string =>
   translateCount(current, base, count, params);
+
+/** A text Rust wrote in both languages (`Localized`), in the current one. */
+export const pick = (text: { en: string; nb: string }): string => (current === "nb" ? text.nb : text.en);

@@ -73,6 +73,10 @@ pub fn get(state: &AppState, profile: &str) -> Result<Checklist, AppError> {
     let history = history::load(&state.dir)?;
     let mut list = checklist::build(&profile, key, &history.entries, state.clock.now());
     list.history_damaged = history.damaged;
+    list.rotations = assistant_domain::rotation::load(&state.dir)?
+        .into_iter()
+        .filter(|r| r.profile == profile.name)
+        .collect();
     if let Some(kid) = profile
         .key_id
         .as_deref()

@@ -82,6 +82,32 @@ pub async fn token_test(
     Ok(result)
 }
 
+/// A proof that Maskinporten issues a token for this profile value as it is (a rotation signs
+/// with a key the saved profile does not name yet): always a fresh request, never the cache,
+/// no exchange, and no checklist line (the rotation records its own).
+pub async fn token_proof(state: &AppState, profile: &Profile) -> Result<ChainReport, AppError> {
+    let (dir, store, value) = (state.dir.clone(), state.store.clone(), profile.clone());
+    let (request, context, key) = blocking(move || {
+        let (request, context) = chain::request_for_profile(&value, &ChainOptions::default())?;
+        let key = inventory::signing_key(&dir, &*store, &request.kid)?;
+        Ok((request, context, key))
+    })
+    .await?;
+    let endpoints = endpoints(state, profile).await?;
+    state.session.forget_tokens(&endpoints, &request);
+    let (report, _) = chain::run(
+        &state.session,
+        state.transport()?,
+        &*state.clock,
+        &key,
+        &endpoints,
+        &request,
+        context,
+    )
+    .await;
+    Ok(report)
+}
+
 /// Everything needed to call app B for a profile: its key, the chain request, the endpoints.
 pub struct AppTarget {
     pub profile: Profile,

@@ -11,6 +11,7 @@ pub mod grants;
 pub mod instances;
 pub mod keyvault;
 pub mod rehearsal;
+pub mod rotation;
 pub mod sandbox;
 mod state;
 

@@ -124,6 +124,9 @@ pub struct Tokens {
 struct TokenCacheKey {
     maskinporten: String,
     client_id: String,
+    /// A token proves the key it was signed with: a rotation's proof of a new key must never be
+    /// answered by a token the old key got.
+    kid: String,
     scopes: Vec<String>,
     options: GrantOptions,
     test_org: bool,
@@ -152,6 +155,7 @@ fn cache_key(endpoints: &Endpoints, request: &ChainRequest) -> TokenCacheKey {
     TokenCacheKey {
         maskinporten: endpoints.maskinporten.to_string(),
         client_id: request.client_id.clone(),
+        kid: request.kid.clone(),
         scopes: request.scopes.clone(),
         options: request.options.clone(),
         test_org: request.test_org,

@@ -83,6 +83,8 @@ pub struct Checklist {
     pub history_damaged: usize,
     /// What the person should know before going on (e.g. a sandbox key on a real profile).
     pub warnings: Vec<Localized>,
+    /// The profile's key rotations, oldest first (filled in by the caller from `rotations.json`).
+    pub rotations: Vec<crate::rotation::Rotation>,
 }
 
 impl Checklist {
@@ -270,6 +272,7 @@ pub fn build(
         complete: steps.iter().all(|s| s.state.is_settled()),
         history_damaged: 0,
         warnings: Vec::new(),
+        rotations: Vec::new(),
         steps,
         next,
         key: key.map(|k| key_watch(k, now)),

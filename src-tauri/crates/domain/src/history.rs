@@ -35,6 +35,8 @@ pub enum HistoryAction {
     KeyvaultProbe,
     KeyvaultWrite,
     KeyvaultVerify,
+    /// A key rotation finished (old and new kid in the rotation record).
+    Rotate,
     #[serde(other)]
     Other,
 }
@@ -58,6 +60,7 @@ impl HistoryAction {
             HistoryAction::KeyvaultProbe => "keyvault-probe",
             HistoryAction::KeyvaultWrite => "keyvault-write",
             HistoryAction::KeyvaultVerify => "keyvault-verify",
+            HistoryAction::Rotate => "rotate",
             HistoryAction::Other => "other",
         }
     }

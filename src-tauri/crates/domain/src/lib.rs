@@ -22,8 +22,10 @@ pub mod maskinporten;
 pub mod org;
 pub mod profile;
 pub mod report;
+pub mod rotation;
 pub mod secret;
 pub mod secret_store;
+pub mod selfservice;
 pub mod steps;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -26,7 +26,17 @@ pub enum KeyCommand {
         profile: Option<String>,
     },
     /// List keys: kid, bits, created, expiry, thumbprint, profiles.
-    List,
+    List {
+        /// Only keys that expire within --days (or have expired); exits 1 when there are any,
+        /// so a scheduled job can warn.
+        #[arg(long)]
+        expiring: bool,
+        /// The warning window for --expiring.
+        #[arg(long, default_value_t = 60, requires = "expiring")]
+        days: u32,
+    },
+    /// Rotate a profile's key without downtime; run again to continue where it stopped.
+    Rotate(super::rotate::RotateArgs),
     /// Print (or save) the public key as JWK, JWKS or SPKI PEM.
     Public {
         kid: String,
@@ -97,6 +107,63 @@ fn key_line(k: &KeySummary) -> String {
     )
 }
 
+/// Keys Maskinporten refuses within `days` days (or already does): what a scheduled job checks.
+fn expiring_within(keys: Vec<KeySummary>, now: time::OffsetDateTime, days: u32) -> Vec<KeySummary> {
+    let limit = now + time::Duration::days(i64::from(days));
+    keys.into_iter()
+        .filter(|k| {
+            time::OffsetDateTime::parse(&k.expires, &time::format_description::well_known::Rfc3339)
+                .is_ok_and(|expires| expires <= limit)
+        })
+        .collect()
+}
+
+fn list(
+    dir: &assistant_domain::datadir::DataDir,
+    clock: &dyn assistant_domain::Clock,
+    expiring: bool,
+    days: u32,
+) -> Result<Output, AppError> {
+    let mut keys = inventory::list_keys(dir)?;
+    if expiring {
+        keys = expiring_within(keys, clock.now(), days);
+    }
+    let mut text = format!(
+        "{:<44} {:>5} {:<21} {:<21} {:<44} {}",
+        "KID", "BITS", "CREATED", "EXPIRES", "THUMBPRINT", "PROFILES"
+    );
+    for key in &keys {
+        text.push('\n');
+        text.push_str(&key_line(key));
+    }
+    if !expiring {
+        if keys.is_empty() {
+            text = "No keys yet. Generate one with: maskinporten-assistant key generate".into();
+        }
+        return Output::new(&keys, text);
+    }
+    if keys.is_empty() {
+        return Output::new(&keys, format!("No key expires within {days} days."));
+    }
+    let profiles: Vec<&str> = keys
+        .iter()
+        .flat_map(|k| k.profiles.iter().map(String::as_str))
+        .collect();
+    let hint = match profiles.first() {
+        Some(p) => format!("Rotate each in time: maskinporten-assistant key rotate --profile {p}"),
+        None => {
+            "These keys are on no profile: delete the ones no client uses (key delete KID).".into()
+        }
+    };
+    let error = AppError::new(
+        ErrorKind::InvalidInput,
+        format!("{} key(s) expire within {days} days.", keys.len()),
+    )
+    .with_hint(hint);
+    let json = serde_json::to_value(&keys).unwrap_or_default();
+    Ok(Output::failed(json, text, error))
+}
+
 pub fn run(command: KeyCommand, json: bool, state: &AppState) -> Result<Output, AppError> {
     let (dir, store, clock) = (&state.dir, &*state.store, &*state.clock);
     match command {
@@ -122,21 +189,8 @@ pub fn run(command: KeyCommand, json: bool, state: &AppState) -> Result<Output, 
             );
             Output::new(&key, text)
         }
-        KeyCommand::List => {
-            let keys = inventory::list_keys(dir)?;
-            let mut text = format!(
-                "{:<44} {:>5} {:<21} {:<21} {:<44} {}",
-                "KID", "BITS", "CREATED", "EXPIRES", "THUMBPRINT", "PROFILES"
-            );
-            for key in &keys {
-                text.push('\n');
-                text.push_str(&key_line(key));
-            }
-            if keys.is_empty() {
-                text = "No keys yet. Generate one with: maskinporten-assistant key generate".into();
-            }
-            Output::new(&keys, text)
-        }
+        KeyCommand::List { expiring, days } => list(dir, clock, expiring, days),
+        KeyCommand::Rotate(args) => super::rotate::run(args, state),
         KeyCommand::Public {
             kid,
             format,

@@ -9,6 +9,7 @@ mod keys;
 mod keyvault;
 pub mod output;
 mod profiles;
+mod rotate;
 mod sandbox;
 
 use std::path::PathBuf;

@@ -422,6 +422,28 @@ pub async fn verify_with(
     Ok(report)
 }
 
+/// After a rotation: every version of the profile's key secret but `keep` is disabled (signed
+/// in already: the rotation wrote `keep` in this session). Returns the versions disabled.
+pub async fn disable_other_key_versions(
+    state: &AppState,
+    profile: &str,
+    keep: &str,
+) -> Result<Vec<String>, AppError> {
+    let target = target(state, profile).await?;
+    let challenge = challenge(state, &target).await?;
+    let session = session(state, &target, &challenge)?;
+    let (names, _) = names_for(&target.profile, None)?;
+    assistant_domain::keyvault::versions::disable_all_but(
+        state.transport()?,
+        &target.vault,
+        &session.token,
+        &names.key,
+        keep,
+    )
+    .await
+    .map_err(|e| explain::to_app_error(&e, &target.profile.environment))
+}
+
 /// The window's `probe_vault`, `write_vault_secrets` and `verify_vault_secrets`.
 pub async fn probe(state: &AppState, request: VaultRequest) -> Result<ProbeReport, AppError> {
     let target = target(state, &request.profile).await?;

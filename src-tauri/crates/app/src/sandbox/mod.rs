@@ -166,8 +166,11 @@ pub async fn start_with_app(
     })?;
     let control = sandbox.control();
     for registration in load(dir)? {
-        // Registrations for clients this seed does not have are simply not applied.
-        let _ = control.set_client_scopes(&registration.client_id, &registration.scopes);
+        // Registrations for clients this seed does not have are simply not applied; one that
+        // only holds keys (a rotation's) leaves the seeded scopes alone.
+        if !registration.scopes.is_empty() {
+            let _ = control.set_client_scopes(&registration.client_id, &registration.scopes);
+        }
         for jwk in registration.keys {
             let _ = control.register_key(&registration.client_id, jwk);
         }
@@ -233,6 +236,34 @@ pub fn register(dir: &DataDir, profile: &Profile) -> Result<Registration, AppErr
             },
         )?;
         Ok(result)
+    })
+}
+
+/// Keeps a client's key set as the sandbox's self-service API now holds it (after a rotation's
+/// change), so the next command's in-process sandbox starts with the same keys.
+pub fn remember_keys(
+    dir: &DataDir,
+    client_id: &str,
+    keys: Vec<serde_json::Value>,
+) -> Result<(), AppError> {
+    dir.locked(|| {
+        let mut registrations = load(dir)?;
+        match registrations.iter_mut().find(|r| r.client_id == client_id) {
+            Some(entry) => entry.keys = keys,
+            None => registrations.push(Registration {
+                client_id: client_id.to_string(),
+                scopes: Vec::new(),
+                keys,
+            }),
+        }
+        dir.write_json(
+            REGISTRY_FILE,
+            &Registry {
+                version: 1,
+                registrations,
+            },
+        )?;
+        Ok(())
     })
 }
 
@@ -357,6 +388,15 @@ impl SandboxHost {
                 let _ = control.register_key(&registration.client_id, jwk.clone());
             }
         }
+    }
+
+    /// The run's secret, which the sandbox's self-service API takes in place of Digdir's admin
+    /// token: a running `sandbox serve`'s, else the in-process sandbox's.
+    pub async fn self_service_secret(&self, dir: &DataDir) -> Option<String> {
+        if let Some(running) = running::running_now(dir).await {
+            return Some(running.secret);
+        }
+        Some(self.current.lock().await.as_ref()?.1.secret().to_string())
     }
 
     /// The in-process sandbox's control handle, when one runs (for approving device codes).

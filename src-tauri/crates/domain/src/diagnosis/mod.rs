@@ -16,7 +16,7 @@ mod rejection;
 pub use code::DiagnosisCode;
 use rejection::for_rejection;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct Localized {
     pub en: String,

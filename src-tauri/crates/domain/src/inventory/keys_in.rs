@@ -27,22 +27,58 @@ pub fn generate_key(
 ) -> Result<KeySummary, AppError> {
     let profiles = profile::load(dir)?;
     let target = attach_target(&profiles, request.profile.as_deref())?;
-    let bits = usize::try_from(request.bits).unwrap_or(0);
-    // Check the size first: progress must not show work that is refused.
-    if !generate::SUPPORTED_BITS.contains(&bits) {
-        return Err(KeyError::UnsupportedSize(bits).into());
-    }
-    progress(KeygenProgress::Generating { bits: request.bits });
-    let key = generate::generate_rsa(&mut OsRng, bits)?;
-    let now = clock.now();
-    let records = index::load(dir)?;
     let prefix = target
         .as_deref()
         .and_then(|name| profile::find(&profiles, name))
-        .map(|p| p.org_number.clone().unwrap_or_else(|| p.name.to_string()))
+        .map(kid_prefix)
         .unwrap_or_default();
+    generate(dir, store, clock, request.bits, &prefix, target, progress)
+}
+
+/// A new key named after the profile but not attached to it: a rotation's next key, which
+/// the profile signs with only once it is on the client and proven.
+pub fn generate_next_key(
+    dir: &DataDir,
+    store: &dyn SecretStore,
+    clock: &dyn Clock,
+    bits: u32,
+    for_profile: &profile::Profile,
+) -> Result<KeySummary, AppError> {
+    generate(
+        dir,
+        store,
+        clock,
+        bits,
+        &kid_prefix(for_profile),
+        None,
+        &mut |_| {},
+    )
+}
+
+fn kid_prefix(p: &profile::Profile) -> String {
+    p.org_number.clone().unwrap_or_else(|| p.name.to_string())
+}
+
+fn generate(
+    dir: &DataDir,
+    store: &dyn SecretStore,
+    clock: &dyn Clock,
+    bits: u32,
+    prefix: &str,
+    target: Option<String>,
+    progress: &mut dyn FnMut(KeygenProgress),
+) -> Result<KeySummary, AppError> {
+    let bits_usize = usize::try_from(bits).unwrap_or(0);
+    // Check the size first: progress must not show work that is refused.
+    if !generate::SUPPORTED_BITS.contains(&bits_usize) {
+        return Err(KeyError::UnsupportedSize(bits_usize).into());
+    }
+    progress(KeygenProgress::Generating { bits });
+    let key = generate::generate_rsa(&mut OsRng, bits_usize)?;
+    let now = clock.now();
+    let records = index::load(dir)?;
     let kid = loop {
-        let kid = generate::new_kid(&prefix, now, &mut OsRng);
+        let kid = generate::new_kid(prefix, now, &mut OsRng);
         if !records.iter().any(|r| r.kid == kid) {
             break kid;
         }

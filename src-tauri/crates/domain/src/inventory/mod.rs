@@ -7,7 +7,7 @@ mod keys_out;
 mod profiles;
 mod requests;
 
-pub use keys_in::{delete_key, generate_key, import_key};
+pub use keys_in::{delete_key, generate_key, generate_next_key, import_key};
 pub use keys_out::{encoded_jwk, export_public_key, private_jwk, save_public_key, signing_key};
 pub use profiles::{delete_profile, save_profile};
 pub use requests::*;

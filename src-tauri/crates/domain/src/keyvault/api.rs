@@ -63,6 +63,30 @@ pub fn versions(vault: &Url, token: &AzureToken, name: &str) -> HttpRequest {
     authorized(HttpRequest::get(target), token)
 }
 
+/// `GET /secrets/{name}/versions?maxresults=25`: every version's id and attributes, no values
+/// (Key Vault REST "Get Secret Versions"; 25 is its page maximum). Later pages come by `nextLink`.
+pub fn all_versions(vault: &Url, token: &AzureToken, name: &str) -> HttpRequest {
+    let target = url(
+        vault,
+        &format!("/secrets/{name}/versions"),
+        &[("maxresults", "25")],
+    );
+    authorized(HttpRequest::get(target), token)
+}
+
+/// `PATCH /secrets/{name}/{version}` with `{"attributes":{"enabled":false}}` (Key Vault REST
+/// "Update Secret"): the version stays, readable again once enabled, but `GET` by version fails
+/// and nothing can start on it by mistake.
+pub fn disable(vault: &Url, token: &AzureToken, name: &str, version: &str) -> HttpRequest {
+    let mut request = HttpRequest::post(
+        url(vault, &format!("/secrets/{name}/{version}"), &[]),
+        "application/json",
+        br#"{"attributes":{"enabled":false}}"#.to_vec(),
+    );
+    request.method = "PATCH";
+    authorized(request, token)
+}
+
 /// `GET /deletedsecrets/{name}`.
 pub fn get_deleted(vault: &Url, token: &AzureToken, name: &str) -> HttpRequest {
     authorized(

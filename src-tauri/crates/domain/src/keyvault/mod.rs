@@ -21,6 +21,7 @@ mod operation;
 pub mod probe;
 pub mod session;
 pub mod verify;
+pub mod versions;
 pub mod write;
 
 use std::time::Duration;

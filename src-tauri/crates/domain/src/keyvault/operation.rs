@@ -16,6 +16,7 @@ pub enum Operation {
     GetDeleted,
     Recover,
     Purge,
+    Disable,
 }
 
 impl Operation {
@@ -28,6 +29,7 @@ impl Operation {
             Operation::GetDeleted => "look up the deleted secret",
             Operation::Recover => "recover",
             Operation::Purge => "purge",
+            Operation::Disable => "disable an old version of",
         }
     }
 }

@@ -3,6 +3,8 @@
 //! kid and thumbprint, decoded token claims (never a signature or a whole token), instance ids
 //! and the activity log. No script, no external resource; it prints to PDF from any browser.
 
+mod rotations;
+
 use std::fmt::Write as _;
 
 use serde_json::Value;
@@ -35,14 +37,14 @@ impl Lang {
         }
     }
 
-    fn pick(self, en: &'static str, nb: &'static str) -> &'static str {
+    pub(super) fn pick(self, en: &'static str, nb: &'static str) -> &'static str {
         match self {
             Lang::En => en,
             Lang::Nb => nb,
         }
     }
 
-    fn text(self, value: &Localized) -> &str {
+    pub(super) fn text(self, value: &Localized) -> &str {
         match self {
             Lang::En => &value.en,
             Lang::Nb => &value.nb,
@@ -114,7 +116,7 @@ fn when(at: &str) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
-fn row(out: &mut String, label: &str, value: &str) {
+pub(super) fn row(out: &mut String, label: &str, value: &str) {
     let _ = write!(
         out,
         "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
@@ -279,6 +281,8 @@ pub fn render(
             );
         }
     }
+
+    rotations::section(&mut out, lang, &checklist.rotations);
 
     let _ = write!(
         out,

@@ -55,23 +55,23 @@ pub enum FieldArg {
 #[derive(Debug, Args)]
 pub struct Common {
     #[arg(long)]
-    profile: String,
+    pub(crate) profile: String,
     /// Sign in with a device code (always so in the sandbox).
     #[arg(long, conflicts_with = "azure_cli")]
-    device_code: bool,
+    pub(crate) device_code: bool,
     /// Reuse the Azure CLI's sign-in (`az login`); by default tried first outside the sandbox.
     #[arg(long)]
-    azure_cli: bool,
+    pub(crate) azure_cli: bool,
     /// Public client id for the device code (default: the Azure CLI's, see README).
     #[arg(long, value_name = "ID")]
-    client_id: Option<String>,
+    pub(crate) client_id: Option<String>,
     /// Sandbox rehearsal only: approve the device code as this sandbox identity
     /// (admin@sandbox.example has the Secrets Officer role, norole@sandbox.example none).
     #[arg(long, value_name = "UPN")]
-    sandbox_identity: Option<String>,
+    pub(crate) sandbox_identity: Option<String>,
     /// Which value the app reads the key from.
     #[arg(long, value_enum, default_value = "encoded-jwk")]
-    key_field: FieldArg,
+    pub(crate) key_field: FieldArg,
 }
 
 impl Common {
@@ -198,7 +198,7 @@ fn signed_in_line(s: &SignInSummary) -> String {
 }
 
 /// Azure CLI first outside the sandbox (unless told), else the device code, printed to stderr.
-async fn sign_in(
+pub(crate) async fn sign_in(
     state: &AppState,
     target: &VaultTarget,
     challenge: &Challenge,

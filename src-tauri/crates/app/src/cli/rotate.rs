@@ -1,0 +1,151 @@
+//! `key rotate`: the rotation flow from the command line, resumable (run it again to continue),
+//! and `key list --expiring` for a scheduled job.
+
+use assistant_domain::rotation::{Step, StepState};
+use assistant_domain::{AppError, ErrorKind, inventory};
+use clap::Args;
+
+use super::keyvault::{Common, FieldArg, sign_in};
+use super::output::Output;
+use crate::AppState;
+use crate::keyvault as vault_flows;
+use crate::rotation::{self, RotateRequest, RotationView};
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    #[arg(long)]
+    profile: String,
+    /// Test and prod: the profile of the organisation's self-service admin client
+    /// (idporten:dcr.read + idporten:dcr.write). Without it, the keys are changed in
+    /// Samarbeidsportalen and the tool checks each change with a token.
+    #[arg(long, value_name = "PROFILE")]
+    via: Option<String>,
+    /// App A was redeployed since the new key went to Key Vault: prove it, then remove the old key.
+    #[arg(long)]
+    redeployed: bool,
+    /// Run one step, then stop (run again for the next).
+    #[arg(long)]
+    step: bool,
+    /// Size of the new key.
+    #[arg(long, default_value_t = 2048)]
+    bits: u32,
+    /// Key Vault sign-in with a device code (always so in the sandbox).
+    #[arg(long, conflicts_with = "azure_cli")]
+    device_code: bool,
+    /// Key Vault sign-in reusing `az login`.
+    #[arg(long)]
+    azure_cli: bool,
+    /// Sandbox rehearsal only: approve the Key Vault device code as this sandbox identity.
+    #[arg(long, value_name = "UPN")]
+    sandbox_identity: Option<String>,
+}
+
+pub fn run(args: RotateArgs, state: &AppState) -> Result<Output, AppError> {
+    super::block(state, run_async(args, state))
+}
+
+/// Whether this run will touch Key Vault: then it signs in first (the write, the disabling).
+fn needs_vault(
+    state: &AppState,
+    args: &RotateArgs,
+    view: Option<&RotationView>,
+) -> Result<bool, AppError> {
+    let profile = inventory::show_profile(&state.dir, &args.profile)?;
+    let has_vault = profile.environment == assistant_domain::profile::Environment::Sandbox
+        || profile.vault_url.is_some();
+    let next = view
+        .and_then(|v| v.rotation.next())
+        .unwrap_or(Step::Generate);
+    let vault_written = view.is_some_and(|v| v.rotation.vault_version.is_some());
+    Ok(has_vault
+        && match next {
+            Step::Generate | Step::AddToClient | Step::ProveNewKey | Step::WriteVault => true,
+            Step::Redeploy => args.redeployed && vault_written,
+            Step::RemoveOld => vault_written,
+        })
+}
+
+async fn run_async(args: RotateArgs, state: &AppState) -> Result<Output, AppError> {
+    let before = rotation::status(state, &args.profile).await?;
+    if needs_vault(state, &args, before.as_ref())? {
+        let common = Common {
+            profile: args.profile.clone(),
+            device_code: args.device_code,
+            azure_cli: args.azure_cli,
+            client_id: None,
+            sandbox_identity: args.sandbox_identity.clone(),
+            key_field: FieldArg::EncodedJwk,
+        };
+        let target = vault_flows::target(state, &args.profile).await?;
+        let challenge = vault_flows::challenge(state, &target).await?;
+        sign_in(state, &target, &challenge, &common).await?;
+    }
+    let request = RotateRequest {
+        profile: args.profile.clone(),
+        via: args.via.clone(),
+        redeployed: args.redeployed,
+        bits: Some(args.bits),
+        one_step: args.step,
+    };
+    let view = rotation::advance(state, &request).await?;
+    let text = render(&view, &args.profile);
+    let json = serde_json::to_value(&view)
+        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    let failed = view
+        .rotation
+        .steps
+        .iter()
+        .find(|s| s.state == StepState::Failed);
+    match failed {
+        Some(step) => {
+            let words = step
+                .detail
+                .as_ref()
+                .map(|d| d.en.clone())
+                .unwrap_or_default();
+            let error = AppError::new(ErrorKind::Server, format!("Rotation step \"{}\" failed: {words}", step.step.title().en))
+                .with_hint(format!("Fix it, then run `maskinporten-assistant key rotate --profile {}` again to continue.", args.profile));
+            Ok(Output::failed(json, text, error))
+        }
+        None => Output::from_json(json, text),
+    }
+}
+
+fn render(view: &RotationView, profile: &str) -> String {
+    let r = &view.rotation;
+    let mut text = format!(
+        "Key rotation for {} (started {}): {} → {}\n",
+        r.profile,
+        r.started,
+        r.old_kid,
+        r.new_kid.as_deref().unwrap_or("(new key not made yet)")
+    );
+    for (record, title) in r.steps.iter().zip(&view.titles) {
+        let mark = match record.state {
+            StepState::Done => "[x]",
+            StepState::Skipped => "[-]",
+            StepState::Waiting => "[…]",
+            StepState::Failed => "[!]",
+            StepState::Todo => "[ ]",
+        };
+        text.push_str(&format!("{mark} {}", title.en));
+        if let Some(detail) = &record.detail {
+            text.push_str(&format!("\n      {}", detail.en));
+        }
+        text.push('\n');
+    }
+    if !r.client_keys.is_empty() {
+        let kids: Vec<&str> = r.client_keys.iter().map(|k| k.kid.as_str()).collect();
+        text.push_str(&format!("Keys on the client now: {}\n", kids.join(", ")));
+    }
+    match (r.finished.as_deref(), view.stopped_at) {
+        (Some(at), _) => text.push_str(&format!("Rotation finished {at}. The report lists it.")),
+        (None, Some(Step::Redeploy)) => text.push_str(&format!(
+            "Next: redeploy app A, then run `maskinporten-assistant key rotate --profile {profile} --redeployed`."
+        )),
+        (None, _) => text.push_str(&format!(
+            "Next: do what the step says, then run `maskinporten-assistant key rotate --profile {profile}` again."
+        )),
+    }
+    text
+}
