@@ -15,6 +15,8 @@ const COMMANDS: &[&str] = &[
     "delete_key",
     "get_rotation",
     "rotate_key",
+    "check_keys",
+    "upload_key",
     "run_token_test",
     "copy_token",
     "start_vault_login",

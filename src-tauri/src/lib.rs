@@ -47,6 +47,8 @@ fn run_window(state: AppState) -> ExitCode {
             commands::keys::delete_key,
             commands::keys::get_rotation,
             commands::keys::rotate_key,
+            commands::keys::check_keys,
+            commands::keys::upload_key,
             commands::chain::run_token_test,
             commands::chain::copy_token,
             commands::keyvault::start_vault_login,

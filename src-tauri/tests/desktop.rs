@@ -634,6 +634,12 @@ async fn a_person_rotates_the_key_in_the_window_without_downtime() {
     );
     app.scroll_to("#rotate-card").await;
     app.screenshot("rotate-01-overlap.png").await;
+    // The probe sees what the person must still do: the vault has the new key, app A does not.
+    app.click("#rotate-check").await;
+    app.wait_text("#rotate-probe [data-code='not_redeployed']", |t| {
+        t.contains("app A still signs with the old one")
+    })
+    .await;
 
     app.click("#rotate-redeployed").await;
     app.wait_text("#rotate-finished", |t| t.contains(&new))
@@ -642,6 +648,9 @@ async fn a_person_rotates_the_key_in_the_window_without_downtime() {
         .wait_text("#rotate-client-keys", |t| !t.contains(&old))
         .await;
     assert!(after.contains(&new), "{after}");
+    app.click("#rotate-check").await;
+    app.wait_text("#rotate-probe-ok", |t| t.contains("No problem found"))
+        .await;
     app.scroll_to("#rotate-card").await;
     app.screenshot("rotate-02-finished.png").await;
     app.select("#lang-switch", "nb").await;

@@ -293,6 +293,16 @@
       return summary(key);
     },
     get_rotation: ({ profile }) => fake.rotations[profile] ?? null,
+    upload_key: ({ profile, via }) => {
+      const p = findProfile(profile);
+      if (!via) throw appError("invalid_input", "No self-service admin client given (--via PROFILE).");
+      return [{ kid: "existing-key", thumbprint: null, expires: null }, { kid: p.keyId, thumbprint: null, expires: null }];
+    },
+    check_keys: ({ profile }) => {
+      const waiting = fake.rotations[profile]?.stoppedAt === "redeploy";
+      const finding = { code: "not_redeployed", title: { en: "The client has the new key, but app A still signs with the old one", nb: "Klienten har den nye nøkkelen" }, explanation: { en: "Key Vault holds the new key.", nb: "Key Vault har den nye nøkkelen." }, fix: { en: "Redeploy app A.", nb: "Deploy app A på nytt." }, raw: null };
+      return { findings: waiting ? [finding] : [], lookedAt: ["client", "vault"], clientKeys: [], vaultKid: null };
+    },
     // Like Rust: every step up to the redeploy at once, then waiting; the old key goes only
     // with `redeployed`.
     rotate_key: ({ request }) => {

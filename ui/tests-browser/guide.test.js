@@ -90,6 +90,28 @@ test("a client id must look like one before it is saved in the profile", async (
   await context.close();
 });
 
+test("a test profile's key goes onto its client through the self-service API with an admin client's profile", async () => {
+  const test = (name, fields) => profile(name, { environment: { kind: "test" }, ...fields });
+  const seed = {
+    profiles: [test("Skatt", { keyId: "k-1", clientId: "5b6f1a52-0c4e-4c1e-9a1e-6f0d5c0b5a11" }), test("Admin", {}), profile("Sandbox only")],
+    keys: [key("k-1")], activeProfile: "Skatt",
+  };
+  const { page, context, calls, errors } = await h.open({ seed, hash: "#/guide" });
+  await page.waitForSelector("#guide-summary");
+  await page.click("#guide-toggle-client");
+  await page.waitForSelector("#guide-client-selfservice");
+  assert.equal(await page.isDisabled("#guide-client-upload"), true, "no admin client chosen yet");
+  const offered = await page.$$eval("#guide-client-via option", (o) => o.map((x) => x.value));
+  assert.deepEqual(offered, ["", "Admin"], "only other profiles of the same environment");
+  await page.selectOption("#guide-client-via", "Admin");
+  await page.click("#guide-client-upload");
+  await page.waitForFunction(() => /The client now has 2 key\(s\): existing-key, k-1/.test(document.querySelector("#status")?.textContent ?? ""));
+  const [call] = await calls("upload_key");
+  assert.deepEqual(call.args, { profile: "Skatt", via: "Admin" });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("the token and exchange runs verify their steps, light the picture and start the countdowns", async () => {
   const { page, context } = await h.open({ seed: ready });
   await page.waitForSelector("#guide-summary");

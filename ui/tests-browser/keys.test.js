@@ -216,8 +216,12 @@ test("an expiring key's Rotate button opens its profile's rotation, which goes o
   await page.waitForSelector('#rotate-step-redeploy[data-state="waiting"]');
   assert.equal(await page.getAttribute("#rotate-step-write_vault", "data-state"), "done");
   assert.match(await page.textContent("#rotate-client-keys"), /skatt-2025, skatttest-next/);
+  await page.click("#rotate-check");
+  await page.waitForSelector('#rotate-probe [data-code="not_redeployed"]');
   await page.click("#rotate-redeployed");
   await page.waitForSelector("#rotate-finished");
+  await page.click("#rotate-check");
+  await page.waitForSelector("#rotate-probe-ok");
   assert.match(await page.textContent("#rotate-finished"), /skatttest-next/);
   assert.deepEqual(
     (await calls("rotate_key")).map((c) => c.args.request.redeployed),

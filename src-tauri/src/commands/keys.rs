@@ -7,13 +7,14 @@ use assistant_domain::inventory::{
     ImportKeyRequest, ImportKeySource, KeySummary, KeygenProgress, PublicKeyExport,
     SavePublicKeyRequest,
 };
+use assistant_domain::selfservice::ClientKey;
 use tauri::State;
 use tauri::ipc::Channel;
 
 use super::blocking;
 use assistant_app::AppState;
 use assistant_app::grants::{Access, PathGrants};
-use assistant_app::rotation::{RotateRequest, RotationView};
+use assistant_app::rotation::{KeyCheck, RotateRequest, RotationView};
 
 #[tauri::command]
 pub async fn list_keys(state: State<'_, AppState>) -> Result<Vec<KeySummary>, AppError> {
@@ -96,4 +97,25 @@ pub async fn rotate_key(
     request: RotateRequest,
 ) -> Result<RotationView, AppError> {
     assistant_app::rotation::advance(state.inner(), &request).await
+}
+
+/// The key probes: the client's keys, the key in Key Vault (when signed in), the rotation.
+#[tauri::command]
+pub async fn check_keys(
+    state: State<'_, AppState>,
+    profile: String,
+    via: Option<String>,
+) -> Result<KeyCheck, AppError> {
+    assistant_app::rotation::check(state.inner(), &profile, via.as_deref()).await
+}
+
+/// The profile's key onto its client through the self-service API (`via`: the admin client's
+/// profile; none on the sandbox). Returns the client's keys read back.
+#[tauri::command]
+pub async fn upload_key(
+    state: State<'_, AppState>,
+    profile: String,
+    via: Option<String>,
+) -> Result<Vec<ClientKey>, AppError> {
+    assistant_app::rotation::upload(state.inner(), &profile, via.as_deref()).await
 }

@@ -28,6 +28,8 @@ import type { ImportKeyRequest } from "../bindings/ImportKeyRequest";
 import type { InstanceRequest } from "../bindings/InstanceRequest";
 import type { InstanceSummary } from "../bindings/InstanceSummary";
 import type { Instantiated } from "../bindings/Instantiated";
+import type { ClientKey } from "../bindings/ClientKey";
+import type { KeyCheck } from "../bindings/KeyCheck";
 import type { RotateRequest } from "../bindings/RotateRequest";
 import type { RotationView } from "../bindings/RotationView";
 import type { KeySummary } from "../bindings/KeySummary";
@@ -181,6 +183,12 @@ export const getRotation = (profile: string): Promise<RotationView | null> => ca
 
 /** Starts or continues a profile's key rotation; resolves where it stopped (or finished). */
 export const rotateKey = (request: RotateRequest): Promise<RotationView> => call("rotate_key", { request });
+
+/** The profile's key onto its client through Digdir's self-service API (`via`: the admin client's profile). */
+export const uploadKey = (profile: string, via: string | null): Promise<ClientKey[]> => call("upload_key", { profile, via });
+
+/** The key probes: client keys vs. the key in Key Vault vs. the rotation on record. */
+export const checkKeys = (profile: string, via: string | null = null): Promise<KeyCheck> => call("check_keys", { profile, via });
 
 /**
  * Runs the token chain for a profile. A chain that fails resolves too (ok: false, with a

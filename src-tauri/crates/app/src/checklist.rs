@@ -156,6 +156,18 @@ pub fn client_registered(state: &AppState, profile: &Profile, client_id: &str) {
     record(state, [line]);
 }
 
+pub fn key_uploaded(state: &AppState, profile: &str, client_id: &str, kid: &str) {
+    record(
+        state,
+        [proofs::self_service_upload(
+            state.clock.now(),
+            profile,
+            client_id,
+            kid,
+        )],
+    );
+}
+
 pub fn vault_probed(state: &AppState, profile: &str, report: &ProbeReport) {
     record(
         state,

@@ -310,3 +310,169 @@ fn key_list_expiring_passes_a_fresh_key_and_fails_one_that_runs_out_within_the_w
         "{said}"
     );
 }
+
+fn check(cli: &Cli) -> (bool, serde_json::Value) {
+    let out = cli.run(&[
+        "--json",
+        "key",
+        "check",
+        "--profile",
+        "Rehearsal",
+        "--sandbox-identity",
+        ADMIN,
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}{}", text(&out.stdout), text(&out.stderr)));
+    (out.status.success(), report)
+}
+
+fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_probes_find_a_vault_key_not_on_the_client_a_missing_redeploy_and_five_keys() {
+    let cli = support::cli();
+    working_profile(&cli);
+    let _serving = Serving::start(&cli, &[]);
+    let out = cli.run(&[
+        "keyvault",
+        "write",
+        "--profile",
+        "Rehearsal",
+        "--sandbox-identity",
+        ADMIN,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (ok, healthy) = check(&cli);
+    assert!(ok, "a working set-up has no finding: {healthy}");
+    assert_eq!(healthy["lookedAt"], serde_json::json!(["client", "vault"]));
+
+    // Not redeployed: the rotation wrote the vault and waits for the redeploy.
+    rotate(&cli, &[]);
+    let (ok, waiting) = check(&cli);
+    assert!(!ok);
+    assert_eq!(codes(&waiting), ["not_redeployed"], "{waiting}");
+    assert!(
+        waiting["findings"][0]["explanation"]["nb"]
+            .as_str()
+            .unwrap()
+            .contains("deployes på nytt")
+    );
+
+    // The key in Key Vault is not on the client: a key written to the vault that nobody added.
+    let stray = cli.json(&["key", "generate", "--profile", "Rehearsal"])["kid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = cli.run(&[
+        "keyvault",
+        "write",
+        "--profile",
+        "Rehearsal",
+        "--yes",
+        "--sandbox-identity",
+        ADMIN,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (ok, stray_found) = check(&cli);
+    assert!(!ok);
+    assert!(
+        codes(&stray_found).contains(&"vault_key_not_on_client".to_string()),
+        "{stray_found}"
+    );
+    assert_eq!(stray_found["vaultKid"], stray.as_str());
+    let said = stray_found["findings"][0]["explanation"]["en"]
+        .as_str()
+        .unwrap();
+    assert!(
+        said.contains(&stray) && said.contains("Unknown key identifier (kid)"),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_probe_finds_five_keys_without_signing_in() {
+    let cli = support::cli();
+    working_profile(&cli);
+    for i in 0..4 {
+        let name = format!("Extra{i}");
+        cli.json(&[
+            "profile",
+            "create",
+            &name,
+            "--client-id",
+            defaults::CLIENT_ID,
+        ]);
+        cli.json(&["key", "generate", "--profile", &name]);
+        cli.json(&["sandbox", "register", "--profile", &name]);
+    }
+    let out = cli.run(&[
+        "--json",
+        "key",
+        "check",
+        "--profile",
+        "Rehearsal",
+        "--no-vault",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(codes(&report), ["client_keys_full"]);
+    assert_eq!(report["lookedAt"], serde_json::json!(["client"]));
+    assert!(
+        report["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Five keys already")),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_first_key_goes_onto_the_client_through_the_self_service_api_and_the_checklist_says_so() {
+    let cli = support::cli();
+    let _serving = Serving::start(&cli, &[]);
+    cli.json(&[
+        "profile",
+        "create",
+        "Fresh",
+        "--client-id",
+        defaults::CLIENT_ID,
+        "--org",
+        defaults::ORG_NUMBER,
+        "--scope",
+        "altinn:serviceowner/instances.read",
+    ]);
+    let kid = cli.json(&["key", "generate", "--profile", "Fresh"])["kid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!token_ok(&cli, "Fresh"), "sanity: not on the client yet");
+    let keys = cli.json(&["key", "upload", "--profile", "Fresh"]);
+    assert!(
+        keys.as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["kid"] == kid.as_str()),
+        "{keys}"
+    );
+    let list = cli.json(&["checklist", "--profile", "Fresh"]);
+    let client = list["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "client")
+        .expect("client step");
+    assert_eq!(client["state"], "verified", "{client}");
+    assert!(
+        client["outcome"].to_string().contains("self-service API"),
+        "{client}"
+    );
+    assert!(token_ok(&cli, "Fresh"), "the uploaded key gets a token");
+    let again = cli.json(&["key", "upload", "--profile", "Fresh"]);
+    assert_eq!(again, keys, "a second upload changes nothing");
+}

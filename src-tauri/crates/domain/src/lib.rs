@@ -23,6 +23,7 @@ pub mod org;
 pub mod profile;
 pub mod report;
 pub mod rotation;
+pub mod rotation_check;
 pub mod secret;
 pub mod secret_store;
 pub mod selfservice;

@@ -942,7 +942,6 @@ export const en = {
   "rotate.start": "Rotate this profile's key",
   "rotate.continue": "Continue the rotation",
   "rotate.redeployed": "App A is redeployed: finish",
-  "rotate.check": "Check again",
   "rotate.state.todo": "to do",
   "rotate.state.waiting": "waiting for you",
   "rotate.state.failed": "failed",
@@ -951,6 +950,17 @@ export const en = {
   "keys.rotate": "Rotate",
   "keys.rotateLabel": "Rotate the key {kid} of profile {profile}",
   "guide.watch.expiring": "{kid} ({profiles}) expires {date}.",
+  "rotate.checkKeys": "Check the keys",
+  "rotate.looked": "Looked at: {what}.",
+  "rotate.looked.client": "the client's keys",
+  "rotate.looked.vault": "the key in Key Vault",
+  "rotate.looked.nothing": "nothing (sign in to Key Vault; outside the sandbox the client's keys need the self-service API)",
+  "rotate.probeOk": "No problem found: the key in Key Vault is on the client, and there is room for a new key.",
+  "guide.client.selfService": "Has your organisation a self-service admin client at Digdir (idporten:dcr.read and idporten:dcr.write)? Then the tool adds the public key to the client itself, keeping every key that is there, and reads the set back.",
+  "guide.client.via": "Admin client (its profile)",
+  "guide.client.via.none": "Choose a profile",
+  "guide.client.upload": "Add the key through the self-service API",
+  "guide.client.uploaded": "The client now has {count} key(s): {kids}.",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

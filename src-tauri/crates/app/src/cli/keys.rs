@@ -37,6 +37,17 @@ pub enum KeyCommand {
     },
     /// Rotate a profile's key without downtime; run again to continue where it stopped.
     Rotate(super::rotate::RotateArgs),
+    /// Add the profile's key to its client through Digdir's self-service API (the sandbox's on
+    /// a sandbox profile): every key there is sent again with it, then read back.
+    Upload {
+        #[arg(long)]
+        profile: String,
+        /// Test and prod: the profile of the organisation's self-service admin client.
+        #[arg(long, value_name = "PROFILE")]
+        via: Option<String>,
+    },
+    /// Probe the client's keys, the key in Key Vault and the rotation: exits 1 on a problem.
+    Check(super::rotate::CheckArgs),
     /// Print (or save) the public key as JWK, JWKS or SPKI PEM.
     Public {
         kid: String,
@@ -191,6 +202,22 @@ pub fn run(command: KeyCommand, json: bool, state: &AppState) -> Result<Output, 
         }
         KeyCommand::List { expiring, days } => list(dir, clock, expiring, days),
         KeyCommand::Rotate(args) => super::rotate::run(args, state),
+        KeyCommand::Check(args) => super::rotate::check(args, state),
+        KeyCommand::Upload { profile, via } => {
+            let keys = super::block(
+                state,
+                crate::rotation::upload(state, &profile, via.as_deref()),
+            )?;
+            let kids: Vec<&str> = keys.iter().map(|k| k.kid.as_str()).collect();
+            Output::new(
+                &keys,
+                format!(
+                    "The client now has {} key(s): {}.",
+                    keys.len(),
+                    kids.join(", ")
+                ),
+            )
+        }
         KeyCommand::Public {
             kid,
             format,

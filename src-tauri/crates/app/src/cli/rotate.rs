@@ -149,3 +149,89 @@ fn render(view: &RotationView, profile: &str) -> String {
     }
     text
 }
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long)]
+    profile: String,
+    /// Test and prod: the self-service admin client's profile, to read the client's keys.
+    #[arg(long, value_name = "PROFILE")]
+    via: Option<String>,
+    /// Key Vault sign-in with a device code (always so in the sandbox).
+    #[arg(long, conflicts_with = "azure_cli")]
+    device_code: bool,
+    /// Key Vault sign-in reusing `az login`.
+    #[arg(long)]
+    azure_cli: bool,
+    /// Sandbox rehearsal only: approve the Key Vault device code as this sandbox identity.
+    #[arg(long, value_name = "UPN")]
+    sandbox_identity: Option<String>,
+    /// Do not sign in to Key Vault: probe the client's keys and the rotation only.
+    #[arg(long)]
+    no_vault: bool,
+}
+
+pub fn check(args: CheckArgs, state: &AppState) -> Result<Output, AppError> {
+    super::block(state, check_async(args, state))
+}
+
+async fn check_async(args: CheckArgs, state: &AppState) -> Result<Output, AppError> {
+    let profile = inventory::show_profile(&state.dir, &args.profile)?;
+    let has_vault = profile.environment == assistant_domain::profile::Environment::Sandbox
+        || profile.vault_url.is_some();
+    if has_vault && !args.no_vault {
+        let common = Common {
+            profile: args.profile.clone(),
+            device_code: args.device_code,
+            azure_cli: args.azure_cli,
+            client_id: None,
+            sandbox_identity: args.sandbox_identity.clone(),
+            key_field: FieldArg::EncodedJwk,
+        };
+        let target = vault_flows::target(state, &args.profile).await?;
+        let challenge = vault_flows::challenge(state, &target).await?;
+        sign_in(state, &target, &challenge, &common).await?;
+    }
+    let report = rotation::check(state, &args.profile, args.via.as_deref()).await?;
+    let mut text = format!(
+        "Looked at: {}.",
+        if report.looked_at.is_empty() {
+            "nothing (give --via for the client's keys, sign in for the vault)".to_string()
+        } else {
+            report.looked_at.join(", ")
+        }
+    );
+    if !report.client_keys.is_empty() {
+        let kids: Vec<&str> = report.client_keys.iter().map(|k| k.kid.as_str()).collect();
+        text.push_str(&format!("\nKeys on the client: {}", kids.join(", ")));
+    }
+    if let Some(kid) = &report.vault_kid {
+        text.push_str(&format!("\nKey in Key Vault: {kid}"));
+    }
+    for finding in &report.findings {
+        text.push_str(&format!(
+            "\n✗ {}\n  {}\n  What to do: {}",
+            finding.title.en, finding.explanation.en, finding.fix.en
+        ));
+    }
+    let json = serde_json::to_value(&report)
+        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    match report.findings.first() {
+        None => {
+            text.push_str("\n✓ No problem found.");
+            Output::from_json(json, text)
+        }
+        Some(first) => {
+            let error = AppError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "{} problem(s) with the keys: {}",
+                    report.findings.len(),
+                    first.title.en
+                ),
+            )
+            .with_hint(first.fix.en.clone());
+            Ok(Output::failed(json, text, error))
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 use assistant_domain::chain::ChainOptions;
 use assistant_domain::http::{HttpRequest, Transport};
+use assistant_domain::profile::{Environment, Profile};
 use assistant_domain::secret::AccessToken;
 use assistant_domain::selfservice::{self, KeySet};
 use assistant_domain::{AppError, ErrorKind};
@@ -11,7 +12,7 @@ use crate::AppState;
 use crate::blocking::blocking;
 
 /// A Maskinporten token for the organisation's self-service admin client.
-pub(super) async fn admin_token(state: &AppState, via: &str) -> Result<AccessToken, AppError> {
+async fn admin_token(state: &AppState, via: &str) -> Result<AccessToken, AppError> {
     let options = ChainOptions {
         scopes: vec![
             selfservice::READ_SCOPE.into(),
@@ -46,6 +47,51 @@ pub(super) struct SelfServiceApi {
 }
 
 impl SelfServiceApi {
+    /// The API for a profile's client: the sandbox's own (its run secret in place of a token),
+    /// else Digdir's with the admin client's token (`via`, a profile).
+    pub async fn for_profile(
+        state: &AppState,
+        profile: &Profile,
+        via: Option<&str>,
+    ) -> Result<Self, AppError> {
+        let endpoints = crate::flows::endpoints(state, profile).await?;
+        let base = selfservice::base_for(&profile.environment, &endpoints.maskinporten);
+        let sandbox = profile.environment == Environment::Sandbox;
+        let token = match via {
+            _ if sandbox => None,
+            Some(via) => Some(admin_token(state, via).await?),
+            None => {
+                return Err(AppError::new(
+                    ErrorKind::InvalidInput,
+                    "No self-service admin client given (--via PROFILE).",
+                )
+                .with_hint("Name the profile of your organisation's self-service admin client (idporten:dcr.read, idporten:dcr.write), or make the change in Samarbeidsportalen."));
+            }
+        };
+        let client_id = profile
+            .client_id
+            .as_deref()
+            .map(str::to_string)
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorKind::InvalidInput,
+                    format!("Profile \"{}\" has no client id.", profile.name),
+                )
+            })?;
+        let sandbox_secret = if sandbox {
+            state.sandbox.self_service_secret(&state.dir).await
+        } else {
+            None
+        };
+        Ok(Self {
+            base,
+            token,
+            client_id,
+            sandbox,
+            sandbox_secret,
+        })
+    }
+
     fn with_secret(&self, request: HttpRequest) -> HttpRequest {
         match &self.sandbox_secret {
             Some(secret) => request.header(assistant_sandbox::SECRET_HEADER, secret.clone()),

@@ -143,3 +143,135 @@ async fn thumbprint_of(state: &AppState, kid: &str) -> Result<String, AppError> 
     })
     .await
 }
+
+/// The key probes (issue 18): the client's keys through the self-service API (the sandbox's, or
+/// Digdir's with `via`), the key app A reads from Key Vault (when signed in), and the profile's
+/// newest rotation, compared. Each problem comes back as a diagnosis with what to do.
+pub async fn check(
+    state: &AppState,
+    profile: &str,
+    via: Option<&str>,
+) -> Result<KeyCheck, AppError> {
+    let (dir, name) = (state.dir.clone(), profile.to_string());
+    let profile = blocking(move || inventory::show_profile(&dir, &name)).await?;
+    let mut looked = Vec::new();
+    let client_keys = match client::SelfServiceApi::for_profile(state, &profile, via).await {
+        Ok(api) => {
+            looked.push("client".to_string());
+            Some(api.read(state).await?.summary())
+        }
+        Err(e) if e.kind == ErrorKind::InvalidInput => None,
+        Err(e) => return Err(e),
+    };
+    let has_vault = profile.environment == Environment::Sandbox || profile.vault_url.is_some();
+    let vault = if has_vault {
+        let request = assistant_domain::keyvault::VaultRequest {
+            profile: profile.name.to_string(),
+            key_field: None,
+        };
+        match crate::keyvault::verify(state, request).await {
+            Ok(report) => {
+                looked.push("vault".to_string());
+                report.key.info
+            }
+            // Not signed in: the vault is not looked at, and the result says so.
+            Err(e) if e.kind == ErrorKind::InvalidInput => None,
+            Err(e) => return Err(e),
+        }
+    } else {
+        None
+    };
+    let (dir, name) = (state.dir.clone(), profile.name.clone());
+    let rotation = blocking(move || {
+        Ok(rotation::load(&dir)?
+            .into_iter()
+            .rev()
+            .find(|r| r.profile == name))
+    })
+    .await?;
+    let vault_kid = vault
+        .as_ref()
+        .and_then(|i| i.stored_key.as_ref())
+        .and_then(|k| k.kid.clone());
+    let seen = assistant_domain::rotation_check::Seen {
+        client_keys: client_keys.as_deref(),
+        vault_kid: vault_kid.as_deref(),
+        vault_updated: vault.as_ref().and_then(|i| i.updated.as_deref()),
+        rotation: rotation.as_ref(),
+    };
+    Ok(KeyCheck {
+        findings: assistant_domain::rotation_check::findings(&seen),
+        looked_at: looked,
+        client_keys: client_keys.unwrap_or_default(),
+        vault_kid,
+    })
+}
+
+/// What `check` found, and which probes could look.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyCheck {
+    pub findings: Vec<assistant_domain::diagnosis::Diagnosis>,
+    /// `client` (self-service API) and/or `vault` (signed in).
+    pub looked_at: Vec<String>,
+    pub client_keys: Vec<assistant_domain::selfservice::ClientKey>,
+    pub vault_kid: Option<String>,
+}
+
+/// The first set-up's client step without the portal: the profile's key added to its client
+/// through the self-service API (the whole set plus this key; a sixth is refused before
+/// anything is sent), read back, recorded in the checklist. Returns the client's keys now.
+pub async fn upload(
+    state: &AppState,
+    profile: &str,
+    via: Option<&str>,
+) -> Result<Vec<assistant_domain::selfservice::ClientKey>, AppError> {
+    let (dir, name) = (state.dir.clone(), profile.to_string());
+    let profile = blocking(move || inventory::show_profile(&dir, &name)).await?;
+    let kid = profile
+        .key_id
+        .as_deref()
+        .map(str::to_string)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorKind::InvalidInput,
+                format!("Profile \"{}\" has no key.", profile.name),
+            )
+            .with_hint("Generate one first: key generate --profile NAME.")
+        })?;
+    let api = client::SelfServiceApi::for_profile(state, &profile, via).await?;
+    let set = api.read(state).await?;
+    if set.contains(&kid) {
+        return Ok(set.summary());
+    }
+    let (dir, wanted) = (state.dir.clone(), kid.clone());
+    let export = blocking(move || {
+        inventory::export_public_key(
+            &dir,
+            &inventory::ExportPublicKeyRequest {
+                kid: wanted,
+                format: inventory::PublicKeyFormat::Jwk,
+            },
+        )
+    })
+    .await?;
+    let jwk: assistant_domain::keys::jwk::PublicJwk = serde_json::from_str(&export.content)
+        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    let planned = set.with_added(&jwk, None).map_err(|e| match e {
+        assistant_domain::selfservice::KeySetError::Full { could_go } => {
+            let words = words::full(&could_go);
+            AppError::new(ErrorKind::InvalidInput, words.en)
+        }
+        other => AppError::new(ErrorKind::InvalidInput, other.to_string()),
+    })?;
+    let now = api.replace(state, &planned).await?;
+    if !now.contains(&kid) {
+        return Err(AppError::new(
+            ErrorKind::Server,
+            "The client's key set read back does not hold the key.",
+        ));
+    }
+    crate::checklist::key_uploaded(state, profile.name.as_str(), &api.client_id, &kid);
+    Ok(now.summary())
+}

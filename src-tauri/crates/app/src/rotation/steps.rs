@@ -7,11 +7,11 @@ use assistant_domain::keys::jwk::PublicJwk;
 use assistant_domain::keyvault::WriteVaultRequest;
 use assistant_domain::profile::{Environment, Kid};
 use assistant_domain::rotation::{self, KeyRoute, Step, StepState};
-use assistant_domain::selfservice::{self, KeySetError};
+use assistant_domain::selfservice::KeySetError;
 use assistant_domain::{AppError, ErrorKind, inventory};
 
 use super::Run;
-use super::client::{SelfServiceApi, admin_token};
+use super::client::SelfServiceApi;
 use super::words::{full, portal_add};
 use crate::blocking::blocking;
 
@@ -363,45 +363,7 @@ impl Run<'_> {
     }
 
     async fn api(&self) -> Result<SelfServiceApi, AppError> {
-        let endpoints = crate::flows::endpoints(self.state, &self.profile).await?;
-        let base = selfservice::base_for(&self.profile.environment, &endpoints.maskinporten);
-        let token = match (&self.profile.environment, &self.request.via) {
-            (Environment::Sandbox, _) => None,
-            (_, Some(via)) => Some(admin_token(self.state, via).await?),
-            (_, None) => {
-                return Err(AppError::new(
-                    ErrorKind::InvalidInput,
-                    "No self-service admin client given (--via PROFILE).",
-                ));
-            }
-        };
-        let client_id = self
-            .profile
-            .client_id
-            .as_deref()
-            .map(str::to_string)
-            .ok_or_else(|| {
-                AppError::new(
-                    ErrorKind::InvalidInput,
-                    format!("Profile \"{}\" has no client id.", self.profile.name),
-                )
-            })?;
-        let sandbox = self.profile.environment == Environment::Sandbox;
-        let sandbox_secret = if sandbox {
-            self.state
-                .sandbox
-                .self_service_secret(&self.state.dir)
-                .await
-        } else {
-            None
-        };
-        Ok(SelfServiceApi {
-            base,
-            token,
-            client_id,
-            sandbox,
-            sandbox_secret,
-        })
+        SelfServiceApi::for_profile(self.state, &self.profile, self.request.via.as_deref()).await
     }
 
     pub(super) fn record_history(&self) {

@@ -193,6 +193,31 @@ pub fn sandbox_registration(
     line
 }
 
+/// The key added to the client through the self-service API (read back from the API): the
+/// client step done without the portal.
+pub fn self_service_upload(
+    now: OffsetDateTime,
+    profile: &str,
+    client_id: &str,
+    kid: &str,
+) -> HistoryEntry {
+    let p = Proof {
+        now,
+        profile,
+        action: HistoryAction::Key,
+    };
+    let mut line = p.line(
+        StepId::Client,
+        StepState::Verified,
+        l(
+            format!("public key {kid} added to client {client_id} through the self-service API, read back"),
+            format!("den offentlige nøkkelen {kid} er lagt til klienten {client_id} via selvbetjenings-API-et, lest tilbake"),
+        ),
+    );
+    line.kid = Some(kid.to_string());
+    line
+}
+
 pub fn vault_probe(now: OffsetDateTime, profile: &str, report: &ProbeReport) -> HistoryEntry {
     let p = Proof {
         now,

@@ -72,4 +72,10 @@ pub enum DiagnosisCode {
     NetworkProtocol,
     /// An answer was larger than the cap and was not read.
     NetworkTooLarge,
+    /// The key app A reads from Key Vault is not on the Maskinporten client.
+    VaultKeyNotOnClient,
+    /// Key Vault holds the new key but app A was not redeployed since: it still signs with the old one.
+    NotRedeployed,
+    /// The client has five keys, Maskinporten's limit: a new one cannot be added.
+    ClientKeysFull,
 }
