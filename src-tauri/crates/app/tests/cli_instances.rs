@@ -382,6 +382,51 @@ fn bulk_from_a_csv_writes_a_results_file_that_cleanup_can_use() {
     );
 }
 
+#[test]
+fn a_csv_longer_than_a_chunk_runs_in_chunks_and_its_results_stay_in_csv_order() {
+    let s = served();
+    let dir = tempfile::tempdir().expect("tmp");
+    let csv = dir.path().join("many.csv");
+    // 2,345 rows: three chunks of the runner (1,000 each), the last one partial.
+    std::fs::write(&csv, format!("owner\n{}", "312345676\n".repeat(2345))).expect("csv");
+    let out = s.cli.json(&[
+        "bulk",
+        "--profile",
+        "Tester",
+        "--csv",
+        &csv.display().to_string(),
+        "--concurrency",
+        "16",
+    ]);
+    assert_eq!(
+        (out["total"].as_u64(), out["created"].as_u64()),
+        (Some(2345), Some(2345)),
+        "{out}"
+    );
+    let file = std::fs::read_to_string(dir.path().join("many.results.csv")).expect("results");
+    let lines: Vec<usize> = file
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().expect("line number"))
+        .collect();
+    assert_eq!(
+        lines,
+        (2..=2346).collect::<Vec<_>>(),
+        "one line per CSV line, in CSV order"
+    );
+    assert!(file.lines().skip(1).all(|l| l.contains(",created,")));
+    let ids: std::collections::HashSet<&str> = file
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2345, "every row its own instance");
+    assert!(
+        !dir.path().join("many.results.csv.tidy").exists(),
+        "the tidy file replaced the journal"
+    );
+}
+
 /// The sandbox's own record of what it answered.
 fn sandbox_log(s: &Served) -> Vec<serde_json::Value> {
     let url = format!(

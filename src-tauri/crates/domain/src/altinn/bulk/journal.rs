@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::table::{read_results, results_csv, results_header, results_line};
+use super::table::{read_results, results_header, results_line};
 use super::{Baseline, BulkControl, Earlier, Journal, RowResult, RunState};
 use crate::datadir::{self, DataDir};
 use crate::error::{AppError, ErrorKind};
@@ -124,32 +124,55 @@ impl FileJournal {
         &self.path
     }
 
-    /// Replaces the journal by one line per CSV line, in CSV order, and removes the baseline.
-    /// Fails (keeping the journal as it is) if any write of the run failed.
-    pub fn finish(self, results: &[RowResult]) -> Result<(), AppError> {
+    /// The tidy results file, written beside the journal as the run goes (one line per CSV
+    /// line, in CSV order), so the run never holds every row's result to write it at the end.
+    pub fn tidy(&self) -> Result<Tidy, AppError> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".tidy");
+        let path = PathBuf::from(name);
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        let file = datadir::owner_only(&mut options)
+            .open(&path)
+            .map_err(|e| storage(&path, &e))?;
+        let mut writer = std::io::BufWriter::new(file);
+        writer
+            .write_all(results_header().as_bytes())
+            .map_err(|e| storage(&path, &e))?;
+        Ok(Tidy { path, writer })
+    }
+
+    /// Replaces the journal by the tidy file and removes the baseline. Fails (keeping the
+    /// journal as it is) if any write of the run failed.
+    pub fn finish_with(self, tidy: Tidy) -> Result<(), AppError> {
         if let Some(failure) = self
             .failure
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
         {
+            let _ = fs::remove_file(&tidy.path);
             return Err(AppError::new(ErrorKind::Storage, failure).with_hint(
                 "The run was stopped. Free space or fix the folder, then continue it with --resume and this results file.",
             ));
         }
         drop(self.file);
-        let (folder, name) = match (self.path.parent(), self.path.file_name()) {
-            (Some(folder), Some(name)) => (folder, name.to_string_lossy().into_owned()),
-            _ => {
-                return Err(storage(
-                    &self.path,
-                    &std::io::ErrorKind::InvalidInput.into(),
-                ));
-            }
-        };
-        DataDir::new(folder).write_text(&name, &results_csv(results))?;
+        let Tidy { path, writer } = tidy;
+        let file = writer.into_inner().map_err(|e| storage(&path, e.error()))?;
+        file.sync_all().map_err(|e| storage(&path, &e))?;
+        drop(file);
+        fs::rename(&path, &self.path).map_err(|e| storage(&self.path, &e))?;
         let _ = fs::remove_file(baseline_path(&self.path));
         Ok(())
+    }
+
+    /// `finish_with` for results already in memory (small runs, tests).
+    pub fn finish(self, results: &[RowResult]) -> Result<(), AppError> {
+        let mut tidy = self.tidy()?;
+        for row in results {
+            tidy.append(row)?;
+        }
+        self.finish_with(tidy)
     }
 
     fn failed(&self, what: String) {
@@ -162,6 +185,21 @@ impl FileJournal {
             // Nothing more is sent that could not be recorded.
             self.control.set(RunState::Cancelled);
         }
+    }
+}
+
+/// The tidy results file being written (see [`FileJournal::tidy`]).
+#[derive(Debug)]
+pub struct Tidy {
+    path: PathBuf,
+    writer: std::io::BufWriter<fs::File>,
+}
+
+impl Tidy {
+    pub fn append(&mut self, row: &RowResult) -> Result<(), AppError> {
+        self.writer
+            .write_all(results_line(row).as_bytes())
+            .map_err(|e| storage(&self.path, &e))
     }
 }
 

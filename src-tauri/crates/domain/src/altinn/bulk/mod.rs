@@ -25,11 +25,12 @@ mod model;
 mod resolve;
 mod table;
 
-pub use journal::FileJournal;
+pub use journal::{FileJournal, Tidy};
 pub use model::*;
 use resolve::resolve;
 pub use table::{
-    created_ids_from_results, csv_cell, csv_uncell, parse_csv, read_results, results_csv,
+    CsvRows, CsvScan, created_ids_from_results, csv_cell, csv_uncell, parse_csv, read_results,
+    results_csv, scan_csv,
 };
 
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -205,6 +206,40 @@ impl Shared<'_> {
     }
 }
 
+async fn list_baseline(shared: &Shared<'_>, app: &Url, parties: BTreeSet<String>) -> Baseline {
+    let mut baseline = Baseline::new();
+    for party in parties {
+        if let Ok(ids) = shared.active(app, &party).await {
+            baseline.insert(party, ids.into_iter().collect());
+        }
+    }
+    baseline
+}
+
+/// What each owner (party id) has before anything is sent: a run in chunks lists it once and
+/// gives it to every chunk as `earlier.baseline`.
+pub async fn baseline(
+    transport: &dyn Transport,
+    tokens: &dyn TokenSource,
+    app: &Url,
+    parties: BTreeSet<String>,
+) -> Baseline {
+    let control = BulkControl::default();
+    let shared = Shared {
+        transport,
+        tokens,
+        control: &control,
+        progress: &|_| {},
+        journal: &NoJournal,
+        counters: Mutex::new((0, 0, 0)),
+        total: 0,
+        already: Mutex::new(0),
+        started: Instant::now(),
+        halted: Mutex::new(None),
+    };
+    list_baseline(&shared, app, parties).await
+}
+
 /// Runs the job; results come back in CSV order. The progress callback is called after every
 /// row, the journal before every request and after every row settles.
 pub async fn run(
@@ -230,35 +265,21 @@ pub async fn run(
     let concurrency = job.concurrency.clamp(1, MAX_CONCURRENCY);
     // What each owner already has, so instances made by this run can be told apart. A resumed
     // run uses the first run's: the instances that run made are not the owner's old ones.
-    let baseline = match &job.earlier.baseline {
-        Some(earlier) => earlier.clone(),
+    let listed;
+    let baseline: &Baseline = match &job.earlier.baseline {
+        Some(earlier) => earlier,
         None => {
-            let mut baseline = Baseline::new();
-            for party in job
-                .rows
-                .iter()
-                .filter_map(|r| r.party_id.clone())
-                .collect::<BTreeSet<_>>()
-            {
-                if let Ok(ids) = shared.active(&job.app, &party).await {
-                    baseline.insert(party, ids.into_iter().collect());
-                }
-            }
-            journal.baseline(&baseline);
-            baseline
+            let parties: BTreeSet<String> =
+                job.rows.iter().filter_map(|r| r.party_id.clone()).collect();
+            listed = list_baseline(&shared, &job.app, parties).await;
+            journal.baseline(&listed);
+            &listed
         }
     };
     let mut results: Vec<RowResult> = job
         .rows
         .iter()
-        .map(|r| RowResult {
-            line: r.line,
-            owner: r.owner.as_input(),
-            instance_id: None,
-            status: RowStatus::Skipped,
-            error: None,
-            attempts: 0,
-        })
+        .map(|r| RowResult::not_sent(r, None, 0))
         .collect();
     let mut pending = Vec::new();
     let mut cut_off = Vec::new();
@@ -308,7 +329,7 @@ pub async fn run(
         }
     } else if !cut_off.is_empty() {
         // Never sent again on a guess: checked against the owner's instances first.
-        pending.extend(resolve(&shared, job, &baseline, &cut_off, &mut results, false).await);
+        pending.extend(resolve(&shared, job, baseline, &cut_off, &mut results, false).await);
         pending.sort_unstable();
     }
     for pass in 0..MAX_PASSES {
@@ -319,7 +340,7 @@ pub async fn run(
         pending = resolve(
             &shared,
             job,
-            &baseline,
+            baseline,
             &unclear,
             &mut results,
             pass + 1 == MAX_PASSES,

@@ -57,6 +57,20 @@ pub struct RowResult {
     pub attempts: u32,
 }
 
+impl RowResult {
+    /// A row not (yet) sent: skipped, with why when known.
+    pub fn not_sent(row: &BulkRow, error: Option<String>, attempts: u32) -> Self {
+        Self {
+            line: row.line,
+            owner: row.owner.as_input(),
+            instance_id: None,
+            status: RowStatus::Skipped,
+            error,
+            attempts,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

@@ -30,46 +30,59 @@ fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
-/// Reads `owner[,partyId][,prefill columns…]`; every line is checked before anything is sent.
-/// Comma or semicolon separated, with or without Excel's byte-order mark, LF or CRLF.
-pub fn parse_csv(text: &str) -> Result<Vec<BulkRow>, AppError> {
-    let mut reader = csv_reader(text);
-    let invalid = |m: String| {
-        AppError::new(ErrorKind::InvalidInput, m).with_hint("The first line names the columns: owner (required), partyId (optional), then prefill keys.")
-    };
-    let headers = reader
-        .headers()
-        .map_err(|e| invalid(format!("The CSV header could not be read: {e}")))?
-        .clone();
-    let owner_col = headers
-        .iter()
-        .position(|h| h.eq_ignore_ascii_case("owner"))
-        .ok_or_else(|| invalid("The CSV has no \"owner\" column.".into()))?;
-    let party_col = headers
-        .iter()
-        .position(|h| h.eq_ignore_ascii_case("partyId"));
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("line {line}: {e}"));
-                continue;
-            }
-        };
-        let owner = match InstanceOwner::parse(record.get(owner_col).unwrap_or_default()) {
-            Ok(o) => o,
-            Err(e) => {
-                problems.push(format!("line {line}: {e}"));
-                continue;
-            }
-        };
-        let prefill = headers
+fn invalid(message: String) -> AppError {
+    AppError::new(ErrorKind::InvalidInput, message).with_hint(
+        "The first line names the columns: owner (required), partyId (optional), then prefill keys.",
+    )
+}
+
+/// The rows of a CSV of owners (`owner[,partyId][,prefill columns…]`), read one at a time, so a
+/// run holds one chunk of a 100,000-row file, not all of it. Comma or semicolon separated, with
+/// or without Excel's byte-order mark, LF or CRLF. A line that is not usable is an `Err` with its
+/// line number; the others go on.
+#[derive(Debug)]
+pub struct CsvRows<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    headers: csv::StringRecord,
+    owner_col: usize,
+    party_col: Option<usize>,
+    index: usize,
+    record: csv::StringRecord,
+}
+
+impl<'a> CsvRows<'a> {
+    pub fn new(text: &'a str) -> Result<Self, AppError> {
+        let mut reader = csv_reader(text);
+        let headers = reader
+            .headers()
+            .map_err(|e| invalid(format!("The CSV header could not be read: {e}")))?
+            .clone();
+        let owner_col = headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case("owner"))
+            .ok_or_else(|| invalid("The CSV has no \"owner\" column.".into()))?;
+        let party_col = headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case("partyId"));
+        Ok(Self {
+            reader,
+            headers,
+            owner_col,
+            party_col,
+            index: 0,
+            record: csv::StringRecord::new(),
+        })
+    }
+
+    fn row(&self, line: usize) -> Result<BulkRow, String> {
+        let record = &self.record;
+        let owner = InstanceOwner::parse(record.get(self.owner_col).unwrap_or_default())
+            .map_err(|e| format!("line {line}: {e}"))?;
+        let prefill = self
+            .headers
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != owner_col && Some(*i) != party_col)
+            .filter(|(i, _)| *i != self.owner_col && Some(*i) != self.party_col)
             .filter_map(|(i, h)| {
                 record
                     .get(i)
@@ -77,7 +90,8 @@ pub fn parse_csv(text: &str) -> Result<Vec<BulkRow>, AppError> {
                     .map(|v| (h.to_string(), v.to_string()))
             })
             .collect();
-        let party_id = party_col
+        let party_id = self
+            .party_col
             .and_then(|i| record.get(i))
             .filter(|v| !v.is_empty())
             .map(str::to_string);
@@ -86,15 +100,59 @@ pub fn parse_csv(text: &str) -> Result<Vec<BulkRow>, AppError> {
             .as_deref()
             .is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit()))
         {
-            problems.push(format!("line {line}: partyId must be digits"));
-            continue;
+            return Err(format!("line {line}: partyId must be digits"));
         }
-        rows.push(BulkRow {
+        Ok(BulkRow {
             line,
             owner,
             party_id,
             prefill,
-        });
+        })
+    }
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = Result<BulkRow, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = self.index + 2;
+        self.index += 1;
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => Some(self.row(line)),
+            Err(e) => Some(Err(format!("line {line}: {e}"))),
+        }
+    }
+}
+
+/// What one read of the whole CSV tells before anything is sent: every line is usable (else
+/// the error lists each one that is not), how many rows, and the owners' party ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvScan {
+    pub total: usize,
+    pub parties: std::collections::BTreeSet<String>,
+}
+
+/// Checks every line, keeping only the count and the party ids (not the rows).
+pub fn scan_csv(
+    text: &str,
+    mut each: impl FnMut(&BulkRow) -> Result<(), String>,
+) -> Result<CsvScan, AppError> {
+    let mut scan = CsvScan {
+        total: 0,
+        parties: Default::default(),
+    };
+    let mut problems = Vec::new();
+    for row in CsvRows::new(text)? {
+        match row.and_then(|r| each(&r).map(|()| r)) {
+            Ok(row) => {
+                scan.total += 1;
+                if let Some(party) = row.party_id {
+                    scan.parties.insert(party);
+                }
+            }
+            Err(problem) => problems.push(problem),
+        }
     }
     if !problems.is_empty() {
         return Err(invalid(format!(
@@ -103,10 +161,17 @@ pub fn parse_csv(text: &str) -> Result<Vec<BulkRow>, AppError> {
             problems.join("\n")
         )));
     }
-    if rows.is_empty() {
+    if scan.total == 0 {
         return Err(invalid("The CSV has no rows.".into()));
     }
-    Ok(rows)
+    Ok(scan)
+}
+
+/// Every row, each line checked before anything is sent (for small jobs and tests; a run reads
+/// chunks of [`CsvRows`] instead).
+pub fn parse_csv(text: &str) -> Result<Vec<BulkRow>, AppError> {
+    scan_csv(text, |_| Ok(()))?;
+    Ok(CsvRows::new(text)?.filter_map(Result::ok).collect())
 }
 
 /// A cell as a spreadsheet may safely open it: one that starts with `=`, `+`, `-`, `@`, a tab or
