@@ -14,6 +14,7 @@ pub mod rehearsal;
 pub mod rotation;
 pub mod sandbox;
 mod state;
+pub mod systemuser;
 
 use std::process::ExitCode;
 

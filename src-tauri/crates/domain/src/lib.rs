@@ -28,6 +28,7 @@ pub mod secret;
 pub mod secret_store;
 pub mod selfservice;
 pub mod steps;
+pub mod systemuser;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorKind};

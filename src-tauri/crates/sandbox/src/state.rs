@@ -34,6 +34,8 @@ pub(crate) struct World {
     pub orgs: Vec<Organisation>,
     pub delegations: Vec<ScopeDelegation>,
     pub system_users: Vec<SystemUser>,
+    /// The system register: each system as registered (the request body, kept as sent).
+    pub systems: Vec<serde_json::Value>,
     pub parties: Vec<Party>,
     pub registry: Registry,
     pub apps: AppStore,
@@ -98,6 +100,7 @@ impl State {
                 orgs: seed.orgs,
                 delegations: seed.delegations,
                 system_users: seed.system_users,
+                systems: Vec::new(),
                 parties: seed.parties,
                 registry,
                 apps,

@@ -11,6 +11,7 @@ pub mod output;
 mod profiles;
 mod rotate;
 mod sandbox;
+mod system;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,6 +70,9 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// The built-in sandbox: serve it standalone, or register a profile's key on it.
     Sandbox(sandbox::SandboxArgs),
+    /// The vendor's system in Altinn's system register (the system-user path).
+    #[command(subcommand)]
+    System(system::SystemCommand),
     /// The guided checklist: each step's state for a profile; mark steps done outside the tool.
     Checklist(checklist::ChecklistArgs),
     /// Save the shareable HTML report: steps, kid and thumbprint, decoded claims, instance ids.
@@ -92,6 +96,7 @@ pub fn run(command: Command, json: bool, state: AppState) -> ExitCode {
         Command::Sandbox(command) => sandbox::run(command, json, &state),
         Command::Checklist(args) => checklist::run(args, &state),
         Command::Report(args) => checklist::report(args, &state),
+        Command::System(command) => system::run(command, &state),
         Command::Info => {
             let info = assistant_domain::about::app_info(&state.dir, env!("CARGO_PKG_VERSION"));
             let text = format!(

@@ -10,6 +10,8 @@ use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 
+mod systemregister;
+
 use crate::jwt;
 use crate::state::State;
 use crate::{Service, http};
@@ -36,6 +38,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
             "/authentication/api/v1/openid/.well-known/openid-configuration/jwks",
             get(jwks),
         )
+        .merge(systemregister::routes())
         .fallback(|| async { http::empty(StatusCode::NOT_FOUND, "not found") })
         .with_state(state)
 }
@@ -107,8 +110,12 @@ async fn exchange(
     }
 }
 
-/// Validates the Maskinporten token and builds the Altinn token. The error is a log outcome only.
-fn altinn_token(state: &State, headers: &HeaderMap, test: bool) -> Result<String, &'static str> {
+/// A valid Maskinporten token of this sandbox (AUTHN's checks): its claims and the consumer's
+/// organisation number. The error is a log outcome only.
+pub(crate) fn maskinporten_claims(
+    state: &State,
+    headers: &HeaderMap,
+) -> Result<(Map<String, Value>, String), &'static str> {
     let token = jwt::bearer(headers).ok_or("no bearer")?;
     let parsed = jwt::parse(token).ok_or("unparseable token")?;
     let key = &state.keys.maskinporten;
@@ -140,10 +147,20 @@ fn altinn_token(state: &State, headers: &HeaderMap, test: bool) -> Result<String
     .filter(|n| crate::is_valid_org_number(n))
     .ok_or("invalid consumer")?
     .to_owned();
-    let scope = parsed.claim_str("scope").unwrap_or_default().to_owned();
+    Ok((parsed.claims, org_number))
+}
+
+/// Validates the Maskinporten token and builds the Altinn token. The error is a log outcome only.
+fn altinn_token(state: &State, headers: &HeaderMap, test: bool) -> Result<String, &'static str> {
+    let (claims, org_number) = maskinporten_claims(state, headers)?;
+    let now = state.clock.unix(Service::AltinnPlatform);
+    let scope = claims
+        .get("scope")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     // SCEN, AUTHN: copy the claims minus aud, iss, client_amr, sid; times are replaced.
-    let mut claims: Map<String, Value> = parsed
-        .claims
+    let mut claims: Map<String, Value> = claims
         .into_iter()
         .filter(|(k, _)| {
             !["aud", "iss", "client_amr", "sid", "exp", "iat", "nbf"].contains(&k.as_str())
