@@ -7,6 +7,9 @@ use assistant_domain::http::Transport;
 use assistant_domain::profile::Profile;
 use assistant_domain::secret::AccessToken;
 use assistant_domain::systemuser::register::{self, RegisteredSystem};
+use assistant_domain::systemuser::request::{
+    self, NewSystemUserRequest, Status, SystemUserRequest,
+};
 use assistant_domain::{AppError, ErrorKind, inventory};
 use serde::Serialize;
 use ts_rs::TS;
@@ -32,11 +35,19 @@ pub struct SystemPlan {
     pub written: bool,
 }
 
-/// The vendor's token for the system register: its own Maskinporten token with
-/// `altinn:authentication/systemregister.write` (docs/reference/systemuser.md §1).
+/// The vendor's own Maskinporten token with one of the vendor API scopes (no exchange: every
+/// doc page names a Maskinporten token, docs/reference/systemuser.md §1).
 async fn vendor_token(state: &AppState, profile: &str) -> Result<AccessToken, AppError> {
+    scoped_token(state, profile, register::SCOPE).await
+}
+
+async fn scoped_token(
+    state: &AppState,
+    profile: &str,
+    scope: &str,
+) -> Result<AccessToken, AppError> {
     let options = ChainOptions {
-        scopes: vec![register::SCOPE.into()],
+        scopes: vec![scope.into()],
         ..ChainOptions::default()
     };
     let (report, tokens) = crate::flows::token_test(state, profile, options).await?;
@@ -49,11 +60,10 @@ async fn vendor_token(state: &AppState, profile: &str) -> Result<AccessToken, Ap
                 .unwrap_or_default();
             Err(AppError::new(
                 ErrorKind::Server,
-                format!("No Maskinporten token with {} for profile \"{profile}\". {why}", register::SCOPE),
+                format!("No Maskinporten token with {scope} for profile \"{profile}\". {why}"),
             )
             .with_hint(format!(
-                "Add {} to the client's scopes (Samarbeidsportalen; on the sandbox: add it to the profile's scopes and run sandbox register).",
-                register::SCOPE
+                "Add {scope} to the client's scopes (Samarbeidsportalen; on the sandbox: add it to the profile's scopes and run sandbox register)."
             )))
         }
     }
@@ -135,4 +145,94 @@ pub async fn register(
         changes,
         written: true,
     })
+}
+
+/// A request and what the person does next.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RequestView {
+    pub request: SystemUserRequest,
+    pub status: Status,
+    pub next_step: assistant_domain::diagnosis::Localized,
+}
+
+fn request_view(request: SystemUserRequest) -> RequestView {
+    let status = Status::parse(&request.status);
+    RequestView {
+        next_step: status.next_step(),
+        status,
+        request,
+    }
+}
+
+/// Asks the customer `customer` for a system user on the vendor's system, with app B's right.
+/// Sending it again while one is pending gives that one back (§3.1).
+pub async fn request(
+    state: &AppState,
+    profile: &str,
+    name: Option<&str>,
+    customer: &str,
+    external_ref: Option<&str>,
+) -> Result<RequestView, AppError> {
+    let (dir, wanted_name) = (state.dir.clone(), profile.to_string());
+    let profile = blocking(move || inventory::show_profile(&dir, &wanted_name)).await?;
+    let (org, _, app_b) = needs(&profile)?;
+    let body = NewSystemUserRequest {
+        external_ref: external_ref.map(str::to_string),
+        system_id: register::system_id(&org, name.unwrap_or(DEFAULT_NAME))?,
+        party_org_no: customer.trim().to_string(),
+        rights: vec![register::app_right(&app_b)?],
+    };
+    let token = scoped_token(state, profile.name.as_str(), request::WRITE_SCOPE).await?;
+    let platform = crate::flows::endpoints(state, &profile).await?.altinn;
+    let sent = request::create(&platform, &token, &body)?;
+    let answer = state.transport()?.send(sent).await?;
+    Ok(request_view(request::parse_request(&answer)?))
+}
+
+/// The request's status now.
+pub async fn status(state: &AppState, profile: &str, id: &str) -> Result<RequestView, AppError> {
+    let (dir, wanted_name) = (state.dir.clone(), profile.to_string());
+    let profile = blocking(move || inventory::show_profile(&dir, &wanted_name)).await?;
+    let token = scoped_token(state, profile.name.as_str(), request::READ_SCOPE).await?;
+    let platform = crate::flows::endpoints(state, &profile).await?.altinn;
+    let answer = state
+        .transport()?
+        .send(request::get(&platform, &token, id)?)
+        .await?;
+    Ok(request_view(request::parse_request(&answer)?))
+}
+
+/// Every request for the vendor's system (following the pages, on the same host only).
+pub async fn list(
+    state: &AppState,
+    profile: &str,
+    name: Option<&str>,
+) -> Result<Vec<RequestView>, AppError> {
+    let (dir, wanted_name) = (state.dir.clone(), profile.to_string());
+    let profile = blocking(move || inventory::show_profile(&dir, &wanted_name)).await?;
+    let (org, _, _) = needs(&profile)?;
+    let system_id = register::system_id(&org, name.unwrap_or(DEFAULT_NAME))?;
+    let token = scoped_token(state, profile.name.as_str(), request::READ_SCOPE).await?;
+    let platform = crate::flows::endpoints(state, &profile).await?.altinn;
+    let transport = state.transport()?;
+    let mut next = request::by_system(&platform, &token, &system_id)?;
+    let mut all = Vec::new();
+    for _ in 0..100 {
+        let (page, link) = request::parse_page(&transport.send(next).await?)?;
+        all.extend(page.into_iter().map(request_view));
+        match link
+            .and_then(|l| url::Url::parse(&l).ok())
+            .filter(|l| l.origin() == platform.origin())
+        {
+            Some(link) => {
+                next = assistant_domain::http::HttpRequest::get(link)
+                    .header("Accept", "application/json")
+                    .header("Authorization", format!("Bearer {}", token.expose_secret()))
+            }
+            None => break,
+        }
+    }
+    Ok(all)
 }

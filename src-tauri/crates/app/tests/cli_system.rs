@@ -83,3 +83,165 @@ fn without_the_registers_scope_on_the_client_the_tool_says_what_to_add() {
         "{refused}"
     );
 }
+
+/// What the customer does on the confirm page, in their browser: open it, press Approve.
+fn approve(confirm_url: &str) -> String {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let page = http
+            .get(confirm_url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Approve") && page.contains(defaults::CUSTOMER_ORG_NUMBER),
+            "{page}"
+        );
+        let action = page
+            .split("action=\"")
+            .nth(1)
+            .and_then(|a| a.split('"').next())
+            .expect("form action")
+            .replace("&amp;", "&");
+        let id = page
+            .split("name=\"id\" value=\"")
+            .nth(1)
+            .and_then(|a| a.split('"').next())
+            .expect("id");
+        let base = url::Url::parse(confirm_url).unwrap();
+        let target = base.join(&action).unwrap();
+        http.post(target)
+            .form(&[("id", id), ("decision", "approve")])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    })
+}
+
+#[test]
+fn a_customer_approves_a_system_user_request_and_the_vendor_then_gets_its_token_and_exchange() {
+    let cli = support::cli();
+    vendor(
+        &cli,
+        &[
+            SCOPE,
+            "altinn:authentication/systemuser.request.write",
+            "altinn:authentication/systemuser.request.read",
+            "altinn:instances.read",
+            "altinn:instances.write",
+        ],
+    );
+    let _serving = Serving::start(&cli, &[]);
+    cli.json(&["system", "register", "--profile", "Vendor", "--yes"]);
+    let customer = defaults::CUSTOMER_ORG_NUMBER;
+    let token_as_system_user = || {
+        cli.run(&[
+            "exchange",
+            "--profile",
+            "Vendor",
+            "--scope",
+            "altinn:instances.read altinn:instances.write",
+            "--system-user",
+            customer,
+            "--external-ref",
+            "ref-1",
+        ])
+    };
+    let before = token_as_system_user();
+    assert!(!before.status.success(), "no system user yet");
+    assert!(
+        text(&before.stdout).contains("MP-303") || text(&before.stderr).contains("MP-303"),
+        "{}{}",
+        text(&before.stdout),
+        text(&before.stderr)
+    );
+
+    let asked = cli.json(&[
+        "systemuser",
+        "request",
+        "--profile",
+        "Vendor",
+        "--customer",
+        customer,
+        "--external-ref",
+        "ref-1",
+    ]);
+    assert_eq!(asked["status"], "new", "{asked}");
+    let id = asked["request"]["id"].as_str().unwrap().to_string();
+    let confirm = asked["request"]["confirmUrl"]
+        .as_str()
+        .expect("confirm link")
+        .to_string();
+    let again = cli.json(&[
+        "systemuser",
+        "request",
+        "--profile",
+        "Vendor",
+        "--customer",
+        customer,
+        "--external-ref",
+        "ref-1",
+    ]);
+    assert_eq!(
+        again["request"]["id"],
+        id.as_str(),
+        "a pending request is given back, not doubled"
+    );
+
+    let decided = approve(&confirm);
+    assert!(decided.contains("Approved"), "{decided}");
+    let status = cli.json(&[
+        "systemuser",
+        "status",
+        "--profile",
+        "Vendor",
+        "--id",
+        &id,
+        "--wait",
+    ]);
+    assert_eq!(status["status"], "accepted", "{status}");
+    assert!(
+        status["nextStep"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("--system-user")
+    );
+    let listed = cli.json(&["systemuser", "list", "--profile", "Vendor"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    let after = token_as_system_user();
+    assert!(
+        after.status.success(),
+        "{}{}",
+        text(&after.stdout),
+        text(&after.stderr)
+    );
+    let printed = text(&after.stdout);
+    assert!(
+        printed.contains("✓ Token") && printed.contains("Exchange"),
+        "{printed}"
+    );
+    let duplicate = cli.json_error(&[
+        "systemuser",
+        "request",
+        "--profile",
+        "Vendor",
+        "--customer",
+        customer,
+        "--external-ref",
+        "ref-1",
+    ]);
+    assert!(
+        duplicate["message"]
+            .as_str()
+            .unwrap()
+            .contains("AUTH-00004"),
+        "{duplicate}"
+    );
+}

@@ -71,10 +71,12 @@ pub(crate) fn spawn(
 
 /// Routes no real service has, or that stand in for a person's sign-in: they take the run's
 /// secret. `/_sandbox/…` (the log, the ping), the device-login page that approves as a seeded
-/// identity, and the self-service API, which has no authentication here.
+/// identity, the system-user confirm page that approves as the customer, and the self-service
+/// API, which has no authentication here.
 fn needs_secret(service: Service, path: &str) -> bool {
     path.starts_with("/_sandbox/")
         || (service == Service::Entra && path.starts_with("/devicelogin"))
+        || (service == Service::AltinnPlatform && path.starts_with("/accessmanagement/"))
         || (service == Service::Maskinporten && path.starts_with("/api/v1/clients"))
 }
 

@@ -36,6 +36,8 @@ pub(crate) struct World {
     pub system_users: Vec<SystemUser>,
     /// The system register: each system as registered (the request body, kept as sent).
     pub systems: Vec<serde_json::Value>,
+    /// System-user requests, as `RequestSystemResponse` bodies plus the vendor's org.
+    pub requests: Vec<serde_json::Value>,
     pub parties: Vec<Party>,
     pub registry: Registry,
     pub apps: AppStore,
@@ -101,6 +103,7 @@ impl State {
                 delegations: seed.delegations,
                 system_users: seed.system_users,
                 systems: Vec::new(),
+                requests: Vec::new(),
                 parties: seed.parties,
                 registry,
                 apps,

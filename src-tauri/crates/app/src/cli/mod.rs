@@ -73,6 +73,9 @@ pub enum Command {
     /// The vendor's system in Altinn's system register (the system-user path).
     #[command(subcommand)]
     System(system::SystemCommand),
+    /// System-user requests to customers: send one, follow its status, list them.
+    #[command(subcommand, name = "systemuser")]
+    SystemUser(system::SystemUserCommand),
     /// The guided checklist: each step's state for a profile; mark steps done outside the tool.
     Checklist(checklist::ChecklistArgs),
     /// Save the shareable HTML report: steps, kid and thumbprint, decoded claims, instance ids.
@@ -97,6 +100,7 @@ pub fn run(command: Command, json: bool, state: AppState) -> ExitCode {
         Command::Checklist(args) => checklist::run(args, &state),
         Command::Report(args) => checklist::report(args, &state),
         Command::System(command) => system::run(command, &state),
+        Command::SystemUser(command) => system::run_systemuser(command, &state),
         Command::Info => {
             let info = assistant_domain::about::app_info(&state.dir, env!("CARGO_PKG_VERSION"));
             let text = format!(

@@ -85,3 +85,106 @@ pub fn run(command: SystemCommand, state: &AppState) -> Result<Output, AppError>
         _ => Output::from_json(json, text),
     }
 }
+
+#[derive(Debug, Subcommand)]
+pub enum SystemUserCommand {
+    /// Ask a customer organisation for a system user on the vendor's system (app B's right);
+    /// prints the confirm link to hand to the customer.
+    Request {
+        #[command(flatten)]
+        which: Which,
+        /// The customer's organisation number (9 digits).
+        #[arg(long)]
+        customer: String,
+        /// Your own reference for this customer's system user. If set, every system-user token
+        /// grant must carry it as `externalRef` (else Maskinporten answers MP-303).
+        #[arg(long)]
+        external_ref: Option<String>,
+    },
+    /// A request's status and what to do next; --wait polls until the customer has decided.
+    Status {
+        #[arg(long)]
+        profile: String,
+        /// The request id (from `systemuser request`).
+        #[arg(long)]
+        id: String,
+        /// Poll every 5 seconds (for up to 10 minutes) while the status is New.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Every request for the vendor's system.
+    List(Which),
+}
+
+fn request_line(view: &crate::systemuser::RequestView) -> String {
+    let r = &view.request;
+    format!(
+        "{} customer {} ref {} — {}",
+        r.id,
+        r.party_org_no,
+        r.external_ref.as_deref().unwrap_or("-"),
+        r.status
+    )
+}
+
+pub fn run_systemuser(command: SystemUserCommand, state: &AppState) -> Result<Output, AppError> {
+    match command {
+        SystemUserCommand::Request {
+            which,
+            customer,
+            external_ref,
+        } => {
+            let view = super::block(
+                state,
+                systemuser::request(
+                    state,
+                    &which.profile,
+                    Some(&which.name),
+                    &customer,
+                    external_ref.as_deref(),
+                ),
+            )?;
+            let mut text = format!("Request {}: {}", request_line(&view), view.next_step.en);
+            if let Some(url) = &view.request.confirm_url {
+                text.push_str(&format!("\nConfirm link for the customer: {url}"));
+            }
+            if external_ref.is_some() {
+                text.push_str("\nYou set an externalRef: every system-user token grant must carry it (token --external-ref).");
+            }
+            text.push_str(&format!(
+                "\nFollow it with: maskinporten-assistant systemuser status --profile {} --id {} --wait",
+                which.profile, view.request.id
+            ));
+            Output::new(&view, text)
+        }
+        SystemUserCommand::Status { profile, id, wait } => {
+            let view = super::block(state, async {
+                let mut view = systemuser::status(state, &profile, &id).await?;
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+                while wait && view.status.pending() && std::time::Instant::now() < deadline {
+                    super::output::to_stderr(&format!(
+                        "Waiting for the customer… (status {})",
+                        view.request.status
+                    ));
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    view = systemuser::status(state, &profile, &id).await?;
+                }
+                Ok(view)
+            })?;
+            let text = format!("{}\n{}", request_line(&view), view.next_step.en);
+            Output::new(&view, text)
+        }
+        SystemUserCommand::List(which) => {
+            let all = super::block(
+                state,
+                systemuser::list(state, &which.profile, Some(&which.name)),
+            )?;
+            let text = if all.is_empty() {
+                "No system-user requests for this system yet.".to_string()
+            } else {
+                all.iter().map(request_line).collect::<Vec<_>>().join("\n")
+            };
+            Output::new(&all, text)
+        }
+    }
+}

@@ -2,3 +2,4 @@
 //! system register.
 
 pub mod register;
+pub mod request;

@@ -11,6 +11,7 @@ use axum::routing::get;
 use serde_json::{Map, Value, json};
 
 mod systemregister;
+mod systemuserrequest;
 
 use crate::jwt;
 use crate::state::State;
@@ -39,6 +40,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
             get(jwks),
         )
         .merge(systemregister::routes())
+        .merge(systemuserrequest::routes())
         .fallback(|| async { http::empty(StatusCode::NOT_FOUND, "not found") })
         .with_state(state)
 }

@@ -30,17 +30,25 @@ pub(super) fn routes() -> Router<Arc<State>> {
 }
 
 /// 401 without a valid Maskinporten token, 403 without the scope; else the vendor's org.
-fn caller(state: &State, headers: &HeaderMap) -> Result<String, Response> {
+pub(super) fn caller_with(
+    state: &State,
+    headers: &HeaderMap,
+    scope: &str,
+) -> Result<String, Response> {
     let (claims, org) = maskinporten_claims(state, headers)
         .map_err(|why| http::empty(StatusCode::UNAUTHORIZED, why))?;
     let scopes = claims
         .get("scope")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if !scopes.split_whitespace().any(|s| s == SCOPE) {
+    if !scopes.split_whitespace().any(|s| s == scope) {
         return Err(http::empty(StatusCode::FORBIDDEN, "scope missing"));
     }
     Ok(org)
+}
+
+fn caller(state: &State, headers: &HeaderMap) -> Result<String, Response> {
+    caller_with(state, headers, SCOPE)
 }
 
 /// SRC-VAL texts (newest), by code.
@@ -100,7 +108,7 @@ fn strings(value: &Value) -> Vec<&str> {
 }
 
 /// The vendor org of a body (`vendor.ID` = `0192:` + 9 digits), or AUTH.VLD-00000.
-fn vendor_org(body: &Value) -> Option<String> {
+pub(super) fn vendor_org(body: &Value) -> Option<String> {
     body["vendor"]["ID"]
         .as_str()
         .or(body["vendor"]["id"].as_str())
