@@ -3,19 +3,13 @@
 
 use assistant_domain::chain::{self, ChainOptions, ChainReport, Tokens};
 use assistant_domain::endpoints::Endpoints;
-use assistant_domain::profile::{Environment, Profile};
+use assistant_domain::profile::Profile;
 use assistant_domain::{AppError, ErrorKind, inventory};
 
 use crate::AppState;
 
 pub use crate::blocking::blocking;
-
-pub async fn endpoints(state: &AppState, profile: &Profile) -> Result<Endpoints, AppError> {
-    match &profile.environment {
-        Environment::Sandbox => state.sandbox.endpoints_for(&state.dir, profile).await,
-        other => Endpoints::for_environment(other, None),
-    }
-}
+pub use crate::tokens::{endpoints, fresh_token};
 
 /// What a chain run for a profile needs: the profile, the request built from it and the
 /// options, what a diagnosis may name, and the signing key from the keychain.
@@ -54,6 +48,10 @@ pub async fn token_test(
     profile: &str,
     options: ChainOptions,
 ) -> Result<(ChainReport, Option<Tokens>), AppError> {
+    let system_user = options
+        .system_user_org
+        .clone()
+        .map(|org| (org, options.external_ref.clone()));
     let Prepared {
         profile,
         request,
@@ -62,7 +60,7 @@ pub async fn token_test(
     } = prepare(state, profile, options).await?;
     let endpoints = endpoints(state, &profile).await?;
     let transport = state.transport()?;
-    let result = chain::run(
+    let mut result = chain::run(
         &state.session,
         transport,
         &*state.clock,
@@ -72,6 +70,18 @@ pub async fn token_test(
         context,
     )
     .await;
+    // MP-303 looks the same whatever its cause: look at the vendor's systems and requests.
+    if let (Some((org, external_ref)), Some(diagnosis)) = (&system_user, &result.0.diagnosis)
+        && diagnosis.code == assistant_domain::diagnosis::DiagnosisCode::SystemUserNotFound
+    {
+        let raw = diagnosis.raw.clone().unwrap_or_default();
+        if let Some(cause) =
+            crate::systemuser::explain_mp303(state, &profile, org, external_ref.as_deref(), &raw)
+                .await
+        {
+            result.0.diagnosis = Some(cause);
+        }
+    }
     crate::checklist::token_tested(state, &profile.name, request.exchange, &result.0);
     if let Some(tokens) = &result.1 {
         *state
@@ -86,26 +96,9 @@ pub async fn token_test(
 /// with a key the saved profile does not name yet): always a fresh request, never the cache,
 /// no exchange, and no checklist line (the rotation records its own).
 pub async fn token_proof(state: &AppState, profile: &Profile) -> Result<ChainReport, AppError> {
-    let (dir, store, value) = (state.dir.clone(), state.store.clone(), profile.clone());
-    let (request, context, key) = blocking(move || {
-        let (request, context) = chain::request_for_profile(&value, &ChainOptions::default())?;
-        let key = inventory::signing_key(&dir, &*store, &request.kid)?;
-        Ok((request, context, key))
-    })
-    .await?;
-    let endpoints = endpoints(state, profile).await?;
-    state.session.forget_tokens(&endpoints, &request);
-    let (report, _) = chain::run(
-        &state.session,
-        state.transport()?,
-        &*state.clock,
-        &key,
-        &endpoints,
-        &request,
-        context,
-    )
-    .await;
-    Ok(report)
+    Ok(fresh_token(state, profile, ChainOptions::default())
+        .await?
+        .0)
 }
 
 /// Everything needed to call app B for a profile: its key, the chain request, the endpoints.

@@ -15,6 +15,7 @@ pub mod rotation;
 pub mod sandbox;
 mod state;
 pub mod systemuser;
+pub mod tokens;
 
 use std::process::ExitCode;
 

@@ -50,7 +50,9 @@ async fn scoped_token(
         scopes: vec![scope.into()],
         ..ChainOptions::default()
     };
-    let (report, tokens) = crate::flows::token_test(state, profile, options).await?;
+    let (dir, name) = (state.dir.clone(), profile.to_string());
+    let value = blocking(move || inventory::show_profile(&dir, &name)).await?;
+    let (report, tokens) = crate::tokens::fresh_token(state, &value, options).await?;
     match tokens {
         Some(tokens) if report.ok => Ok(tokens.access_token),
         _ => {
@@ -103,7 +105,7 @@ pub async fn register(
     let (org, client_id, app_b) = needs(&profile)?;
     let wanted = register::wanted(&org, name.unwrap_or(DEFAULT_NAME), &client_id, &app_b)?;
     let token = vendor_token(state, profile.name.as_str()).await?;
-    let platform = crate::flows::endpoints(state, &profile).await?.altinn;
+    let platform = crate::tokens::endpoints(state, &profile).await?.altinn;
     let transport = state.transport()?;
     let read = |token: &AccessToken| register::read(&platform, token, &wanted.id);
     let registered = register::parse_read(&transport.send(read(&token)?).await?, &wanted.id)?;
@@ -185,7 +187,7 @@ pub async fn request(
         rights: vec![register::app_right(&app_b)?],
     };
     let token = scoped_token(state, profile.name.as_str(), request::WRITE_SCOPE).await?;
-    let platform = crate::flows::endpoints(state, &profile).await?.altinn;
+    let platform = crate::tokens::endpoints(state, &profile).await?.altinn;
     let sent = request::create(&platform, &token, &body)?;
     let answer = state.transport()?.send(sent).await?;
     Ok(request_view(request::parse_request(&answer)?))
@@ -196,7 +198,7 @@ pub async fn status(state: &AppState, profile: &str, id: &str) -> Result<Request
     let (dir, wanted_name) = (state.dir.clone(), profile.to_string());
     let profile = blocking(move || inventory::show_profile(&dir, &wanted_name)).await?;
     let token = scoped_token(state, profile.name.as_str(), request::READ_SCOPE).await?;
-    let platform = crate::flows::endpoints(state, &profile).await?.altinn;
+    let platform = crate::tokens::endpoints(state, &profile).await?.altinn;
     let answer = state
         .transport()?
         .send(request::get(&platform, &token, id)?)
@@ -215,7 +217,7 @@ pub async fn list(
     let (org, _, _) = needs(&profile)?;
     let system_id = register::system_id(&org, name.unwrap_or(DEFAULT_NAME))?;
     let token = scoped_token(state, profile.name.as_str(), request::READ_SCOPE).await?;
-    let platform = crate::flows::endpoints(state, &profile).await?.altinn;
+    let platform = crate::tokens::endpoints(state, &profile).await?.altinn;
     let transport = state.transport()?;
     let mut next = request::by_system(&platform, &token, &system_id)?;
     let mut all = Vec::new();
@@ -235,4 +237,49 @@ pub async fn list(
         }
     }
     Ok(all)
+}
+
+/// After an MP-303 for a system-user grant: looks at the vendor's systems and requests (with the
+/// vendor's own tokens, when its client has those scopes) and names the cause. `None` when the
+/// vendor APIs cannot be read or explain nothing: the general MP-303 diagnosis then stands.
+pub async fn explain_mp303(
+    state: &AppState,
+    profile: &Profile,
+    customer: &str,
+    external_ref: Option<&str>,
+    raw: &str,
+) -> Option<assistant_domain::diagnosis::Diagnosis> {
+    let client_id = profile.client_id.as_deref()?.to_string();
+    let platform = crate::tokens::endpoints(state, profile).await.ok()?.altinn;
+    let transport = state.transport().ok()?;
+    let register_token = scoped_token(state, profile.name.as_str(), register::SCOPE)
+        .await
+        .ok()?;
+    let systems = register::parse_list(
+        &transport
+            .send(register::list(&platform, &register_token).ok()?)
+            .await
+            .ok()?,
+    )
+    .ok()?;
+    let mut requests = Vec::new();
+    if let Ok(read_token) = scoped_token(state, profile.name.as_str(), request::READ_SCOPE).await {
+        for system in systems.iter().filter(|s| s.client_id.contains(&client_id)) {
+            let sent = request::by_system(&platform, &read_token, &system.id).ok()?;
+            let (page, _) = request::parse_page(&transport.send(sent).await.ok()?).ok()?;
+            requests.extend(page);
+        }
+    } else if systems.iter().any(|s| s.client_id.contains(&client_id)) {
+        // The requests cannot be read: the cause cannot be told among the request-side ones.
+        return None;
+    }
+    let customer = customer.trim().trim_start_matches("0192:");
+    let seen = assistant_domain::systemuser::cause::Seen {
+        client_id: &client_id,
+        customer,
+        external_ref,
+        systems: &systems,
+        requests: &requests,
+    };
+    assistant_domain::systemuser::cause::explain(&seen, raw)
 }

@@ -245,3 +245,90 @@ fn a_customer_approves_a_system_user_request_and_the_vendor_then_gets_its_token_
         "{duplicate}"
     );
 }
+
+/// The diagnosis code of a failed system-user exchange.
+fn mp303_cause(cli: &Cli, customer: &str, external_ref: Option<&str>) -> String {
+    let mut args = vec![
+        "--json",
+        "exchange",
+        "--profile",
+        "Vendor",
+        "--scope",
+        "altinn:instances.read",
+        "--system-user",
+        customer,
+    ];
+    if let Some(r) = external_ref {
+        args.extend(["--external-ref", r]);
+    }
+    let out = cli.run(&args);
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report");
+    let diagnosis = &report["diagnosis"];
+    assert!(
+        diagnosis["raw"]
+            .as_str()
+            .is_some_and(|r| r.contains("MP-303")),
+        "Maskinporten's own words are kept: {diagnosis}"
+    );
+    assert!(
+        !diagnosis["fix"]["nb"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+    );
+    diagnosis["code"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn each_mp303_cause_produced_on_the_sandbox_gets_its_own_explanation() {
+    let cli = support::cli();
+    vendor(
+        &cli,
+        &[
+            SCOPE,
+            "altinn:authentication/systemuser.request.write",
+            "altinn:authentication/systemuser.request.read",
+            "altinn:instances.read",
+        ],
+    );
+    let _serving = Serving::start(&cli, &[]);
+    let customer = defaults::CUSTOMER_ORG_NUMBER;
+    assert_eq!(
+        mp303_cause(&cli, customer, Some("ref-1")),
+        "system_not_registered"
+    );
+    cli.json(&["system", "register", "--profile", "Vendor", "--yes"]);
+    assert_eq!(
+        mp303_cause(&cli, customer, Some("ref-1")),
+        "system_user_not_requested"
+    );
+    let asked = cli.json(&[
+        "systemuser",
+        "request",
+        "--profile",
+        "Vendor",
+        "--customer",
+        customer,
+        "--external-ref",
+        "ref-1",
+    ]);
+    assert_eq!(
+        mp303_cause(&cli, customer, Some("ref-1")),
+        "system_user_not_approved"
+    );
+    approve(asked["request"]["confirmUrl"].as_str().unwrap());
+    assert_eq!(
+        mp303_cause(&cli, customer, Some("ref-2")),
+        "system_user_wrong_external_ref"
+    );
+    assert_eq!(
+        mp303_cause(&cli, customer, None),
+        "system_user_wrong_external_ref",
+        "missing"
+    );
+    assert_eq!(
+        mp303_cause(&cli, defaults::SUBUNIT_ORG_NUMBER, Some("ref-1")),
+        "system_user_wrong_org"
+    );
+}

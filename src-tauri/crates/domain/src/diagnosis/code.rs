@@ -78,4 +78,14 @@ pub enum DiagnosisCode {
     NotRedeployed,
     /// The client has five keys, Maskinporten's limit: a new one cannot be added.
     ClientKeysFull,
+    /// MP-303, found by looking: no system in the register has this client id.
+    SystemNotRegistered,
+    /// MP-303, found by looking: no system-user request for this customer.
+    SystemUserNotRequested,
+    /// MP-303, found by looking: the customer has not approved (or refused) the request.
+    SystemUserNotApproved,
+    /// MP-303, found by looking: system users exist, but for other organisations.
+    SystemUserWrongOrg,
+    /// MP-303, found by looking: the system user was made with another externalRef.
+    SystemUserWrongExternalRef,
 }

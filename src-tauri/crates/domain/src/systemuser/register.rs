@@ -189,6 +189,23 @@ pub fn read(platform: &Url, token: &AccessToken, id: &str) -> Result<HttpRequest
     Ok(bearer(HttpRequest::get(url(platform, Some(id))?), token))
 }
 
+/// `GET …/vendor`: the caller's own systems (§2.3).
+pub fn list(platform: &Url, token: &AccessToken) -> Result<HttpRequest, AppError> {
+    Ok(bearer(HttpRequest::get(url(platform, None)?), token))
+}
+
+pub fn parse_list(response: &HttpResponse) -> Result<Vec<RegisteredSystem>, AppError> {
+    if response.status != 200 {
+        return Err(refused(response, "the vendor's systems"));
+    }
+    serde_json::from_slice(&response.body).map_err(|_| {
+        AppError::new(
+            ErrorKind::Server,
+            "The system register's list is not a list of systems.",
+        )
+    })
+}
+
 /// `POST …/vendor` (create) or `PUT …/vendor/{systemId}` (replace the whole system) (§2.1, §2.2).
 pub fn write(
     platform: &Url,

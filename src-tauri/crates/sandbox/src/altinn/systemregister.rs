@@ -25,7 +25,7 @@ const BASE: &str = "/authentication/api/v1/systemregister/vendor";
 
 pub(super) fn routes() -> Router<Arc<State>> {
     Router::new()
-        .route(BASE, post(create))
+        .route(BASE, post(create).get(list))
         .route(&format!("{BASE}/{{id}}"), get(read).put(replace))
 }
 
@@ -223,6 +223,22 @@ async fn create(
     let guid = uuid::Uuid::new_v4().to_string();
     world.systems.push(stored);
     http::json(StatusCode::OK, &Value::String(guid), "created")
+}
+
+/// §2.3 `GET /vendor`: the caller's own systems.
+async fn list(AxumState(state): AxumState<Arc<State>>, headers: HeaderMap) -> Response {
+    let org = match caller(&state, &headers) {
+        Ok(org) => org,
+        Err(response) => return response,
+    };
+    let world = state.world();
+    let mine: Vec<Value> = world
+        .systems
+        .iter()
+        .filter(|s| vendor_org(s).as_deref() == Some(org.as_str()))
+        .cloned()
+        .collect();
+    http::json(StatusCode::OK, &Value::Array(mine), "ok")
 }
 
 /// §2.3: 404 with no body when unknown, 403 when another vendor's.
