@@ -6,6 +6,8 @@ use assistant_domain::endpoints::Endpoints;
 use assistant_domain::profile::Profile;
 use assistant_domain::{AppError, ErrorKind, inventory};
 
+use serde::Deserialize;
+
 use crate::AppState;
 
 pub use crate::blocking::blocking;
@@ -146,8 +148,30 @@ impl AppTarget {
 
 /// Resolves a profile's app B (`org/app`) and everything needed to call it.
 pub async fn app_target(state: &AppState, profile: &str) -> Result<AppTarget, AppError> {
+    app_target_as(state, profile, None).await
+}
+
+/// A customer's system user the calls act as: the customer's organisation and the
+/// `externalRef` the system user was requested with (docs/reference/systemuser.md §5).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActingAs {
+    pub system_user_org: String,
+    #[serde(default)]
+    pub external_ref: Option<String>,
+}
+
+/// `app_target`, with the Altinn token of a system user when `acting` names one.
+pub async fn app_target_as(
+    state: &AppState,
+    profile: &str,
+    acting: Option<&ActingAs>,
+) -> Result<AppTarget, AppError> {
     let options = ChainOptions {
         exchange: true,
+        system_user_org: acting.map(|a| a.system_user_org.clone()),
+        external_ref: acting.and_then(|a| a.external_ref.clone()),
         ..ChainOptions::default()
     };
     let Prepared {

@@ -227,6 +227,25 @@ fn a_customer_approves_a_system_user_request_and_the_vendor_then_gets_its_token_
         printed.contains("✓ Token") && printed.contains("Exchange"),
         "{printed}"
     );
+    // The vendor alone may not make instances for the customer; as its system user it may.
+    let alone = cli.run(&["instantiate", "--profile", "Vendor", "--owner", customer]);
+    assert!(!alone.status.success(), "the vendor's own token is refused");
+    let made = cli.json(&[
+        "instantiate",
+        "--profile",
+        "Vendor",
+        "--owner",
+        customer,
+        "--system-user",
+        customer,
+        "--external-ref",
+        "ref-1",
+    ]);
+    assert_eq!(
+        made["instance"]["ownerPartyId"],
+        defaults::CUSTOMER_PARTY_ID,
+        "{made}"
+    );
     let duplicate = cli.json_error(&[
         "systemuser",
         "request",

@@ -36,6 +36,12 @@ pub struct InstantiateArgs {
     /// A data file DATATYPE=FILE[;CONTENT-TYPE] (sends multipart); repeat for more.
     #[arg(long = "data", value_name = "TYPE=FILE", conflicts_with = "prefill")]
     data: Vec<String>,
+    /// Act as this customer's system user (the vendor's system-user path).
+    #[arg(long, value_name = "ORG")]
+    system_user: Option<String>,
+    /// The system user's externalRef, when it was requested with one.
+    #[arg(long, requires = "system_user", value_name = "REF")]
+    external_ref: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,9 +239,19 @@ pub fn instantiate(args: InstantiateArgs, state: &AppState) -> Result<Output, Ap
     } else {
         Create::Template
     };
+    let acting = args.system_user.map(|org| crate::flows::ActingAs {
+        system_user_org: org,
+        external_ref: args.external_ref,
+    });
     let made = super::block(
         state,
-        instances::instantiate(state, &args.target.profile, &owner, &create),
+        instances::instantiate_as(
+            state,
+            &args.target.profile,
+            acting.as_ref(),
+            &owner,
+            &create,
+        ),
     )?;
     let mut text = describe(&made.instance);
     if !made.ignored_prefill_keys.is_empty() {

@@ -29,7 +29,17 @@ async fn with_app<T>(
     profile: &str,
     work: impl AsyncFnOnce(&AppTarget, &AppClient<'_>) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let app = flows::app_target(state, profile).await?;
+    with_app_as(state, profile, None, work).await
+}
+
+/// `with_app`, acting as a customer's system user when `acting` names one.
+async fn with_app_as<T>(
+    state: &AppState,
+    profile: &str,
+    acting: Option<&flows::ActingAs>,
+    work: impl AsyncFnOnce(&AppTarget, &AppClient<'_>) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let app = flows::app_target_as(state, profile, acting).await?;
     let tokens = app.tokens(state)?;
     let client = AppClient {
         transport: state.transport()?,
@@ -98,7 +108,19 @@ pub async fn instantiate(
     owner: &InstanceOwner,
     create: &Create,
 ) -> Result<Instantiated, AppError> {
-    with_app(state, profile, async |app, client| {
+    instantiate_as(state, profile, None, owner, create).await
+}
+
+/// An instance of app B, made as a customer's system user when `acting` names one (the app
+/// then checks the system user's rights on the owner, Altinn.App ≥ 8.6).
+pub async fn instantiate_as(
+    state: &AppState,
+    profile: &str,
+    acting: Option<&flows::ActingAs>,
+    owner: &InstanceOwner,
+    create: &Create,
+) -> Result<Instantiated, AppError> {
+    with_app_as(state, profile, acting, async |app, client| {
         let metadata = client.metadata().await?;
         let made = client.instantiate(&metadata, owner, create).await;
         let (succeeded, said) = outcome(&made, "created");
