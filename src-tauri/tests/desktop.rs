@@ -292,6 +292,22 @@ async fn approve_device_code(uri: &str, code: &str, account: &str) {
     assert!(answer.status().is_success(), "approve: {}", answer.status());
 }
 
+/// The sign-in card's device code, approved on the sandbox's page as the vault's admin.
+async fn sign_in_as_vault_admin(app: &Desktop) {
+    app.click("#vault-login").await;
+    let uri = app
+        .wait_text("#vault-verification-uri", |t| t.contains("/devicelogin"))
+        .await;
+    let code = app
+        .wait_text("#vault-user-code", |t| !t.trim().is_empty())
+        .await;
+    approve_device_code(uri.trim(), code.trim(), "admin@sandbox.example").await;
+    app.wait_text("[data-testid='vault-account']", |t| {
+        t.contains("admin@sandbox.example")
+    })
+    .await;
+}
+
 /// As a person would: a new profile, then the checklist from "which path?" to a created
 /// instance of app B, every step driven from its own card on the sandbox, a screenshot per step,
 /// the report saved and scanned for secrets, and the checklist in Norwegian.
@@ -327,18 +343,7 @@ async fn a_person_walks_the_whole_checklist_to_an_instance_of_app_b() {
 
     // 2. Key Vault access: sign in with the device code, approved on the sandbox's page.
     app.click("#guide-next-path").await;
-    app.click("#vault-login").await;
-    let uri = app
-        .wait_text("#vault-verification-uri", |t| t.contains("/devicelogin"))
-        .await;
-    let code = app
-        .wait_text("#vault-user-code", |t| !t.trim().is_empty())
-        .await;
-    approve_device_code(uri.trim(), code.trim(), "admin@sandbox.example").await;
-    app.wait_text("[data-testid='vault-account']", |t| {
-        t.contains("admin@sandbox.example")
-    })
-    .await;
+    sign_in_as_vault_admin(&app).await;
     app.click("#guide-vault-probe").await;
     app.wait_text(&verified("vault_access"), |t| t.contains("Verified"))
         .await;
@@ -595,18 +600,7 @@ async fn a_person_rotates_the_key_in_the_window_without_downtime() {
     app.click("#nav-keys").await;
     app.wait_text("#rotate-title", |t| t.contains("Rotate the key"))
         .await;
-    app.click("#vault-login").await;
-    let uri = app
-        .wait_text("#vault-verification-uri", |t| t.contains("/devicelogin"))
-        .await;
-    let code = app
-        .wait_text("#vault-user-code", |t| !t.trim().is_empty())
-        .await;
-    approve_device_code(uri.trim(), code.trim(), "admin@sandbox.example").await;
-    app.wait_text("[data-testid='vault-account']", |t| {
-        t.contains("admin@sandbox.example")
-    })
-    .await;
+    sign_in_as_vault_admin(&app).await;
 
     app.click("#rotate-start").await;
     app.wait_text("#rotate-step-redeploy[data-state='waiting']", |t| {

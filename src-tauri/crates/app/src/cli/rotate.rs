@@ -29,6 +29,13 @@ pub struct RotateArgs {
     /// Size of the new key.
     #[arg(long, default_value_t = 2048)]
     bits: u32,
+    #[command(flatten)]
+    vault: VaultSignIn,
+}
+
+/// The Key Vault sign-in of `key rotate` and `key check`, as `keyvault` commands take it.
+#[derive(Debug, Args)]
+struct VaultSignIn {
     /// Key Vault sign-in with a device code (always so in the sandbox).
     #[arg(long, conflicts_with = "azure_cli")]
     device_code: bool,
@@ -38,6 +45,29 @@ pub struct RotateArgs {
     /// Sandbox rehearsal only: approve the Key Vault device code as this sandbox identity.
     #[arg(long, value_name = "UPN")]
     sandbox_identity: Option<String>,
+}
+
+impl VaultSignIn {
+    async fn sign_in(&self, state: &AppState, profile: &str) -> Result<(), AppError> {
+        let common = Common {
+            profile: profile.to_string(),
+            device_code: self.device_code,
+            azure_cli: self.azure_cli,
+            client_id: None,
+            sandbox_identity: self.sandbox_identity.clone(),
+            key_field: FieldArg::EncodedJwk,
+        };
+        let target = vault_flows::target(state, profile).await?;
+        let challenge = vault_flows::challenge(state, &target).await?;
+        sign_in(state, &target, &challenge, &common).await?;
+        Ok(())
+    }
+}
+
+/// The sandbox always has a vault; another environment when the profile names one.
+fn has_vault(profile: &assistant_domain::profile::Profile) -> bool {
+    profile.environment == assistant_domain::profile::Environment::Sandbox
+        || profile.vault_url.is_some()
 }
 
 pub fn run(args: RotateArgs, state: &AppState) -> Result<Output, AppError> {
@@ -51,13 +81,11 @@ fn needs_vault(
     view: Option<&RotationView>,
 ) -> Result<bool, AppError> {
     let profile = inventory::show_profile(&state.dir, &args.profile)?;
-    let has_vault = profile.environment == assistant_domain::profile::Environment::Sandbox
-        || profile.vault_url.is_some();
     let next = view
         .and_then(|v| v.rotation.next())
         .unwrap_or(Step::Generate);
     let vault_written = view.is_some_and(|v| v.rotation.vault_version.is_some());
-    Ok(has_vault
+    Ok(has_vault(&profile)
         && match next {
             Step::Generate | Step::AddToClient | Step::ProveNewKey | Step::WriteVault => true,
             Step::Redeploy => args.redeployed && vault_written,
@@ -68,17 +96,7 @@ fn needs_vault(
 async fn run_async(args: RotateArgs, state: &AppState) -> Result<Output, AppError> {
     let before = rotation::status(state, &args.profile).await?;
     if needs_vault(state, &args, before.as_ref())? {
-        let common = Common {
-            profile: args.profile.clone(),
-            device_code: args.device_code,
-            azure_cli: args.azure_cli,
-            client_id: None,
-            sandbox_identity: args.sandbox_identity.clone(),
-            key_field: FieldArg::EncodedJwk,
-        };
-        let target = vault_flows::target(state, &args.profile).await?;
-        let challenge = vault_flows::challenge(state, &target).await?;
-        sign_in(state, &target, &challenge, &common).await?;
+        args.vault.sign_in(state, &args.profile).await?;
     }
     let request = RotateRequest {
         profile: args.profile.clone(),
@@ -157,15 +175,8 @@ pub struct CheckArgs {
     /// Test and prod: the self-service admin client's profile, to read the client's keys.
     #[arg(long, value_name = "PROFILE")]
     via: Option<String>,
-    /// Key Vault sign-in with a device code (always so in the sandbox).
-    #[arg(long, conflicts_with = "azure_cli")]
-    device_code: bool,
-    /// Key Vault sign-in reusing `az login`.
-    #[arg(long)]
-    azure_cli: bool,
-    /// Sandbox rehearsal only: approve the Key Vault device code as this sandbox identity.
-    #[arg(long, value_name = "UPN")]
-    sandbox_identity: Option<String>,
+    #[command(flatten)]
+    vault: VaultSignIn,
     /// Do not sign in to Key Vault: probe the client's keys and the rotation only.
     #[arg(long)]
     no_vault: bool,
@@ -177,20 +188,8 @@ pub fn check(args: CheckArgs, state: &AppState) -> Result<Output, AppError> {
 
 async fn check_async(args: CheckArgs, state: &AppState) -> Result<Output, AppError> {
     let profile = inventory::show_profile(&state.dir, &args.profile)?;
-    let has_vault = profile.environment == assistant_domain::profile::Environment::Sandbox
-        || profile.vault_url.is_some();
-    if has_vault && !args.no_vault {
-        let common = Common {
-            profile: args.profile.clone(),
-            device_code: args.device_code,
-            azure_cli: args.azure_cli,
-            client_id: None,
-            sandbox_identity: args.sandbox_identity.clone(),
-            key_field: FieldArg::EncodedJwk,
-        };
-        let target = vault_flows::target(state, &args.profile).await?;
-        let challenge = vault_flows::challenge(state, &target).await?;
-        sign_in(state, &target, &challenge, &common).await?;
+    if has_vault(&profile) && !args.no_vault {
+        args.vault.sign_in(state, &args.profile).await?;
     }
     let report = rotation::check(state, &args.profile, args.via.as_deref()).await?;
     let mut text = format!(
