@@ -29,6 +29,10 @@ step "No import circles between modules, no source file over 500 lines (shared/t
 cycles="$root/../shared/tools/rust_cycles.py"
 if [ -f "$cycles" ]; then
   python3 "$cycles" src-tauri/src src-tauri/crates/app/src src-tauri/crates/domain/src src-tauri/crates/sandbox/src tests/src
+elif [ "${CI:-}" = true ]; then
+  # CI checks out the tool beside the clone: without it the check would pass unseen.
+  echo "error: $cycles is missing, so import circles and long files are not checked; CI must have it" >&2
+  exit 1
 else
   echo "skipped: $cycles is not beside this clone (CI always has it)"
 fi

@@ -1,4 +1,4 @@
-//! `key rotate` from the command line on the sandbox (issue 18), with `sandbox serve` keeping
+//! `key rotate` from the command line on the sandbox, with `sandbox serve` keeping
 //! one vault and one Maskinporten across commands: both kids work during the overlap, the old
 //! one is refused after its removal, the vault holds the new key, the report shows the
 //! rotation; a rotation run one step per process (a restart after every step) ends the same

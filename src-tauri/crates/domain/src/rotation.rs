@@ -1,5 +1,5 @@
 //! A key rotation for one profile, as a record of steps kept in `rotations.json`, so a rotation
-//! cut off at any point continues where it stopped (issue 18):
+//! cut off at any point continues where it stopped:
 //!
 //! generate the new key → add its public half beside the old one → prove a token with the new
 //! kid → write the new key to Key Vault as a new version and read it back → the person redeploys

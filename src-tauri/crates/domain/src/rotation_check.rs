@@ -1,4 +1,4 @@
-//! The key probes around a rotation (issue 18): what is found by comparing the client's keys
+//! The key probes around a rotation: what is found by comparing the client's keys
 //! (self-service API), the key app A reads from Key Vault, and the rotation on record. Each
 //! finding is a [`Diagnosis`] in both languages with what to do.
 

@@ -273,7 +273,7 @@ fn bad_key_input_gets_a_clear_invalid_input_error_and_stores_nothing() {
         "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
         STANDARD.encode([hex("302e020100300506032b657004220420"), vec![7u8; 32]].concat())
     );
-    // A password-protected key asks for its password instead: tests/key_import_guarded.rs.
+    // A password-protected key asks for its password instead: tests/tests/key_import_guarded.rs.
     let cases: [(&str, String, &str); 10] = [
         ("garbage", "hello world".into(), "not a key"),
         (

@@ -1,4 +1,4 @@
-//! The key rotation flow for the window and the CLI (issue 18; the record and its rules are in
+//! The key rotation flow for the window and the CLI (the record and its rules are in
 //! `assistant_domain::rotation`). `advance` runs the steps in order from where the record says,
 //! saving after each, and stops where the person must act (a portal change, a redeploy) or a
 //! step fails. Running it again continues; nothing is done twice that was proven once.
@@ -144,7 +144,7 @@ async fn thumbprint_of(state: &AppState, kid: &str) -> Result<String, AppError> 
     .await
 }
 
-/// The key probes (issue 18): the client's keys through the self-service API (the sandbox's, or
+/// The key probes: the client's keys through the self-service API (the sandbox's, or
 /// Digdir's with `via`), the key app A reads from Key Vault (when signed in), and the profile's
 /// newest rotation, compared. Each problem comes back as a diagnosis with what to do.
 pub async fn check(
@@ -258,13 +258,7 @@ pub async fn upload(
     .await?;
     let jwk: assistant_domain::keys::jwk::PublicJwk = serde_json::from_str(&export.content)
         .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
-    let planned = set.with_added(&jwk, None).map_err(|e| match e {
-        assistant_domain::selfservice::KeySetError::Full { could_go } => {
-            let words = words::full(&could_go);
-            AppError::new(ErrorKind::InvalidInput, words.en)
-        }
-        other => AppError::new(ErrorKind::InvalidInput, other.to_string()),
-    })?;
+    let planned = set.with_added(&jwk, None)?;
     let now = api.replace(state, &planned).await?;
     if !now.contains(&kid) {
         return Err(AppError::new(

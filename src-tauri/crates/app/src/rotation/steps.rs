@@ -7,12 +7,12 @@ use assistant_domain::keys::jwk::PublicJwk;
 use assistant_domain::keyvault::WriteVaultRequest;
 use assistant_domain::profile::{Environment, Kid};
 use assistant_domain::rotation::{self, KeyRoute, Step, StepState};
-use assistant_domain::selfservice::KeySetError;
+use assistant_domain::selfservice::{KeySetError, full_words};
 use assistant_domain::{AppError, ErrorKind, inventory};
 
 use super::Run;
 use super::client::SelfServiceApi;
-use super::words::{full, portal_add};
+use super::words::portal_add;
 use crate::blocking::blocking;
 
 pub(super) type StepResult = Result<(StepState, Option<Localized>), AppError>;
@@ -99,11 +99,9 @@ impl Run<'_> {
                 let planned = match set.with_added(&jwk, Some(&self.rotation.old_kid)) {
                     Ok(planned) => planned,
                     Err(KeySetError::Full { could_go }) => {
-                        return Ok((StepState::Failed, Some(full(&could_go))));
+                        return Ok((StepState::Failed, Some(full_words(&could_go))));
                     }
-                    Err(other) => {
-                        return Err(AppError::new(ErrorKind::InvalidInput, other.to_string()));
-                    }
+                    Err(other) => return Err(other.into()),
                 };
                 let now = api.replace(self.state, &planned).await?;
                 self.rotation.client_keys = now.summary();
@@ -296,9 +294,7 @@ impl Run<'_> {
             let api = self.api().await?;
             let set = api.read(self.state).await?;
             if set.contains(&old) {
-                let planned = set
-                    .without(&old)
-                    .map_err(|e| AppError::new(ErrorKind::InvalidInput, e.to_string()))?;
+                let planned = set.without(&old)?;
                 let now = api.replace(self.state, &planned).await?;
                 self.rotation.client_keys = now.summary();
             } else {

@@ -4,7 +4,6 @@ use assistant_domain::AppError;
 use assistant_domain::chain::ChainReport;
 use assistant_domain::diagnosis::{Localized, l};
 use assistant_domain::profile::Profile;
-use assistant_domain::selfservice::MAX_KEYS;
 
 pub(super) fn failed(e: &AppError) -> Localized {
     let text = match &e.hint {
@@ -12,22 +11,6 @@ pub(super) fn failed(e: &AppError) -> Localized {
         None => e.message.clone(),
     };
     l(text.clone(), text)
-}
-
-pub(super) fn full(could_go: &[String]) -> Localized {
-    let list = if could_go.is_empty() {
-        "-".to_string()
-    } else {
-        could_go.join(", ")
-    };
-    l(
-        format!(
-            "The client already has {MAX_KEYS} keys, Maskinporten's limit, so nothing was sent. Remove one first (these are not in use, soonest expiry first: {list}), then continue."
-        ),
-        format!(
-            "Klienten har allerede {MAX_KEYS} nøkler, som er grensen i Maskinporten, så ingenting ble sendt. Fjern én først (disse er ikke i bruk, først utløpende først: {list}), og fortsett."
-        ),
-    )
 }
 
 pub(super) fn portal_add(profile: &Profile, kid: &str, report: &ChainReport) -> Localized {

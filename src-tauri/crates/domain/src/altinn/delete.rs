@@ -17,7 +17,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::instance::InstanceRef;
-use super::{AppCallError, json_body};
+use super::{AppCallError, Refusal, json_body};
 use crate::error::{AppError, ErrorKind};
 use crate::http::HttpRequest;
 use crate::secret::AltinnToken;
@@ -30,9 +30,6 @@ pub const OWNER_DELETE_ACTION: &str = r#"<xacml:AllOf>
     <xacml:AttributeDesignator AttributeId="urn:oasis:names:tc:xacml:1.0:action:action-id" Category="urn:oasis:names:tc:xacml:3.0:attribute-category:action" DataType="http://www.w3.org/2001/XMLSchema#string" MustBePresent="false" />
   </xacml:Match>
 </xacml:AllOf>"#;
-
-/// Storage's words when `preventInstanceDeletionForDays` holds an archived instance back.
-const NOT_YET: &str = "cannot be deleted yet due to application restrictions";
 
 /// `DELETE …/instances/{party}/{guid}?hard=true`.
 pub fn request(app: &Url, token: &AltinnToken, instance: &InstanceRef) -> HttpRequest {
@@ -83,7 +80,10 @@ pub fn parse(response: &crate::http::HttpResponse) -> Result<Deleted, AppCallErr
 /// when it says so; other refusals as any app call.
 pub fn explain(error: AppCallError, app_id: &str) -> AppError {
     match &error {
-        AppCallError::Forbidden { message } if message.contains(NOT_YET) => AppError::new(
+        AppCallError::Forbidden {
+            refusal: Refusal::DeletionPrevented,
+            ..
+        } => AppError::new(
             ErrorKind::Server,
             format!("App B refused the delete: the instance is archived and {app_id} keeps archived instances for some days (preventInstanceDeletionForDays)."),
         )
@@ -136,12 +136,10 @@ mod tests {
 
     #[test]
     fn a_403_names_the_rule_to_add_and_the_waiting_period() {
-        let policy = explain(
-            AppCallError::Forbidden {
-                message: String::new(),
-            },
-            "ttd/app-b",
-        );
+        // tests/conformance/altinn-app/app-delete-instance-403-serviceowner-template-policy.json
+        // (no body) and app-delete-instance-403-prevented.json.
+        let refused = |body: &str| crate::altinn::check(&answer(403, body)).expect_err("403");
+        let policy = explain(refused(""), "ttd/app-b");
         let hint = policy.hint.expect("hint");
         assert!(policy.message.contains("\"delete\""), "{}", policy.message);
         assert!(
@@ -149,9 +147,7 @@ mod tests {
             "{hint}"
         );
         let waiting = explain(
-            AppCallError::Forbidden {
-                message: "Instance cannot be deleted yet due to application restrictions.".into(),
-            },
+            refused(r#""Instance cannot be deleted yet due to application restrictions.""#),
             "ttd/app-b",
         );
         assert!(waiting.message.contains("preventInstanceDeletionForDays"));

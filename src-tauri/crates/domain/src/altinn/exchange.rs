@@ -12,7 +12,7 @@ use crate::secret::{AccessToken, AltinnToken};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExchangeError {
     #[error("the exchange got no answer: {0}")]
-    Transport(TransportError),
+    Transport(#[source] TransportError),
     /// AUTHN answers 401 with an empty body for every failure (bad signature, expired, wrong
     /// environment's issuer, no `consumer`).
     #[error("Altinn refused the Maskinporten token (401)")]

@@ -1,7 +1,7 @@
 //! Instances of app B: create (an instance template, `instances/create` with prefill, or
 //! multipart with a data file per data type), read, update a data element, move the process on,
 //! fetch the receipt, list active ones and delete. Pure request builders and parsers
-//! (protocols.md §4.1–4.4); `crate::instances` sends them.
+//! (protocols.md §4.1–4.4); `super::client` sends them through the transport.
 
 use std::collections::BTreeMap;
 

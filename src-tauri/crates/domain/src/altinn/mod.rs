@@ -19,11 +19,11 @@ use crate::maskinporten::scrub;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppCallError {
     #[error("app B could not be reached: {0}")]
-    Transport(TransportError),
+    Transport(#[source] TransportError),
     #[error("app B refused the Altinn token (401)")]
     Unauthorized,
     #[error("app B said no (403){}", if message.is_empty() { String::new() } else { format!(": {message}") })]
-    Forbidden { message: String },
+    Forbidden { message: String, refusal: Refusal },
     #[error("app B could not find the instance owner (404): {message}")]
     PartyNotFound { message: String },
     #[error("not found (404){}", if message.is_empty() { String::new() } else { format!(": {message}") })]
@@ -40,6 +40,40 @@ pub enum AppCallError {
     Unparseable { status: u16, raw: String },
 }
 
+/// What a 403 of app B is about, read from its words once where the answer is parsed: app-lib and
+/// Storage give no code, only text (recorded in tests/conformance/altinn-app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// app-lib's `partyTypesAllowed` check: "Party … is not allowed to instantiate this
+    /// application …".
+    PartyType,
+    /// `disallowUserInstantiation`: "User instantiation is disabled for this application …".
+    UserInstantiationDisabled,
+    /// app-lib's scope check: ProblemDetails with the detail "Insufficient scope".
+    InsufficientScope,
+    /// Storage holds an archived instance back for `preventInstanceDeletionForDays`: "Instance
+    /// cannot be deleted yet due to application restrictions."
+    DeletionPrevented,
+    /// Anything else, a bare 403 included: the app's policy does not allow it.
+    Policy,
+}
+
+impl Refusal {
+    fn of(message: &str) -> Refusal {
+        if message.contains("not allowed to instantiate") {
+            Refusal::PartyType
+        } else if message.contains("User instantiation is disabled") {
+            Refusal::UserInstantiationDisabled
+        } else if message.contains("Insufficient scope") {
+            Refusal::InsufficientScope
+        } else if message.contains("cannot be deleted yet due to application restrictions") {
+            Refusal::DeletionPrevented
+        } else {
+            Refusal::Policy
+        }
+    }
+}
+
 impl From<AppCallError> for AppError {
     fn from(error: AppCallError) -> Self {
         let (kind, hint) = match &error {
@@ -48,24 +82,24 @@ impl From<AppCallError> for AppError {
                 ErrorKind::Server,
                 "The Altinn token expired or is from another environment than the app: run the token test for this profile.",
             ),
-            AppCallError::Forbidden { message }
-                if message.contains("not allowed to instantiate") =>
-            {
-                (
-                    ErrorKind::Server,
-                    "The app does not accept this kind of instance owner (partyTypesAllowed in its applicationmetadata).",
-                )
-            }
-            AppCallError::Forbidden { message }
-                if message.contains("User instantiation is disabled") =>
-            {
-                (
-                    ErrorKind::Server,
-                    "The app has disallowUserInstantiation: only a service-owner token (altinn:serviceowner/instances.*) may create instances.",
-                )
-            }
-            // app-lib's scope check (ProblemDetails "Insufficient scope", recorded).
-            AppCallError::Forbidden { message } if message.contains("Insufficient scope") => (
+            AppCallError::Forbidden {
+                refusal: Refusal::PartyType,
+                ..
+            } => (
+                ErrorKind::Server,
+                "The app does not accept this kind of instance owner (partyTypesAllowed in its applicationmetadata).",
+            ),
+            AppCallError::Forbidden {
+                refusal: Refusal::UserInstantiationDisabled,
+                ..
+            } => (
+                ErrorKind::Server,
+                "The app has disallowUserInstantiation: only a service-owner token (altinn:serviceowner/instances.*) may create instances.",
+            ),
+            AppCallError::Forbidden {
+                refusal: Refusal::InsufficientScope,
+                ..
+            } => (
                 ErrorKind::Server,
                 "The token lacks the scopes the app requires: altinn:serviceowner/instances.read and .write for the app's owner, altinn:instances.read and .write for a system user (or the app's own custom scopes).",
             ),
@@ -128,7 +162,11 @@ pub(crate) fn check(response: &HttpResponse) -> Result<(), AppCallError> {
         200..=299 => Ok(()),
         400 => Err(AppCallError::BadRequest { message: message() }),
         401 => Err(AppCallError::Unauthorized),
-        403 => Err(AppCallError::Forbidden { message: message() }),
+        403 => {
+            let message = message();
+            let refusal = Refusal::of(&message);
+            Err(AppCallError::Forbidden { message, refusal })
+        }
         404 if response.text().contains("Cannot lookup party") => {
             Err(AppCallError::PartyNotFound { message: message() })
         }
@@ -152,4 +190,89 @@ pub(crate) fn json_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<
         status: response.status,
         raw: scrub(&response.text()).chars().take(500).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forbidden(body: &str) -> AppCallError {
+        check(&HttpResponse {
+            status: 403,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        })
+        .expect_err("403")
+    }
+
+    fn refusal(body: &str) -> Refusal {
+        match forbidden(body) {
+            AppCallError::Forbidden { refusal, .. } => refusal,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_403_is_sorted_by_the_words_of_the_recorded_answers() {
+        // tests/conformance/altinn-app/app-instantiate-403-party-type.json: a JSON string.
+        assert_eq!(
+            refusal(r#""Party 500000 is not allowed to instantiate this application ttd/basic""#),
+            Refusal::PartyType
+        );
+        // tests/conformance/altinn-app/app-instantiate-403-insufficient-scope.json: ProblemDetails.
+        assert_eq!(
+            refusal(
+                r#"{"title":"Forbidden","status":403,"detail":"Insufficient scope","instance":"/ttd/basic/instances/create"}"#
+            ),
+            Refusal::InsufficientScope
+        );
+        // app-lib's VerifyInstantiationPermissions, as the sandbox answers it.
+        assert_eq!(
+            refusal(r#""User instantiation is disabled for this application ttd/app-b""#),
+            Refusal::UserInstantiationDisabled
+        );
+        // tests/conformance/altinn-app/app-delete-instance-403-prevented.json.
+        assert_eq!(
+            refusal(r#""Instance cannot be deleted yet due to application restrictions.""#),
+            Refusal::DeletionPrevented
+        );
+        // app-instantiate-403-authorization.json (the PDP's obligations) and
+        // app-delete-instance-403-serviceowner-template-policy.json (no body): the policy.
+        assert_eq!(
+            refusal(r#"{"<obligation key>":"<value>"}"#),
+            Refusal::Policy
+        );
+        assert_eq!(refusal(""), Refusal::Policy);
+    }
+
+    #[test]
+    fn the_refusal_picks_the_hint_and_the_message_keeps_the_app_s_words() {
+        let party =
+            forbidden(r#""Party 500000 is not allowed to instantiate this application ttd/basic""#);
+        assert_eq!(
+            party.to_string(),
+            "app B said no (403): Party 500000 is not allowed to instantiate this application ttd/basic"
+        );
+        let hint = |error: AppCallError| AppError::from(error).hint.unwrap_or_default();
+        assert!(hint(party).contains("partyTypesAllowed"));
+        assert!(
+            hint(forbidden(
+                r#""User instantiation is disabled for this application ttd/app-b""#
+            ))
+            .contains("disallowUserInstantiation")
+        );
+        assert!(
+            hint(forbidden(
+                r#"{"title":"Forbidden","status":403,"detail":"Insufficient scope"}"#
+            ))
+            .contains("scopes")
+        );
+        assert!(hint(forbidden("")).contains("policy.xml"));
+        assert!(
+            hint(forbidden(
+                r#""Instance cannot be deleted yet due to application restrictions.""#
+            ))
+            .contains("policy.xml")
+        );
+    }
 }

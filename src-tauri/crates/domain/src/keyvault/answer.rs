@@ -51,6 +51,18 @@ pub enum Reason {
     Unexpected,
 }
 
+/// What a 401 names as its cause. Key Vault's `code` is `Unauthorized` for every one of them; the
+/// `AKV` code at the start of the message tells them apart (recorded answers,
+/// tests/conformance/keyvault).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// `AKV10032: Invalid issuer`: the token is from another Entra tenant than the vault's.
+    InvalidIssuer,
+    /// `AKV10022: Invalid audience`: the token is for something else than
+    /// `https://vault.azure.net` (compared exactly, no trailing slash).
+    InvalidAudience,
+}
+
 /// One error answer of the vault, kept whole for the explanation (message scrubbed).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("HTTP {status} {reason:?}")]
@@ -62,6 +74,8 @@ pub struct VaultError {
     pub message: String,
     /// Seconds from `Retry-After` on a 429.
     pub retry_after: Option<u64>,
+    /// On a 401, the cause its message names, if one we know.
+    pub sign_in: Option<SignInRefusal>,
 }
 
 /// A failed call to the vault, with what was being done.
@@ -77,6 +91,7 @@ pub enum KeyVaultError {
     Refused {
         operation: Operation,
         name: Option<String>,
+        #[source]
         error: VaultError,
     },
     #[error("the vault's answer to {} is not what Key Vault sends (HTTP {status})", operation.words())]
@@ -234,6 +249,11 @@ pub fn parse_error(response: &HttpResponse) -> VaultError {
         500..=599 => Reason::ServerError,
         _ => Reason::Unexpected,
     };
+    let sign_in = match response.status {
+        401 if message.contains("AKV10032") => Some(SignInRefusal::InvalidIssuer),
+        401 if message.contains("AKV10022") => Some(SignInRefusal::InvalidAudience),
+        _ => None,
+    };
     VaultError {
         status: response.status,
         reason,
@@ -243,6 +263,7 @@ pub fn parse_error(response: &HttpResponse) -> VaultError {
         retry_after: response
             .header("retry-after")
             .and_then(|v| v.trim().parse().ok()),
+        sign_in,
     }
 }
 
@@ -320,6 +341,31 @@ mod tests {
             parse_error(&answer(502, "<html>")).reason,
             Reason::ServerError
         );
+    }
+
+    #[test]
+    fn a_401_names_its_cause_from_the_akv_code_in_the_message() {
+        // Bodies as recorded in tests/conformance/keyvault/kv-401-akv10032-invalid-issuer.json and
+        // kv-401-akv10022-invalid-audience.json.
+        let issuer = r#"{"error":{"code":"Unauthorized","message":"AKV10032: Invalid issuer. Expected one of https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/, https://sts.windows.net/f8cdef31-a31e-4b4a-93e4-5f571e91255a/, https://sts.windows.net/e2d54eb5-3869-4f70-8578-dee5fc7331f4/, https://sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/, https://sts.windows.net/975f013f-7f24-47e8-a7d3-abc4752bf346/, found https://sts.windows.net/96be4b7a-defb-4dc2-a31f-49ee6145d5ab/."}}"#;
+        let audience = r#"{"error":{"code":"Unauthorized","message":"AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://management.azure.com/."}}"#;
+        // Seen in real reports (the corpus's notes): a 401 code with no words of its own here.
+        let other = r#"{"error":{"code":"Unauthorized","message":"AKV10046: Unable to resolve the key used for signature validation."}}"#;
+        for (body, sign_in) in [
+            (issuer, Some(SignInRefusal::InvalidIssuer)),
+            (audience, Some(SignInRefusal::InvalidAudience)),
+            (other, None),
+            ("", None),
+        ] {
+            let error = parse_error(&answer(401, body));
+            assert_eq!(
+                (error.reason, error.sign_in),
+                (Reason::Unauthorized, sign_in),
+                "{body}"
+            );
+        }
+        // The cause is a 401's only: the same words in a 403 are not a sign-in refusal.
+        assert_eq!(parse_error(&answer(403, issuer)).sign_in, None);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use url::Url;
 
 use super::API_VERSION;
 pub use super::answer::{
-    KeyVaultError, Reason, StoredSecret, VaultError, check, parse_error, parse_secret,
+    KeyVaultError, Reason, SignInRefusal, StoredSecret, VaultError, check, parse_error,
+    parse_secret,
 };
 pub use super::operation::Operation;
 use crate::http::HttpRequest;

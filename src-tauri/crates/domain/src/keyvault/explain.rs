@@ -1,7 +1,7 @@
 //! Every answer of the vault in words a person can act on, in English and Norwegian bokmål
 //! (config-keyvault-selfservice.md §3.4), and which Altinn role is usually missing (§2.6).
 
-use super::api::{KeyVaultError, Operation, Reason};
+use super::api::{KeyVaultError, Operation, Reason, SignInRefusal};
 use crate::diagnosis::{Localized, l};
 use crate::error::{AppError, ErrorKind};
 use crate::profile::Environment;
@@ -231,15 +231,10 @@ pub fn to_app_error(error: &KeyVaultError, environment: &Environment) -> AppErro
     }
 }
 
-/// A 401 whose message names the cause (recorded Key Vault answers, tests/conformance/keyvault):
-/// `AKV10032: Invalid issuer` is a token from another tenant, `AKV10022: Invalid audience` a token
-/// for something else than `https://vault.azure.net` (compared exactly, no trailing slash).
+/// A 401 whose message names the cause, in words that say how to sign in again.
 fn unauthorized(error: &super::api::VaultError) -> Option<(Localized, Option<Localized>)> {
-    if error.reason != Reason::Unauthorized {
-        return None;
-    }
-    if error.message.contains("AKV10032") {
-        return Some((
+    match error.sign_in? {
+        SignInRefusal::InvalidIssuer => Some((
             l(
                 "The vault refused the sign-in (401 AKV10032, invalid issuer): the token is from another Entra tenant than the vault's.",
                 "Hvelvet avviste innloggingen (401 AKV10032, ugyldig utsteder): tokenet er fra en annen Entra-tenant enn hvelvets.",
@@ -248,10 +243,8 @@ fn unauthorized(error: &super::api::VaultError) -> Option<(Localized, Option<Loc
                 "Sign in again for this vault: the sign-in follows the tenant the vault names. With the Azure CLI, run az login --tenant <the vault's tenant>.",
                 "Logg inn på nytt for dette hvelvet: innloggingen følger tenanten hvelvet oppgir. Med Azure CLI: kjør az login --tenant <hvelvets tenant>.",
             )),
-        ));
-    }
-    if error.message.contains("AKV10022") {
-        return Some((
+        )),
+        SignInRefusal::InvalidAudience => Some((
             l(
                 "The vault refused the sign-in (401 AKV10022, invalid audience): the token is not for Key Vault (https://vault.azure.net).",
                 "Hvelvet avviste innloggingen (401 AKV10022, ugyldig mottaker): tokenet er ikke for Key Vault (https://vault.azure.net).",
@@ -260,9 +253,8 @@ fn unauthorized(error: &super::api::VaultError) -> Option<(Localized, Option<Loc
                 "Sign in again; a token from the Azure CLI must be asked for with --scope https://vault.azure.net/.default.",
                 "Logg inn på nytt; et token fra Azure CLI må hentes med --scope https://vault.azure.net/.default.",
             )),
-        ));
+        )),
     }
-    None
 }
 
 fn capitalise(text: &str) -> String {
@@ -290,6 +282,7 @@ mod tests {
                 inner_code: Some("ForbiddenByRbac".into()),
                 message: "Caller is not authorized".into(),
                 retry_after: None,
+                sign_in: None,
             },
         };
         let app = to_app_error(&error, &Environment::Test);

@@ -1,6 +1,6 @@
 //! Maskinporten, client side: the server metadata, the JWT grant, the token request and the
 //! verification of the access token. Each step is a pure request builder and a pure response
-//! parser (protocols.md §1); `crate::token_test` sends them through the transport.
+//! parser (protocols.md §1); `crate::chain` sends them through the transport.
 
 pub mod access_token;
 pub mod grant;
@@ -13,7 +13,7 @@ use crate::http::TransportError;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MaskinportenError {
     #[error("Maskinporten's metadata could not be fetched: {0}")]
-    MetadataTransport(TransportError),
+    MetadataTransport(#[source] TransportError),
     #[error("Maskinporten's metadata answered HTTP {status}")]
     MetadataStatus { status: u16, raw: String },
     #[error("Maskinporten's metadata is not what Maskinporten publishes: {problem}")]
@@ -21,7 +21,7 @@ pub enum MaskinportenError {
     #[error("the grant could not be signed: {0}")]
     Signing(String),
     #[error("the token request got no answer: {0}")]
-    TokenTransport(TransportError),
+    TokenTransport(#[source] TransportError),
     #[error("Maskinporten refused the grant: {error}{}", description.as_deref().map(|d| format!(" — {d}")).unwrap_or_default())]
     TokenRejected {
         status: u16,
@@ -35,7 +35,7 @@ pub enum MaskinportenError {
     #[error("Maskinporten answered HTTP {status} with a body that is not a token response")]
     TokenUnparseable { status: u16, raw: String },
     #[error("Maskinporten's signing keys could not be fetched: {0}")]
-    JwksTransport(TransportError),
+    JwksTransport(#[source] TransportError),
     #[error("Maskinporten's signing keys are unusable: {0}")]
     JwksInvalid(String),
     #[error("the access token did not verify against Maskinporten's keys: {0}")]

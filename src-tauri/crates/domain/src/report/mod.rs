@@ -3,6 +3,7 @@
 //! kid and thumbprint, decoded token claims (never a signature or a whole token), instance ids
 //! and the activity log. No script, no external resource; it prints to PDF from any browser.
 
+mod activity;
 mod rotations;
 
 use std::fmt::Write as _;
@@ -10,7 +11,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::checklist::{Checklist, ExpiryLevel, StepId, StepState};
+use crate::checklist::{Checklist, ExpiryLevel, KeyWatch, StepId, StepState, StepStatus};
 use crate::diagnosis::Localized;
 use crate::history::HistoryEntry;
 use crate::profile::Profile;
@@ -145,12 +146,33 @@ pub fn render(
         .iter()
         .filter(|e| e.profile == profile.name)
         .collect();
+    let mut out = String::new();
+    head(&mut out, lang, profile, &checklist.warnings, now);
+    profile_section(&mut out, lang, profile, checklist);
+    key_section(&mut out, lang, checklist.key.as_ref());
+    rotations::section(&mut out, lang, &checklist.rotations);
+    steps_section(&mut out, lang, &checklist.steps);
+    claims_sections(&mut out, lang, checklist);
+    activity::instances_section(&mut out, lang, &mine);
+    activity::activity_section(&mut out, lang, &mine, checklist.history_damaged);
+    out.push_str("\n</main></body></html>\n");
+    out
+}
+
+/// The document's head, the title, when it was made, what it never holds, and the checklist's
+/// warnings.
+fn head(
+    out: &mut String,
+    lang: Lang,
+    profile: &Profile,
+    warnings: &[Localized],
+    now: OffsetDateTime,
+) {
     let generated = now
         .replace_nanosecond(0)
         .unwrap_or(now)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    let mut out = String::new();
     let title = format!(
         "{} — {}",
         lang.pick(
@@ -176,38 +198,41 @@ pub fn render(
             "Rapporten inneholder ingen privat nøkkel, ingen assertion og ingen token: bare dekodede claims og ID-er."
         )
     );
-
-    for warning in &checklist.warnings {
+    for warning in warnings {
         let _ = writeln!(
             out,
             "<p class=\"note\">⚠ {}</p>",
             escape(lang.text(warning))
         );
     }
+}
+
+/// The profile's settings, the environment, the two apps and the path found.
+fn profile_section(out: &mut String, lang: Lang, profile: &Profile, checklist: &Checklist) {
     out.push_str(&format!(
         "<h2>{}</h2><table><tbody>",
         lang.pick("Profile", "Profil")
     ));
     let none = lang.pick("(not set)", "(ikke satt)");
-    row(&mut out, lang.pick("Profile", "Profil"), &profile.name);
+    row(out, lang.pick("Profile", "Profil"), &profile.name);
     row(
-        &mut out,
+        out,
         lang.pick("Environment", "Miljø"),
         &checklist.environment,
     );
     let org = profile.org_number.as_deref().unwrap_or(none);
     row(
-        &mut out,
+        out,
         lang.pick("Organisation number", "Organisasjonsnummer"),
         org,
     );
     row(
-        &mut out,
+        out,
         lang.pick("Client id", "Klient-ID"),
         profile.client_id.as_deref().unwrap_or(none),
     );
     row(
-        &mut out,
+        out,
         lang.pick("Scopes", "Scopes"),
         &profile.scopes.join(" "),
     );
@@ -224,66 +249,63 @@ pub fn render(
         },
         (None, None) => none.to_string(),
     };
-    row(&mut out, "App A", &app_a);
-    row(&mut out, "App B", profile.app_b.as_deref().unwrap_or(none));
+    row(out, "App A", &app_a);
+    row(out, "App B", profile.app_b.as_deref().unwrap_or(none));
     row(
-        &mut out,
+        out,
         lang.pick("Path", "Vei"),
         &path_label(lang, checklist.path),
     );
     if let Some(folder) = folder {
-        row(
-            &mut out,
-            lang.pick("App A's folder", "Mappen til app A"),
-            folder,
-        );
+        row(out, lang.pick("App A's folder", "Mappen til app A"), folder);
     }
     out.push_str("</tbody></table>\n");
+}
 
+/// The key's public facts and a warning when its year is nearly up.
+fn key_section(out: &mut String, lang: Lang, key: Option<&KeyWatch>) {
     out.push_str(&format!("<h2>{}</h2>", lang.pick("Key", "Nøkkel")));
-    match &checklist.key {
-        Some(key) => {
-            out.push_str("<table><tbody>");
-            row(&mut out, "kid", &key.kid);
-            row(
-                &mut out,
-                lang.pick("Thumbprint (RFC 7638)", "Tommelavtrykk (RFC 7638)"),
-                &key.thumbprint,
-            );
-            row(&mut out, lang.pick("Created", "Laget"), &key.created);
-            row(
-                &mut out,
-                lang.pick("Expires (1-year limit)", "Utløper (grense på 1 år)"),
-                &key.expires,
-            );
-            row(
-                &mut out,
-                lang.pick("Days left", "Dager igjen"),
-                &key.days_left.to_string(),
-            );
-            out.push_str("</tbody></table>");
-            if key.level != ExpiryLevel::Ok {
-                let _ = write!(
-                    out,
-                    "<p class=\"warn\">{}</p>",
-                    lang.pick(
-                        "The key expires soon (or has): make a new one, upload its public key and write it to Key Vault before the old one ends.",
-                        "Nøkkelen utløper snart (eller har utløpt): lag en ny, last opp den offentlige nøkkelen og skriv den til Key Vault før den gamle går ut."
-                    )
-                );
-            }
-        }
-        None => {
-            let _ = write!(
-                out,
-                "<p>{}</p>",
-                lang.pick("The profile has no key.", "Profilen har ingen nøkkel.")
-            );
-        }
+    let Some(key) = key else {
+        let _ = write!(
+            out,
+            "<p>{}</p>",
+            lang.pick("The profile has no key.", "Profilen har ingen nøkkel.")
+        );
+        return;
+    };
+    out.push_str("<table><tbody>");
+    row(out, "kid", &key.kid);
+    row(
+        out,
+        lang.pick("Thumbprint (RFC 7638)", "Tommelavtrykk (RFC 7638)"),
+        &key.thumbprint,
+    );
+    row(out, lang.pick("Created", "Laget"), &key.created);
+    row(
+        out,
+        lang.pick("Expires (1-year limit)", "Utløper (grense på 1 år)"),
+        &key.expires,
+    );
+    row(
+        out,
+        lang.pick("Days left", "Dager igjen"),
+        &key.days_left.to_string(),
+    );
+    out.push_str("</tbody></table>");
+    if key.level != ExpiryLevel::Ok {
+        let _ = write!(
+            out,
+            "<p class=\"warn\">{}</p>",
+            lang.pick(
+                "The key expires soon (or has): make a new one, upload its public key and write it to Key Vault before the old one ends.",
+                "Nøkkelen utløper snart (eller har utløpt): lag en ny, last opp den offentlige nøkkelen og skriv den til Key Vault før den gamle går ut."
+            )
+        );
     }
+}
 
-    rotations::section(&mut out, lang, &checklist.rotations);
-
+/// Each checklist step with its state, when it was set and what it said.
+fn steps_section(out: &mut String, lang: Lang, steps: &[StepStatus]) {
     let _ = write!(
         out,
         "\n<h2>{}</h2><table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
@@ -293,7 +315,7 @@ pub fn render(
         lang.pick("When", "Når"),
         lang.pick("Outcome", "Utfall")
     );
-    for (i, step) in checklist.steps.iter().enumerate() {
+    for (i, step) in steps.iter().enumerate() {
         let said = match (&step.note, &step.outcome) {
             (Some(note), _) if step.state == StepState::NotNeeded => lang.text(note).to_string(),
             (_, Some(outcome)) => lang.text(outcome).to_string(),
@@ -313,8 +335,11 @@ pub fn render(
         );
     }
     out.push_str("</tbody></table>\n");
+}
 
-    // Decoded claims of the last token and exchange runs (ChainReport: claims, no signatures).
+/// Decoded claims of the last token and exchange runs and of the JWT grant (ChainReport:
+/// claims, no signatures).
+fn claims_sections(out: &mut String, lang: Lang, checklist: &Checklist) {
     for (id, heading) in [
         (
             StepId::Token,
@@ -346,7 +371,7 @@ pub fn render(
             continue;
         };
         let _ = write!(out, "<h2>{}</h2>", escape(heading));
-        claims_table(&mut out, claims);
+        claims_table(out, claims);
     }
     if let Some(grant) = checklist
         .step(StepId::Token)
@@ -362,90 +387,8 @@ pub fn render(
                 "Claims i JWT-granten (signaturen er ikke tatt vare på)"
             )
         );
-        claims_table(&mut out, grant);
+        claims_table(out, grant);
     }
-
-    let instances: Vec<&&HistoryEntry> = mine.iter().filter(|e| e.instance_id.is_some()).collect();
-    let _ = write!(out, "\n<h2>{}</h2>", lang.pick("Instances", "Instanser"));
-    if instances.is_empty() {
-        let _ = write!(
-            out,
-            "<p>{}</p>",
-            lang.pick(
-                "None made from this profile.",
-                "Ingen laget fra denne profilen."
-            )
-        );
-    } else {
-        let _ = write!(
-            out,
-            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">App</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            lang.pick("When", "Når"),
-            lang.pick("Instance id", "Instans-ID"),
-            lang.pick("Owner", "Eier"),
-            lang.pick("Outcome", "Utfall")
-        );
-        for e in instances {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                escape(&when(&e.at)),
-                escape(e.app.as_deref().unwrap_or("")),
-                escape(e.instance_id.as_deref().unwrap_or("")),
-                escape(e.owner.as_deref().unwrap_or("")),
-                escape(&e.outcome)
-            );
-        }
-        out.push_str("</tbody></table>");
-    }
-
-    let _ = write!(
-        out,
-        "\n<h2>{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        lang.pick("Activity log", "Aktivitetslogg"),
-        lang.pick("When", "Når"),
-        lang.pick("What", "Hva"),
-        lang.pick("Step", "Steg"),
-        lang.pick("Outcome", "Utfall")
-    );
-    for e in mine.iter().rev() {
-        let step = e
-            .step
-            .map(|s| {
-                format!(
-                    "{} — {}",
-                    lang.text(&s.title()),
-                    e.state.map(|st| state_label(lang, st)).unwrap_or("")
-                )
-            })
-            .unwrap_or_default();
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&when(&e.at)),
-            escape(e.action.as_str()),
-            escape(&step),
-            escape(&e.outcome)
-        );
-    }
-    out.push_str("</tbody></table>");
-    if checklist.history_damaged > 0 {
-        let n = checklist.history_damaged;
-        let _ = write!(
-            out,
-            "\n<p class=\"note\">{}</p>",
-            match lang {
-                Lang::En => format!(
-                    "{n} line(s) of this machine's history could not be read and are not shown (the file is left as it is)."
-                ),
-                Lang::Nb => format!(
-                    "{n} linje(r) i historikken på denne maskinen kunne ikke leses og vises ikke (filen er latt som den er)."
-                ),
-            }
-        );
-    }
-    out.push_str("\n</main></body></html>\n");
-    out
 }
 
 /// The name of a new report file: `report-<profile>-<yyyymmdd-hhmmss>[-n].html`. The profile's

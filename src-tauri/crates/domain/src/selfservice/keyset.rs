@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::diagnosis::{Localized, l};
+use crate::error::{AppError, ErrorKind};
 use crate::keys::jwk::{PublicJwk, USE};
 
 /// "Inntil 5" keys per client (selfservice.md §4.2: DD-ADMIN, DD-CLIENTREG; okdata
@@ -47,6 +49,36 @@ pub enum KeySetError {
     NotThere(String),
     #[error("removing {0} would leave the client without keys")]
     LastKey(String),
+}
+
+/// A full set in words: nothing was sent, and which keys could go first (`could_go` of
+/// [`KeySetError::Full`]).
+pub fn full_words(could_go: &[String]) -> Localized {
+    let list = if could_go.is_empty() {
+        "-".to_string()
+    } else {
+        could_go.join(", ")
+    };
+    l(
+        format!(
+            "The client already has {MAX_KEYS} keys, Maskinporten's limit, so nothing was sent. Remove one first (these are not in use, soonest expiry first: {list}), then continue."
+        ),
+        format!(
+            "Klienten har allerede {MAX_KEYS} nøkler, som er grensen i Maskinporten, så ingenting ble sendt. Fjern én først (disse er ikke i bruk, først utløpende først: {list}), og fortsett."
+        ),
+    )
+}
+
+/// Every refusal is checked before anything is sent, so it is the person's request to change;
+/// a full set says which keys could be removed first.
+impl From<KeySetError> for AppError {
+    fn from(error: KeySetError) -> Self {
+        let message = match &error {
+            KeySetError::Full { could_go } => full_words(could_go).en,
+            other => other.to_string(),
+        };
+        AppError::new(ErrorKind::InvalidInput, message)
+    }
 }
 
 impl KeySet {
@@ -201,6 +233,29 @@ mod tests {
                 .keys
                 .len(),
             MAX_KEYS
+        );
+    }
+
+    #[test]
+    fn a_refusal_is_invalid_input_and_a_full_set_names_the_keys_that_could_go() {
+        let full = AppError::from(KeySetError::Full {
+            could_go: vec!["e".into(), "d".into()],
+        });
+        assert_eq!(full.kind, ErrorKind::InvalidInput);
+        assert_eq!(full.message, full_words(&["e".into(), "d".into()]).en);
+        assert!(
+            full.message.contains("already has 5 keys") && full.message.contains("e, d"),
+            "{}",
+            full.message
+        );
+        assert!(full_words(&[]).nb.contains("først: -)"));
+        let last = AppError::from(KeySetError::LastKey("a".into()));
+        assert_eq!(
+            (last.kind, last.message.as_str()),
+            (
+                ErrorKind::InvalidInput,
+                "removing a would leave the client without keys"
+            )
         );
     }
 

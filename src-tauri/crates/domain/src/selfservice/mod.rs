@@ -9,7 +9,7 @@
 
 mod keyset;
 
-pub use keyset::{ClientKey, KeySet, KeySetError, MAX_KEYS};
+pub use keyset::{ClientKey, KeySet, KeySetError, MAX_KEYS, full_words};
 
 use url::Url;
 
