@@ -43,6 +43,12 @@ const COMMANDS: &[&str] = &[
     "mark_step",
     "list_activity",
     "save_report",
+    "system_user_scopes",
+    "register_system",
+    "request_system_user",
+    "get_system_user_request",
+    "list_system_user_requests",
+    "check_app_b_for_system_users",
 ];
 
 fn main() {

@@ -75,6 +75,12 @@ fn run_window(state: AppState) -> ExitCode {
             commands::checklist::mark_step,
             commands::checklist::list_activity,
             commands::checklist::save_report,
+            commands::systemuser::system_user_scopes,
+            commands::systemuser::register_system,
+            commands::systemuser::request_system_user,
+            commands::systemuser::get_system_user_request,
+            commands::systemuser::list_system_user_requests,
+            commands::systemuser::check_app_b_for_system_users,
         ])
         .build(tauri::generate_context!())
         .map(|app| {

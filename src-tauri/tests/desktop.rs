@@ -658,3 +658,167 @@ async fn a_person_rotates_the_key_in_the_window_without_downtime() {
     assert!(rotations.contains(&old) && rotations.contains(&new));
     app.close().await;
 }
+
+/// What the customer does with the confirm link, in their own browser: open it, press Approve.
+async fn approve_as_customer(confirm_url: &str) {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let page = http
+        .get(confirm_url)
+        .send()
+        .await
+        .expect("confirm page")
+        .text()
+        .await
+        .expect("page");
+    let field = |after: &str| {
+        page.split(after)
+            .nth(1)
+            .and_then(|a| a.split('"').next())
+            .unwrap_or_else(|| panic!("{after} on the confirm page: {page}"))
+            .replace("&amp;", "&")
+    };
+    let (action, id) = (field("action=\""), field("name=\"id\" value=\""));
+    let (origin, _) = confirm_url.split_once("/accessmanagement").expect("origin");
+    let answer = http
+        .post(format!("{origin}{action}"))
+        .form(&[("id", id.as_str()), ("decision", "approve")])
+        .send()
+        .await
+        .expect("approve");
+    assert!(answer.status().is_success(), "approve: {}", answer.status());
+}
+
+/// As a vendor would, from a fresh profile on the sandbox: the client's scopes, the system in the
+/// system register, a request to the customer with its link and QR code, the customer's approval
+/// seen by the window's own status poll, then token, exchange and an instance of app B as the
+/// customer's system user; app B checked for system users; nothing secret in the data folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_gets_an_instance_of_app_b_as_the_customers_system_user_in_the_window() {
+    let app = Desktop::open().await;
+    app.wait_text("#app-version", |t| !t.is_empty()).await;
+    app.select("#lang-switch", "en").await;
+    app.click("#guide-rehearse [data-testid='rehearse']").await;
+    app.wait_text("#env-badge", |t| t.contains("Rehearsal"))
+        .await;
+
+    app.click("#nav-systemuser").await;
+    app.wait_text("#su-scopes-missing", |t| {
+        t.contains("altinn:authentication/systemregister.write")
+    })
+    .await;
+    app.click("#su-scopes-add").await;
+    app.wait_text("#su-scopes-ok", |t| t.contains("every scope"))
+        .await;
+
+    app.click("#su-system-read").await;
+    app.wait_text("#su-system-changes", |t| t.contains("create the system"))
+        .await;
+    let before = app.cli.json(&["profile", "list"]);
+    assert!(
+        before[0]["scopes"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|x| x == "altinn:instances.write")),
+        "{before}"
+    );
+    app.click("#su-system-write").await;
+    let registered = app
+        .wait_text("#su-system-registered", |t| t.contains("app_"))
+        .await;
+    app.wait_text("#su-system-written", |t| t.contains("read back"))
+        .await;
+    let client_id = before[0]["clientId"].as_str().expect("client id");
+    assert!(registered.contains(client_id), "{registered}");
+    app.scroll_to("#su-system").await;
+    app.screenshot("systemuser-01-system.png").await;
+
+    // The proof waits for an approved request.
+    app.wait_text("#su-proof-waiting", |t| t.contains("approved"))
+        .await;
+    let customer = assistant_sandbox::defaults::CUSTOMER_ORG_NUMBER;
+    app.type_into("#su-customer", customer).await;
+    app.type_into("#su-external-ref", "ref-1").await;
+    app.click("#su-send").await;
+    app.wait_text("#su-request-view[data-status='new'] #su-status", |t| {
+        t.contains("waiting for the customer")
+    })
+    .await;
+    app.wait_text("#su-poll[data-polling='true']", |t| {
+        t.contains("Last checked")
+    })
+    .await;
+    let confirm = app
+        .wait_text("#su-confirm-url", |t| t.starts_with("http"))
+        .await;
+    let squares = app
+        .eval("return document.querySelector('#su-qr path')?.getAttribute('d')?.split('M').length ?? 0")
+        .await;
+    assert!(
+        squares.as_u64().is_some_and(|n| n > 100),
+        "a QR code with its modules: {squares}"
+    );
+    app.scroll_to("#su-request").await;
+    app.screenshot("systemuser-02-request.png").await;
+
+    // The customer approves elsewhere; the window sees it by its own poll, no click here.
+    approve_as_customer(confirm.trim()).await;
+    app.wait_text("#su-request-view[data-status='accepted'] #su-status", |t| {
+        t.contains("approved")
+    })
+    .await;
+    let polled = app
+        .eval("return document.querySelector('#su-poll') === null")
+        .await;
+    assert_eq!(polled, serde_json::json!(true), "no poll after a decision");
+
+    app.click("#su-proof-token").await;
+    app.wait_text("#su-proof-report[data-ok='true']", |t| t.contains(customer))
+        .await;
+    let kept = app
+        .wait_text("[data-testid='claim-altinn-system-user']", |t| {
+            t.contains(customer)
+        })
+        .await;
+    assert!(
+        kept.contains("maskinporten-assistant"),
+        "the Altinn token keeps the system user: {kept}"
+    );
+    app.click("#su-proof-instance").await;
+    let made = app
+        .wait_text("#su-proof-made", |t| {
+            t.contains(assistant_sandbox::defaults::CUSTOMER_PARTY_ID)
+        })
+        .await;
+    assert!(made.contains("system user"), "{made}");
+    app.scroll_to("#su-proof").await;
+    app.screenshot("systemuser-03-proof.png").await;
+    app.select("#lang-switch", "nb").await;
+    app.wait_text("#su-proof-made", |t| t.contains("systembrukeren"))
+        .await;
+    app.screenshot("systemuser-03-proof-nb.png").await;
+    app.select("#lang-switch", "en").await;
+
+    // App B, a real public app state: the current v8 template is ready for system users.
+    let app_b = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/real-apps/altinn-studio-template-v8")
+        .canonicalize()
+        .expect("fixture");
+    app.type_into("#su-appb-folder", &app_b.display().to_string())
+        .await;
+    app.click("#su-appb-check").await;
+    app.wait_text("#su-appb-ready", |t| t.contains("ready for system users"))
+        .await;
+    let roles = app
+        .wait_text("#su-appb-roles", |t| t.contains("dagl"))
+        .await;
+    assert!(roles.contains("priv"), "{roles}");
+
+    let everything = support::all_text_under(app.cli.data.path());
+    assert!(
+        !assistant_tests::holds_jwt(&everything),
+        "no token in the data folder"
+    );
+    app.close().await;
+}

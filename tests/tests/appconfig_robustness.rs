@@ -118,6 +118,7 @@ fn mutated_app_files_never_crash_the_readers_or_the_check() {
         let app_b = AppBFiles {
             policy: file("App/config/authorization/policy.xml"),
             metadata: file("App/config/applicationmetadata.json"),
+            ..AppBFiles::default()
         };
         let report = appconfig::check(&app, None, Some(&app_b));
         assert!(

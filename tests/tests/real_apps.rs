@@ -122,6 +122,28 @@ fn every_real_app_state_gets_the_verdict_a_careful_reader_wrote_down() {
                     ));
                 }
             }
+            if let Some(system) = app_b.get("systemUser") {
+                let report = appconfig::appb_system::check(&b);
+                let ids: Vec<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
+                let want: Vec<&str> = system["findings"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                let roles: Vec<&str> = system["roles"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                if ids != want || report.roles != roles {
+                    wrong.push(format!(
+                        "{name}: for system users {ids:?} and roles {:?}, expected {want:?} and {roles:?}",
+                        report.roles
+                    ));
+                }
+            }
             let findings = appconfig::appb::check(&b, None);
             if findings.iter().any(|f| f.id == "appb_policy_rights") {
                 wrong.push(format!(

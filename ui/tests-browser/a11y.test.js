@@ -488,6 +488,37 @@ const STATES = [
     await page.waitForSelector("#guide-report-path");
     await page.waitForSelector("#watch-warning");
   } },
+  // 8 System user
+  { name: "systemuser: no active profile", hash: "#/systemuser", seed: seed({ activeProfile: null }) },
+  { name: "systemuser: scopes missing, system to create, a request waiting with its link and QR code", hash: "#/systemuser", seed: seed({ systemUser: { pollsBeforeDecision: 99 } }), prepare: async (page) => {
+    await page.waitForSelector("#su-scopes-missing");
+    await page.click("#su-system-read");
+    await page.waitForSelector("#su-system-changes");
+    await page.click("#su-system-write");
+    await page.waitForSelector("#su-system-written");
+    await page.fill("#su-customer", "310987654");
+    await page.click("#su-send");
+    await page.waitForSelector("#su-qr");
+  } },
+  { name: "systemuser: approved, proven, app B with findings and an error", hash: "#/systemuser", seed: seed({ systemUser: { pollsBeforeDecision: 0 } }), prepare: async (page) => {
+    await page.click("#su-scopes-add");
+    await page.click("#su-system-read");
+    await page.click("#su-system-write");
+    await page.waitForSelector("#su-system-written");
+    await page.fill("#su-customer", "310987654");
+    await page.click("#su-send");
+    await page.waitForSelector("#su-request-view[data-status='accepted']", { timeout: 15000 });
+    await page.click("#su-proof-token");
+    await page.waitForSelector("#su-proof-report");
+    await page.click("#su-proof-instance");
+    await page.waitForSelector("#su-proof-made");
+    await page.fill("#su-appb-folder", "/repos/old-app-b");
+    await page.click("#su-appb-check");
+    await page.waitForSelector("#su-appb-report");
+    await fail("register_system", "No Maskinporten token with altinn:authentication/systemregister.write.", "Add the scope to the client.")(page);
+    await page.click("#su-system-read");
+    await page.waitForSelector("#su-system .error-note");
+  } },
 ];
 
 /** The languages, how a page gets into each, and a text that shows it did. */

@@ -117,6 +117,10 @@
       "urn:altinn:authenticatemethod": "maskinporten", "urn:altinn:authlevel": 3, exp: now + 1800,
     };
     delete altinnClaims.client_amr;
+    // The exchange keeps authorization_details, so both tokens name the same system user.
+    const systemUser = options.systemUserOrg
+      ? { org: options.systemUserOrg, systemUserId: "4f0c9a2e-58d1-4f53-a7e7-5b0c1d2e3f40", systemId: `${profile.orgNumber}_maskinporten-assistant` }
+      : null;
     return {
       environment: profile.environment.kind, clientId: profile.clientId, kid: profile.keyId,
       stages: ["metadata", "grant", "token", "verify", "exchange"].map((stage) => ({
@@ -125,11 +129,11 @@
       grant: { aud: `${SANDBOX.maskinporten}/`, iss: profile.clientId, scope: scopes.join(" "), iat: now, exp: now + 120, jti: "0b6c2f0e-4a53-4c4e-9d1a-8f2c1e7b5a90" },
       maskinporten: {
         issuer: mpClaims.iss, clientId: profile.clientId, clientAmr: "private_key_jwt", consumerOrg: profile.orgNumber, supplierOrg: null,
-        scopes, issuedAt: now, expiresAt: now + 120, systemUser: null, claims: mpClaims,
+        scopes, issuedAt: now, expiresAt: now + 120, systemUser, claims: mpClaims,
       },
       expiresIn: 120,
       altinn: options.exchange
-        ? { issuer: altinnClaims.iss, clientId: profile.clientId, clientAmr: null, consumerOrg: profile.orgNumber, supplierOrg: null, scopes, issuedAt: now, expiresAt: now + 1800, systemUser: null, claims: altinnClaims }
+        ? { issuer: altinnClaims.iss, clientId: profile.clientId, clientAmr: null, consumerOrg: profile.orgNumber, supplierOrg: null, scopes, issuedAt: now, expiresAt: now + 1800, systemUser, claims: altinnClaims }
         : null,
       scopeCheck: scopeCheck(scopes),
       clock: { skewSeconds: 0, warning: null },

@@ -16,7 +16,7 @@ const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Parts of the fake backend in files of their own, each pushing onto window.__fakeExtensions. */
-const FAKE_EXTENSIONS = ["fake-keyvault.js", "fake-appconfig.js", "fake-guide.js"];
+const FAKE_EXTENSIONS = ["fake-keyvault.js", "fake-appconfig.js", "fake-guide.js", "fake-systemuser.js"];
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json" };
 
@@ -66,9 +66,11 @@ export async function startHarness() {
      * A fresh page (own context, so own localStorage) at `hash`, with the fake backend seeded.
      * `mock: false` leaves Tauri out entirely, as when dist/ is opened from a plain web server.
      */
-    async open({ hash = "", seed = {}, locale = "en-US", mock = true } = {}) {
+    /** `clock`: the page's timers under Playwright's clock, so a test can move time on (page.clock.runFor). */
+    async open({ hash = "", seed = {}, locale = "en-US", mock = true, clock = false } = {}) {
       const context = await browser.newContext({ locale, viewport: { width: 1200, height: 900 } });
       const page = await context.newPage();
+      if (clock) await page.clock.install();
       const errors = [];
       page.on("pageerror", (e) => errors.push(e));
       if (mock) {

@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use super::blocking;
 use assistant_app::AppState;
+use assistant_app::flows::ActingAs;
 use assistant_app::grants::{Access, PathGrants};
 use assistant_app::instances::bulk::{BulkAction, BulkJobs, BulkSummary, StartBulkRequest};
 use assistant_app::instances::{self, AppOverview, CreateMode, DeleteOutcome};
@@ -30,6 +31,11 @@ pub struct CreateInstanceRequest {
     /// Organisation number, national identity number / D-number, or party:ID.
     pub owner: String,
     pub mode: CreateMode,
+    /// As a customer's system user (the customer owns the instance), else as the profile's own
+    /// organisation.
+    #[serde(default)]
+    #[ts(optional)]
+    pub acting: Option<ActingAs>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -90,9 +96,10 @@ pub async fn create_instance(
         }
     }
     let owner = InstanceOwner::parse(&request.owner)?;
-    instances::instantiate(
+    instances::instantiate_as(
         &state,
         &request.profile,
+        request.acting.as_ref(),
         &owner,
         &request.mode.into_create()?,
     )

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod keyvault;
 pub mod profiles;
 pub mod sandbox;
+pub mod systemuser;
 
 /// Blocking domain work (keychain, key generation) runs off the async runtime: keyring must
 /// not run on it (shared/reference/toolchain.md §5).

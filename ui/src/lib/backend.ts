@@ -58,6 +58,13 @@ import type { SavedReport } from "../bindings/SavedReport";
 import type { AppConfigReport } from "../bindings/AppConfigReport";
 import type { CheckAppConfigRequest } from "../bindings/CheckAppConfigRequest";
 import type { SignInSummary } from "../bindings/SignInSummary";
+// The system-user path.
+import type { AppBSystemUserReport } from "../bindings/AppBSystemUserReport";
+import type { ClientScopes } from "../bindings/ClientScopes";
+import type { NewSystemUserRequestRequest } from "../bindings/NewSystemUserRequestRequest";
+import type { RequestView } from "../bindings/RequestView";
+import type { SystemPlan } from "../bindings/SystemPlan";
+import type { SystemRegisterRequest } from "../bindings/SystemRegisterRequest";
 import type { StartVaultLoginRequest } from "../bindings/StartVaultLoginRequest";
 import type { VaultLoginStart } from "../bindings/VaultLoginStart";
 import type { VaultProbeReport } from "../bindings/VaultProbeReport";
@@ -330,3 +337,27 @@ export const saveReport = (request: ReportRequest): Promise<SavedReport> => call
 
 /** Opens an official page or portal in the person's browser (https only, see the capability). */
 export const openLink = (url: string): Promise<void> => guarded(() => openUrl(url));
+
+// ── The system-user path (a vendor's system, the customer's approval). ──
+
+/** The vendor client's scopes for this path; `add` adds the missing ones to a sandbox profile and its client. */
+export const systemUserScopes = (profile: string, add: boolean): Promise<ClientScopes> => call("system_user_scopes", { profile, add });
+
+/** Reads the vendor's system and compares it with the profile; with `confirmed`, writes it and reads it back. */
+export const registerSystem = (request: SystemRegisterRequest): Promise<SystemPlan> => call("register_system", { request });
+
+/** Asks a customer for a system user; sending it again while one is pending gives that one back. */
+export const requestSystemUser = (request: NewSystemUserRequestRequest): Promise<RequestView> =>
+  call("request_system_user", { request });
+
+/** The request's status now. */
+export const getSystemUserRequest = (profile: string, id: string): Promise<RequestView> =>
+  call("get_system_user_request", { profile, id });
+
+/** Every request for the vendor's system, newest last as the register lists them. */
+export const listSystemUserRequests = (profile: string): Promise<RequestView[]> =>
+  call("list_system_user_requests", { profile });
+
+/** App B's repository read for system users: Altinn.App version and the rights its policy lets an approver hand on. */
+export const checkAppBForSystemUsers = (path: string): Promise<AppBSystemUserReport> =>
+  call("check_app_b_for_system_users", { path });

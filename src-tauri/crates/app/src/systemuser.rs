@@ -1,10 +1,12 @@
-//! The system-user path's vendor steps (issue 17), shared by the window and the CLI: the
-//! vendor's system in Altinn's system register, read, compared with what the profile needs, and
-//! created or updated only with the person's consent.
+//! The system-user path's vendor steps, shared by the window and the CLI: the vendor's system in
+//! Altinn's system register, read, compared with what the profile needs, and created or updated
+//! only with the person's consent; the customer's request and its status; app B's readiness.
 
+use assistant_domain::appconfig::{self, appb_system::AppBSystemUserReport};
 use assistant_domain::chain::ChainOptions;
 use assistant_domain::http::Transport;
-use assistant_domain::profile::Profile;
+use assistant_domain::profile::{Environment, Profile, Scope};
+use assistant_domain::qr::{self, QrPicture};
 use assistant_domain::secret::AccessToken;
 use assistant_domain::systemuser::register::{self, RegisteredSystem};
 use assistant_domain::systemuser::request::{
@@ -30,7 +32,7 @@ pub struct SystemPlan {
     /// The system as it will be after a write (the registered one with what the profile needs).
     pub wanted: RegisteredSystem,
     /// In words: what a write changes; empty when the register already has it all.
-    pub changes: Vec<String>,
+    pub changes: Vec<assistant_domain::diagnosis::Localized>,
     /// Whether this call wrote it (then `registered` is the read-back).
     pub written: bool,
 }
@@ -111,10 +113,7 @@ pub async fn register(
     let registered = register::parse_read(&transport.send(read(&token)?).await?, &wanted.id)?;
     let (target, changes) = match &registered {
         Some(existing) => register::changes(existing, &wanted),
-        None => (
-            wanted.clone(),
-            vec![format!("create the system {}", wanted.id)],
-        ),
+        None => (wanted.clone(), vec![register::creation(&wanted.id)]),
     };
     if changes.is_empty() || !confirmed {
         return Ok(SystemPlan {
@@ -157,15 +156,116 @@ pub struct RequestView {
     pub request: SystemUserRequest,
     pub status: Status,
     pub next_step: assistant_domain::diagnosis::Localized,
+    /// The confirm link as a QR code, while the customer has something to approve.
+    pub confirm_qr: Option<QrPicture>,
 }
 
 fn request_view(request: SystemUserRequest) -> RequestView {
     let status = Status::parse(&request.status);
+    // A link too long for a code is still shown as text to copy.
+    let confirm_qr = request
+        .confirm_url
+        .as_deref()
+        .filter(|_| status == Status::New)
+        .and_then(|url| qr::picture(url).ok());
     RequestView {
         next_step: status.next_step(),
         status,
         request,
+        confirm_qr,
     }
+}
+
+/// What the vendor's client must be allowed on this path: the system register, the requests
+/// (docs/reference/systemuser.md §1), and app B's instances as the system user (§6, D-SBS).
+pub const CLIENT_SCOPES: [&str; 5] = [
+    register::SCOPE,
+    request::WRITE_SCOPE,
+    request::READ_SCOPE,
+    "altinn:instances.read",
+    "altinn:instances.write",
+];
+
+/// The vendor client's scopes against what this path needs.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ClientScopes {
+    pub needed: Vec<String>,
+    pub missing: Vec<String>,
+    /// Whether this call added the missing ones (the sandbox's client only).
+    pub added: bool,
+}
+
+/// Compares the profile's scopes with [`CLIENT_SCOPES`]. With `add`, on the sandbox, adds the
+/// missing ones to the profile and registers the client again (the sandbox's portal step); a
+/// real client's scopes are granted in Samarbeidsportalen, so there it only says which.
+pub async fn client_scopes(
+    state: &AppState,
+    profile: &str,
+    add: bool,
+) -> Result<ClientScopes, AppError> {
+    let (dir, name) = (state.dir.clone(), profile.to_string());
+    let found = blocking(move || inventory::show_profile(&dir, &name)).await?;
+    let missing: Vec<String> = CLIENT_SCOPES
+        .iter()
+        .filter(|s| !found.scopes.iter().any(|have| have.as_str() == **s))
+        .map(|s| s.to_string())
+        .collect();
+    let needed = CLIENT_SCOPES.iter().map(|s| s.to_string()).collect();
+    if !add || missing.is_empty() {
+        return Ok(ClientScopes {
+            needed,
+            missing,
+            added: false,
+        });
+    }
+    if found.environment != Environment::Sandbox {
+        return Err(AppError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "The scopes of a real client are granted in Samarbeidsportalen, not here: {}.",
+                missing.join(", ")
+            ),
+        )
+        .with_hint(
+            "Ask Digdir for the system-user scopes on the client, add them to it in Samarbeidsportalen, then to the profile.",
+        ));
+    }
+    let mut wider = found.clone();
+    wider
+        .scopes
+        .extend(missing.iter().map(|s| Scope::from(s.as_str())));
+    let dir = state.dir.clone();
+    blocking(move || {
+        inventory::save_profile(
+            &dir,
+            &inventory::SaveProfileRequest {
+                original_name: Some(wider.name.to_string()),
+                profile: wider,
+            },
+        )
+    })
+    .await?;
+    crate::rehearsal::register_and_record(
+        state,
+        crate::sandbox::RegisterRequest {
+            profile: found.name.to_string(),
+        },
+    )
+    .await?;
+    Ok(ClientScopes {
+        needed,
+        missing: Vec::new(),
+        added: true,
+    })
+}
+
+/// App B's repository read for the system-user path: its Altinn.App version and the rights its
+/// policy lets an approver hand on.
+pub fn check_app_b(path: &str) -> Result<AppBSystemUserReport, AppError> {
+    let files = appconfig::files::load_app_b(std::path::Path::new(path.trim()))?;
+    Ok(appconfig::appb_system::check(&files))
 }
 
 /// Asks the customer `customer` for a system user on the vendor's system, with app B's right.

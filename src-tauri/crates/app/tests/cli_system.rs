@@ -1,4 +1,4 @@
-//! `system register|show` against the sandbox's system register (issue 17): what is there and
+//! `system register|show` against the sandbox's system register: what is there and
 //! what the profile needs are shown before anything changes; --yes creates and reads back; a
 //! client without the register's scope is told what to add.
 
@@ -42,7 +42,7 @@ fn the_system_is_shown_then_registered_only_with_yes_and_then_has_everything() {
     assert!(shown["registered"].is_null(), "{shown}");
     assert_eq!(
         shown["changes"],
-        serde_json::json!([format!("create the system {id}")])
+        serde_json::json!([{"en": format!("create the system {id}"), "nb": format!("opprette systemet {id}")}])
     );
 
     let asked = cli.run(&["--json", "system", "register", "--profile", "Vendor"]);

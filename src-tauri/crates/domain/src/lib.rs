@@ -21,6 +21,7 @@ pub mod made_here;
 pub mod maskinporten;
 pub mod org;
 pub mod profile;
+pub mod qr;
 pub mod report;
 pub mod rotation;
 pub mod rotation_check;

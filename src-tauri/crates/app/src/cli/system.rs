@@ -52,7 +52,7 @@ fn render(plan: &SystemPlan) -> String {
     } else {
         let verb = if plan.written { "Done" } else { "To do" };
         for change in &plan.changes {
-            text.push_str(&format!("\n{verb}: {change}"));
+            text.push_str(&format!("\n{verb}: {}", change.en));
         }
     }
     text

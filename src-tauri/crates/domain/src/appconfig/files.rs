@@ -110,6 +110,10 @@ const SKIPPED_DIRS: &[&str] = &["bin", "obj", "node_modules", ".git", ".vs", "ww
 pub struct AppBFiles {
     pub policy: Option<SourceFile>,
     pub metadata: Option<SourceFile>,
+    /// The project file and the props above it: which Altinn.App version app B runs (system
+    /// users need 8.6, docs/reference/systemuser.md §6).
+    pub csproj: Option<SourceFile>,
+    pub props: Vec<SourceFile>,
 }
 
 /// Reads app A from a repository folder, its `App` folder, or a single file.
@@ -217,12 +221,27 @@ pub fn load_app_b(path: &Path) -> Result<AppBFiles, AppConfigError> {
     };
     let policy = config.join("authorization").join("policy.xml");
     let metadata = config.join("applicationmetadata.json");
+    let app_dir = config.parent().unwrap_or(&root).to_path_buf();
+    let csproj = if app_dir.is_dir() {
+        sorted_entries(&app_dir)?
+            .into_iter()
+            .filter(|p| file_name(p).to_ascii_lowercase().ends_with(".csproj"))
+            .min_by_key(|p| !file_name(p).eq_ignore_ascii_case("App.csproj"))
+    } else {
+        None
+    };
     let files = AppBFiles {
         policy: policy.is_file().then(|| read(&root, &policy)).transpose()?,
         metadata: metadata
             .is_file()
             .then(|| read(&root, &metadata))
             .transpose()?,
+        csproj: csproj.map(|p| read(&root, &p)).transpose()?,
+        props: if app_dir.is_dir() {
+            props_files(&root, &app_dir)?
+        } else {
+            Vec::new()
+        },
     };
     if files.policy.is_none() && files.metadata.is_none() {
         return Err(AppConfigError::NotAppB(path.to_path_buf()));

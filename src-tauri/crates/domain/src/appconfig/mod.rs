@@ -7,6 +7,7 @@
 //! app B is read through its metadata endpoints by the instances step (`altinn::app`).
 
 pub mod appb;
+pub mod appb_system;
 mod checks;
 mod crosscheck;
 pub mod csharp;

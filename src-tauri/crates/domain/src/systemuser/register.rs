@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
 
+use crate::diagnosis::{Localized, l};
 use crate::error::{AppError, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::secret::AccessToken;
@@ -149,23 +150,38 @@ pub fn wanted(
 pub fn changes(
     registered: &RegisteredSystem,
     wanted: &RegisteredSystem,
-) -> (RegisteredSystem, Vec<String>) {
+) -> (RegisteredSystem, Vec<Localized>) {
     let mut merged = registered.clone();
     let mut said = Vec::new();
     for client in &wanted.client_id {
         if !merged.client_id.contains(client) {
             merged.client_id.push(client.clone());
-            said.push(format!("add client id {client}"));
+            said.push(l(
+                format!("add client id {client}"),
+                format!("legge til klient-id {client}"),
+            ));
         }
     }
     for right in &wanted.rights {
         if !merged.rights.contains(right) {
             merged.rights.push(right.clone());
             let values: Vec<&str> = right.resource.iter().map(|r| r.value.as_str()).collect();
-            said.push(format!("add the right {}", values.join(", ")));
+            let values = values.join(", ");
+            said.push(l(
+                format!("add the right {values}"),
+                format!("legge til rettigheten {values}"),
+            ));
         }
     }
     (merged, said)
+}
+
+/// The one change when the register does not have the system yet.
+pub fn creation(id: &str) -> Localized {
+    l(
+        format!("create the system {id}"),
+        format!("opprette systemet {id}"),
+    )
 }
 
 fn url(platform: &Url, id: Option<&str>) -> Result<Url, AppError> {
@@ -366,6 +382,7 @@ mod tests {
         assert_eq!(merged.client_id, ["c-0", "c-1"]);
         assert_eq!(merged.rights.len(), 2);
         assert_eq!(merged.name.en, "Our own name");
+        let said: Vec<&str> = said.iter().map(|c| c.en.as_str()).collect();
         assert_eq!(said, ["add client id c-1", "add the right app_ttd_app-b"]);
         assert!(changes(&merged, &merged.clone()).1.is_empty());
     }

@@ -1,0 +1,131 @@
+// The system-user step against the fake backend: the scopes added on the sandbox only, the
+// system written only on the button that says so, the request's link and QR code, the visible
+// poll that stops on the customer's decision (and can be stopped), the proof only once approved,
+// a person coming back finding the request again, and app B's findings.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { startHarness } from "./harness.js";
+
+const profile = (name, fields = {}) => ({
+  name, environment: { kind: "sandbox" }, orgNumber: "312345676", clientId: "vendor-client",
+  scopes: ["altinn:serviceowner/instances.read"], appA: null, appB: "ttd/sandbox-app-b",
+  keyId: "vendor-key", vaultUrl: null, secretPrefix: null, sectionName: null, ...fields,
+});
+const keys = [{ kid: "vendor-key", bits: 2048, created: "2026-01-01T00:00:00Z", expires: "2027-06-01T00:00:00Z", thumbprint: "t", source: "generated" }];
+const seed = (extra = {}) => ({ profiles: [profile("Vendor")], keys, activeProfile: "Vendor", ...extra });
+const CUSTOMER = "310987654";
+/** ui/src/lib/systemUserView.ts */
+const POLL_MS = 3000;
+
+let h;
+before(async () => (h = await startHarness()));
+after(() => h?.stop());
+
+test("a vendor walks scopes, system, request, approval by poll and proof, in order", async () => {
+  const { page, calls, context, errors } = await h.open({ hash: "#/systemuser", seed: seed({ systemUser: { pollsBeforeDecision: 2 } }), clock: true });
+  await page.waitForSelector("#su-scopes-missing");
+  assert.match(await page.textContent("#su-scopes-missing"), /systemregister\.write.*instances\.write/s);
+  await page.click("#su-scopes-add");
+  await page.waitForSelector("#su-scopes-ok");
+
+  await page.click("#su-system-read");
+  await page.waitForSelector("#su-system-absent");
+  assert.match(await page.textContent("#su-system-changes"), /create the system 312345676_maskinporten-assistant/);
+  assert.equal((await calls("register_system")).length, 1);
+  assert.equal((await calls("register_system"))[0].args.request.confirmed, false, "reading never writes");
+  await page.click("#su-system-write");
+  await page.waitForSelector("#su-system-written");
+  assert.equal((await calls("register_system"))[1].args.request.confirmed, true);
+
+  assert.equal(await page.isDisabled("#su-proof-token"), true, "no proof before an approved request");
+  await page.fill("#su-customer", "310987655");
+  await page.waitForSelector("#su-customer-error");
+  assert.equal(await page.isDisabled("#su-send"), true, "a wrong organisation number is not sent");
+  await page.fill("#su-customer", CUSTOMER);
+  await page.fill("#su-external-ref", "ref-1");
+  await page.click("#su-send");
+  await page.waitForSelector("#su-request-view[data-status='new']");
+  assert.match(await page.textContent("#su-confirm-url"), /^https:\/\/authn\.ui\.tt02\.altinn\.no\//);
+  assert.ok(await page.$("#su-qr path[d^='M']"), "the QR code is drawn");
+  assert.equal(await page.getAttribute("#su-qr", "role"), "img");
+  await page.waitForSelector("#su-poll[data-polling='true']");
+  assert.deepEqual((await calls("request_system_user"))[0].args.request, { profile: "Vendor", customer: CUSTOMER, externalRef: "ref-1" });
+
+  // The fake approves on the third read: the window gets there by itself, a read per 3 s.
+  await page.clock.runFor(2 * POLL_MS);
+  assert.equal((await calls("get_system_user_request")).length, 2, "one read per interval");
+  assert.equal(await page.getAttribute("#su-request-view", "data-status"), "new");
+  await page.clock.runFor(POLL_MS);
+  await page.waitForSelector("#su-request-view[data-status='accepted']");
+  assert.equal(await page.$("#su-qr"), null, "no link to approve once decided");
+  assert.equal(await page.$("#su-poll"), null);
+  await page.clock.runFor(10 * POLL_MS);
+  assert.equal((await calls("get_system_user_request")).length, 3, "no more status reads after the decision");
+
+  await page.click("#su-proof-token");
+  await page.waitForSelector("#su-proof-report[data-ok='true'] [data-testid='claim-altinn-system-user']");
+  const [run] = await calls("run_token_test");
+  assert.deepEqual(
+    { org: run.args.request.options.systemUserOrg, ref: run.args.request.options.externalRef, exchange: run.args.request.options.exchange },
+    { org: CUSTOMER, ref: "ref-1", exchange: true },
+  );
+  await page.click("#su-proof-instance");
+  await page.waitForSelector("#su-proof-made");
+  const [made] = await calls("create_instance");
+  assert.deepEqual(made.args.request.acting, { systemUserOrg: CUSTOMER, externalRef: "ref-1" });
+  assert.equal(made.args.request.owner, CUSTOMER);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the poll can be stopped and started again, and a rejection ends it with its next step", async () => {
+  const { page, calls, context } = await h.open({ hash: "#/systemuser", seed: seed({ systemUser: { pollsBeforeDecision: 1, decision: "rejected", systems: {} } }), clock: true });
+  await page.click("#su-system-read");
+  await page.click("#su-system-write");
+  await page.waitForSelector("#su-system-written");
+  await page.fill("#su-customer", CUSTOMER);
+  await page.click("#su-send");
+  await page.waitForSelector("#su-poll[data-polling='true']");
+  await page.click("#su-poll-toggle");
+  await page.waitForSelector("#su-poll[data-polling='false']");
+  await page.clock.runFor(10 * POLL_MS);
+  assert.equal((await calls("get_system_user_request")).length, 0, "stopped means no reads");
+  await page.click("#su-poll-toggle");
+  await page.waitForSelector("#su-poll[data-polling='true']");
+  await page.clock.runFor(POLL_MS);
+  await page.waitForSelector("#su-request-view[data-status='rejected']");
+  assert.match(await page.textContent("#su-next-step"), /did not approve/);
+  assert.equal(await page.isDisabled("#su-proof-token"), true);
+  await context.close();
+});
+
+test("coming back, the window shows the customer's pending request again", async () => {
+  const pending = {
+    id: "req-9", externalRef: "ref-9", systemId: "312345676_maskinporten-assistant", partyOrgNo: CUSTOMER, rights: [], status: "new",
+    confirmUrl: "https://authn.ui.tt02.altinn.no/authfront/ui/auth/vendorrequest?id=req-9",
+  };
+  const { page, context } = await h.open({ hash: "#/systemuser", seed: seed({ systemUser: { requests: [pending], pollsBeforeDecision: 99 } }) });
+  await page.waitForSelector("#su-request-view[data-id='req-9'][data-status='new']");
+  assert.equal(await page.inputValue("#su-customer"), CUSTOMER);
+  assert.equal(await page.inputValue("#su-external-ref"), "ref-9");
+  await context.close();
+});
+
+test("a real client's scopes are named, not added; app B's findings come with file, line and fix", async () => {
+  const { page, calls, context } = await h.open({ hash: "#/systemuser", seed: { profiles: [profile("Real", { environment: { kind: "test" } })], keys, activeProfile: "Real" } });
+  await page.waitForSelector("#su-scopes-missing");
+  assert.equal(await page.$("#su-scopes-add"), null, "no button for a real client");
+  assert.match(await page.textContent("#su-scopes"), /Samarbeidsportalen/);
+  assert.equal((await calls("system_user_scopes")).every((c) => c.args.add === false), true);
+
+  await page.fill("#su-appb-folder", "/repos/old-app-b");
+  await page.click("#su-appb-check");
+  await page.waitForSelector("#su-appb-report[data-count='2']");
+  const text = await page.textContent("#su-appb-report");
+  assert.match(text, /App\/App\.csproj:3.*8\.6\.0 or later/s);
+  assert.match(text, /urn:altinn:rolecode = dagl/);
+  await page.fill("#su-appb-folder", "/repos/app-b");
+  await page.click("#su-appb-check");
+  await page.waitForSelector("#su-appb-ready");
+  await context.close();
+});
