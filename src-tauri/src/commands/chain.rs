@@ -16,7 +16,7 @@ pub async fn run_token_test(
 ) -> Result<ChainReport, AppError> {
     assistant_app::flows::token_test(&state, &request.profile, request.options)
         .await
-        .map(|(report, _)| report)
+        .map(|run| run.report)
 }
 
 #[tauri::command]

@@ -4,7 +4,7 @@
 use assistant_domain::AppError;
 use assistant_domain::inventory::{
     self, DeleteKeyOutcome, DeleteKeyRequest, ExportPublicKeyRequest, GenerateKeyRequest,
-    ImportKeyRequest, ImportKeySource, KeySummary, KeygenProgress, PublicKeyExport,
+    ImportKeyRequest, ImportKeySource, KeyView, KeygenProgress, PublicKeyExport,
     SavePublicKeyRequest,
 };
 use assistant_domain::selfservice::ClientKey;
@@ -17,9 +17,10 @@ use assistant_app::grants::{Access, PathGrants};
 use assistant_app::rotation::{KeyCheck, RotateRequest, RotationView};
 
 #[tauri::command]
-pub async fn list_keys(state: State<'_, AppState>) -> Result<Vec<KeySummary>, AppError> {
+pub async fn list_keys(state: State<'_, AppState>) -> Result<Vec<KeyView>, AppError> {
     let state = state.inner().clone();
-    blocking(move || inventory::list_keys(&state.dir)).await
+    let now = state.clock.now();
+    blocking(move || inventory::list_keys(&state.dir).map(|keys| KeyView::all(keys, now))).await
 }
 
 #[tauri::command]
@@ -27,12 +28,15 @@ pub async fn generate_key(
     state: State<'_, AppState>,
     request: GenerateKeyRequest,
     on_progress: Channel<KeygenProgress>,
-) -> Result<KeySummary, AppError> {
+) -> Result<KeyView, AppError> {
     let s = state.inner().clone();
     // A closed channel (the window went away) must not stop the key from being stored.
     let mut report = move |p| drop(on_progress.send(p));
-    blocking(move || inventory::generate_key(&s.dir, &*s.store, &*s.clock, &request, &mut report))
-        .await
+    blocking(move || {
+        inventory::generate_key(&s.dir, &*s.store, &*s.clock, &request, &mut report)
+            .map(|key| KeyView::new(key, s.clock.now()))
+    })
+    .await
 }
 
 #[tauri::command]
@@ -64,12 +68,16 @@ pub async fn import_key(
     state: State<'_, AppState>,
     grants: State<'_, PathGrants>,
     request: ImportKeyRequest,
-) -> Result<KeySummary, AppError> {
+) -> Result<KeyView, AppError> {
     if let ImportKeySource::File { path } = &request.source {
         grants.check(path, Access::Read)?;
     }
     let s = state.inner().clone();
-    blocking(move || inventory::import_key(&s.dir, &*s.store, &*s.clock, &request)).await
+    blocking(move || {
+        inventory::import_key(&s.dir, &*s.store, &*s.clock, &request)
+            .map(|key| KeyView::new(key, s.clock.now()))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -4,7 +4,7 @@ import * as backend from "./backend";
 import { AppError } from "./backend";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { ChainReport } from "../bindings/ChainReport";
-import type { KeySummary } from "../bindings/KeySummary";
+import type { KeyView } from "../bindings/KeyView";
 import type { InstanceSummary } from "../bindings/InstanceSummary";
 import type { Profile } from "../bindings/Profile";
 import type { MessageKey, Params } from "./i18n";
@@ -27,7 +27,7 @@ function readActive(): string | null {
 
 class AppState {
   profiles = $state<Profile[]>([]);
-  keys = $state<KeySummary[]>([]);
+  keys = $state<KeyView[]>([]);
   info = $state<AppInfo | null>(null);
   status = $state<Status | null>(null);
   activeProfileName = $state<string | null>(readActive());

@@ -1,23 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { daysUntil, expiryState, fileExtension, formatDate, shortThumbprint } from "./keyView";
+import { daysUntil, fileExtension, formatDate, shortThumbprint } from "./keyView";
 
 const NOW = new Date("2026-01-01T12:00:00Z");
 
-describe("expiry", () => {
+describe("daysUntil", () => {
   it("counts whole days left", () => {
     expect(daysUntil("2026-01-31T12:00:00Z", NOW)).toBe(30);
     expect(daysUntil("2026-01-01T11:00:00Z", NOW)).toBe(-1);
-  });
-
-  it("warns when fewer than 60 days remain, because rotation takes time", () => {
-    expect(expiryState("2026-03-01T12:00:00Z", NOW)).toBe("soon"); // 59 days
-    expect(expiryState("2026-03-02T12:00:00Z", NOW)).toBe("ok"); // exactly 60 days
-    expect(expiryState("2027-01-01T12:00:00Z", NOW)).toBe("ok");
-  });
-
-  it("marks a key expired once its expiry time has passed", () => {
-    expect(expiryState("2026-01-01T12:00:00Z", NOW)).toBe("expired");
-    expect(expiryState("2025-06-01T00:00:00Z", NOW)).toBe("expired");
   });
 });
 

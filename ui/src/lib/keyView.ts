@@ -1,9 +1,7 @@
-// How key metadata is shown: expiry warnings, shortened thumbprints, dates, file types.
+// How key metadata is shown: days left, shortened thumbprints, dates, file types. Whether a key
+// expires soon is Rust's verdict (`KeyView.expiry`), not worked out here.
 // Pure functions so the rules are unit-tested without a browser.
 import type { PublicKeyFormat } from "../bindings/PublicKeyFormat";
-
-/** Maskinporten keys should be rotated well before they expire; warn two months ahead. */
-export const EXPIRY_WARNING_DAYS = 60;
 
 export const KEY_SIZES = [2048, 3072, 4096] as const;
 export const DEFAULT_KEY_SIZE = 2048;
@@ -15,14 +13,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Whole days from `now` until `iso`; negative once it has passed. */
 export function daysUntil(iso: string, now: Date): number {
   return Math.floor((Date.parse(iso) - now.getTime()) / DAY_MS);
-}
-
-export type ExpiryState = "ok" | "soon" | "expired";
-
-export function expiryState(iso: string, now: Date): ExpiryState {
-  const ms = Date.parse(iso) - now.getTime();
-  if (ms <= 0) return "expired";
-  return ms < EXPIRY_WARNING_DAYS * DAY_MS ? "soon" : "ok";
 }
 
 /** RFC 7638 thumbprints are 43 characters; the start and end are enough to tell keys apart. */

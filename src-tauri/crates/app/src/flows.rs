@@ -1,7 +1,7 @@
 //! Flows that join the domain with the app's runtime parts (the keychain on a blocking thread,
 //! the sandbox host), shared by the window's commands and the CLI so both behave the same.
 
-use assistant_domain::chain::{self, ChainOptions, ChainReport, Tokens};
+use assistant_domain::chain::{self, ChainOptions, ChainReport};
 use assistant_domain::endpoints::Endpoints;
 use assistant_domain::profile::Profile;
 use assistant_domain::{AppError, ErrorKind, inventory};
@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::AppState;
 
 pub use crate::blocking::blocking;
-pub use crate::tokens::{endpoints, fresh_token};
+pub use crate::tokens::{TokenRun, endpoints, fresh_token};
 
 /// What a chain run for a profile needs: the profile, the request built from it and the
 /// options, what a diagnosis may name, and the signing key from the keychain.
@@ -49,7 +49,7 @@ pub async fn token_test(
     state: &AppState,
     profile: &str,
     options: ChainOptions,
-) -> Result<(ChainReport, Option<Tokens>), AppError> {
+) -> Result<TokenRun, AppError> {
     let system_user = options
         .system_user_org
         .clone()
@@ -62,7 +62,7 @@ pub async fn token_test(
     } = prepare(state, profile, options).await?;
     let endpoints = endpoints(state, &profile).await?;
     let transport = state.transport()?;
-    let mut result = chain::run(
+    let (report, tokens) = chain::run(
         &state.session,
         transport,
         &*state.clock,
@@ -72,8 +72,9 @@ pub async fn token_test(
         context,
     )
     .await;
+    let mut result = TokenRun { report, tokens };
     // MP-303 looks the same whatever its cause: look at the vendor's systems and requests.
-    if let (Some((org, external_ref)), Some(diagnosis)) = (&system_user, &result.0.diagnosis)
+    if let (Some((org, external_ref)), Some(diagnosis)) = (&system_user, &result.report.diagnosis)
         && diagnosis.code == assistant_domain::diagnosis::DiagnosisCode::SystemUserNotFound
     {
         let raw = diagnosis.raw.clone().unwrap_or_default();
@@ -81,11 +82,11 @@ pub async fn token_test(
             crate::systemuser::explain_mp303(state, &profile, org, external_ref.as_deref(), &raw)
                 .await
         {
-            result.0.diagnosis = Some(cause);
+            result.report.diagnosis = Some(cause);
         }
     }
-    crate::checklist::token_tested(state, &profile.name, request.exchange, &result.0);
-    if let Some(tokens) = &result.1 {
+    crate::checklist::token_tested(state, &profile.name, request.exchange, &result.report);
+    if let Some(tokens) = &result.tokens {
         *state
             .last_tokens
             .lock()
@@ -98,9 +99,8 @@ pub async fn token_test(
 /// with a key the saved profile does not name yet): always a fresh request, never the cache,
 /// no exchange, and no checklist line (the rotation records its own).
 pub async fn token_proof(state: &AppState, profile: &Profile) -> Result<ChainReport, AppError> {
-    Ok(fresh_token(state, profile, ChainOptions::default())
-        .await?
-        .0)
+    let (report, _) = fresh_token(state, profile, ChainOptions::default()).await?;
+    Ok(report)
 }
 
 /// Everything needed to call app B for a profile: its key, the chain request, the endpoints.

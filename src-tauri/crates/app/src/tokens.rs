@@ -17,6 +17,13 @@ pub async fn endpoints(state: &AppState, profile: &Profile) -> Result<Endpoints,
     }
 }
 
+/// One run of the token chain: the report the person reads, and the tokens when it succeeded.
+#[derive(Debug)]
+pub struct TokenRun {
+    pub report: ChainReport,
+    pub tokens: Option<Tokens>,
+}
+
 /// One token request for this profile value, never from the cache, with no exchange unless
 /// asked and no checklist line: the proofs and the vendor API tokens use it.
 pub async fn fresh_token(

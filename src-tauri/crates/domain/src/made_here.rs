@@ -7,6 +7,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use ts_rs::TS;
 
+use crate::altinn::instance::InstanceRef;
+use crate::error::{AppError, ErrorKind};
 use crate::history::{HistoryAction, HistoryEntry};
 
 /// A line that made (or tried to make) an instance, and whether a delete took it away since.
@@ -72,6 +74,39 @@ pub fn made_here(entries: &[HistoryEntry], profile: &str) -> MadeHere {
     MadeHere { rows, deletable }
 }
 
+/// The instances to delete: the ids asked plus, when `all_made_here`, every one the history
+/// shows as made with the profile and not deleted since; sorted, each once. Ids not made here
+/// are deleted too (the person named them); nothing is deleted without consent, because
+/// deleting cannot be undone.
+pub fn deletion_targets(
+    entries: &[HistoryEntry],
+    profile: &str,
+    ids: &[String],
+    all_made_here: bool,
+    confirmed: bool,
+) -> Result<Vec<InstanceRef>, AppError> {
+    let mut ids = ids.to_vec();
+    if all_made_here {
+        ids.extend(made_here(entries, profile).deletable);
+    }
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(AppError::new(
+            ErrorKind::InvalidInput,
+            "No instances to delete.",
+        ));
+    }
+    if !confirmed {
+        return Err(AppError::new(
+            ErrorKind::ConfirmationRequired,
+            format!("Deleting {} instance(s) cannot be undone.", ids.len()),
+        )
+        .with_hint("Confirm to delete."));
+    }
+    ids.iter().map(|id| InstanceRef::parse(id)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +159,55 @@ mod tests {
                 ("1/e", false)
             ]
         );
+    }
+
+    const A: &str = "1/3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+    const B: &str = "1/3f2504e0-4f89-41d3-9a0c-0305e82c3302";
+    const C: &str = "2/3f2504e0-4f89-41d3-9a0c-0305e82c3303";
+
+    fn history() -> Vec<HistoryEntry> {
+        use HistoryAction::*;
+        vec![
+            line("2026-12-01T10:00:00Z", "P", Instantiate, A, true),
+            line("2026-12-01T10:01:00Z", "P", Instantiate, B, true),
+            line("2026-12-01T10:02:00Z", "P", Delete, B, true),
+            line("2026-12-01T10:03:00Z", "Other", Instantiate, C, true),
+        ]
+    }
+
+    fn ids(refs: &[InstanceRef]) -> Vec<String> {
+        refs.iter().map(InstanceRef::id).collect()
+    }
+
+    #[test]
+    fn all_made_here_adds_what_the_profile_made_and_did_not_delete_each_once() {
+        let asked = [A.to_string(), C.to_string()];
+        let targets = deletion_targets(&history(), "p", &asked, true, true).expect("targets");
+        assert_eq!(ids(&targets), [A, C]);
+        let targets = deletion_targets(&history(), "P", &[], true, true).expect("targets");
+        assert_eq!(ids(&targets), [A]);
+    }
+
+    #[test]
+    fn ids_asked_are_deleted_whether_or_not_they_were_made_here() {
+        let asked = [C.to_string(), B.to_string()];
+        let targets = deletion_targets(&history(), "P", &asked, false, true).expect("targets");
+        assert_eq!(ids(&targets), [B, C]);
+    }
+
+    #[test]
+    fn nothing_to_delete_and_no_consent_are_refused() {
+        let none = deletion_targets(&history(), "Other2", &[], true, true).expect_err("none");
+        assert_eq!(none.kind, ErrorKind::InvalidInput);
+        let unconfirmed = deletion_targets(&history(), "P", &[], true, false).expect_err("consent");
+        assert_eq!(unconfirmed.kind, ErrorKind::ConfirmationRequired);
+        assert!(unconfirmed.message.contains("Deleting 1 instance(s)"));
+    }
+
+    #[test]
+    fn an_id_that_is_not_an_instance_id_is_refused() {
+        let asked = ["not-an-id".to_string()];
+        let bad = deletion_targets(&[], "P", &asked, false, true).expect_err("bad id");
+        assert_eq!(bad.kind, ErrorKind::InvalidInput);
     }
 }

@@ -48,7 +48,7 @@ pub fn run(args: ChainArgs, exchange: bool, state: &AppState) -> Result<Output, 
         consumer_org: args.consumer_org,
         resource: args.resource,
     };
-    let (report, tokens) = super::block(
+    let crate::flows::TokenRun { report, tokens } = super::block(
         state,
         crate::flows::token_test(state, &profile.name, options),
     )?;

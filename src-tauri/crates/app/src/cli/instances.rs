@@ -313,7 +313,11 @@ pub fn instance(command: InstanceCommand, state: &AppState) -> Result<Output, Ap
             out,
             force,
         } => {
-            let (element, path, size) = super::block(
+            let instances::SavedReceipt {
+                element,
+                path,
+                bytes,
+            } = super::block(
                 state,
                 instances::save_receipt(
                     state,
@@ -323,7 +327,7 @@ pub fn instance(command: InstanceCommand, state: &AppState) -> Result<Output, Ap
                     force,
                 ),
             )?;
-            let text = format!("Saved the receipt ({size} bytes) to {}", path.display());
+            let text = format!("Saved the receipt ({bytes} bytes) to {}", path.display());
             Output::new(
                 &serde_json::json!({ "path": path, "dataElement": element }),
                 text,

@@ -86,21 +86,12 @@ pub fn results_path(
             replace: overwrite,
         });
     }
-    let base = PathBuf::from(csv_path);
-    let first = base.with_extension("results.csv");
-    let path = if first.exists() {
-        (2..10_000)
-            .map(|n| base.with_extension(format!("results-{n}.csv")))
-            .find(|p| !p.exists())
-            .ok_or_else(|| {
-                AppError::new(
-                    ErrorKind::Storage,
-                    "Too many results files next to the CSV; give --results.",
-                )
-            })?
-    } else {
-        first
-    };
+    let path = bulk::numbered_results_path(Path::new(csv_path), Path::exists).ok_or_else(|| {
+        AppError::new(
+            ErrorKind::Storage,
+            "Too many results files next to the CSV; give --results.",
+        )
+    })?;
     Ok(ResultsFile::New {
         path,
         replace: false,

@@ -1,16 +1,24 @@
 //! The window's sign-in against the in-process sandbox: a device code approved on the sandbox,
 //! a waiting sign-in cancelled, and a probe with the kept session. No keychain is touched.
 
+use std::sync::Arc;
+
+use assistant_domain::clock::SystemClock;
 use assistant_domain::datadir::DataDir;
 use assistant_domain::inventory::{self, SaveProfileRequest};
 use assistant_domain::keyvault::{StartVaultLoginRequest, VaultRequest};
 use assistant_domain::profile::Profile;
+use assistant_domain::secret_store::MemoryStore;
 use assistant_sandbox::{Service, defaults};
 
 use super::*;
 
 fn state_with_profile(dir: &std::path::Path) -> AppState {
-    let state = AppState::new(DataDir::new(dir));
+    let state = AppState::with(
+        DataDir::new(dir),
+        Arc::new(MemoryStore::default()),
+        Arc::new(SystemClock),
+    );
     let profile = Profile {
         name: "Window".into(),
         secret_prefix: Some("window".into()),

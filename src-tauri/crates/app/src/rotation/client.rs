@@ -20,7 +20,8 @@ async fn admin_token(state: &AppState, via: &str) -> Result<AccessToken, AppErro
         ],
         ..ChainOptions::default()
     };
-    let (report, tokens) = crate::flows::token_test(state, via, options).await?;
+    let crate::flows::TokenRun { report, tokens } =
+        crate::flows::token_test(state, via, options).await?;
     match tokens {
         Some(tokens) if report.ok => Ok(tokens.access_token),
         _ => Err(AppError::new(

@@ -10,9 +10,12 @@ use assistant_domain::profile::Profile;
 use assistant_sandbox::{Sandbox, SandboxConfig, Seed, defaults};
 use serde::{Deserialize, Serialize};
 
+mod profile_defaults;
 mod running;
 
 use running::endpoints_of;
+
+use profile_defaults::sandbox_defaults_for;
 
 pub use running::{RUNNING_FILE, announce_running, push_to_running, running_now, withdraw_running};
 
@@ -102,32 +105,13 @@ fn endpoints_from(maskinporten: &str, altinn: &str, apps: &str) -> Result<Endpoi
     })
 }
 
-fn complete(dir: &DataDir, profile: &Profile) -> Result<Profile, AppError> {
-    if profile.client_id.is_some()
-        && profile.org_number.is_some()
-        && !profile.scopes.is_empty()
-        && profile.app_b.is_some()
-    {
-        return Ok(profile.clone());
+/// Saves the profile with the sandbox's defaults filled in where it has none; a profile that
+/// lacks nothing is returned as it is, unsaved.
+fn save_with_sandbox_defaults(dir: &DataDir, profile: &Profile) -> Result<Profile, AppError> {
+    let filled = sandbox_defaults_for(profile);
+    if filled == *profile {
+        return Ok(filled);
     }
-    let mut filled = profile.clone();
-    filled
-        .org_number
-        .get_or_insert_with(|| defaults::ORG_NUMBER.to_string());
-    filled
-        .client_id
-        .get_or_insert_with(|| defaults::CLIENT_ID.into());
-    if filled.scopes.is_empty() {
-        // App B's owner acting as service owner: the scopes of the template's [org] rule (a
-        // plain organisation token matches no rule of the template policy).
-        filled.scopes = vec![
-            "altinn:serviceowner/instances.read".into(),
-            "altinn:serviceowner/instances.write".into(),
-        ];
-    }
-    filled
-        .app_b
-        .get_or_insert_with(|| format!("{}/{}", defaults::APP_ORG, defaults::APP_NAME));
     let request = inventory::SaveProfileRequest {
         profile: filled,
         original_name: Some(profile.name.to_string()),
@@ -183,7 +167,7 @@ pub async fn start_with_app(
 /// profile without a client id gets the sandbox client's (as if pasted back from the portal),
 /// and empty organisation, scopes and app B get the sandbox's.
 pub fn register(dir: &DataDir, profile: &Profile) -> Result<Registration, AppError> {
-    let profile = &complete(dir, profile)?;
+    let profile = &save_with_sandbox_defaults(dir, profile)?;
     let kid = profile
         .key_id
         .as_deref()
@@ -271,7 +255,21 @@ pub fn remember_keys(
 /// organisation or client than the one it was seeded for.
 #[derive(Debug, Default)]
 pub struct SandboxHost {
-    current: tokio::sync::Mutex<Option<(String, Sandbox)>>,
+    current: tokio::sync::Mutex<Option<Hosted>>,
+}
+
+/// The in-process sandbox and the seed it was started with.
+#[derive(Debug)]
+struct Hosted {
+    seed: SeedKey,
+    sandbox: Sandbox,
+}
+
+/// Which seed a sandbox runs: the organisation and the client it was seeded for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SeedKey {
+    org: String,
+    client: String,
 }
 
 /// What the window shows about the running sandbox.
@@ -305,11 +303,14 @@ pub struct WireLine {
 /// Which seed a profile needs. An unset organisation means the default one, as in `seed_for`:
 /// filling in the defaults (the portal step does) must not restart the sandbox, which would end
 /// a Key Vault sign-in and empty the vault.
-fn seed_key(profile: Option<&Profile>) -> String {
+fn seed_key(profile: Option<&Profile>) -> SeedKey {
     let org = profile
         .and_then(|p| p.org_number.as_deref())
         .unwrap_or(defaults::ORG_NUMBER);
-    format!("{org}/{}", client_of(profile))
+    SeedKey {
+        org: org.to_string(),
+        client: client_of(profile),
+    }
 }
 
 impl SandboxHost {
@@ -323,23 +324,23 @@ impl SandboxHost {
             return endpoints_of(&running);
         }
         let mut current = self.current.lock().await;
-        let key = seed_key(Some(profile));
-        if current.as_ref().is_none_or(|(k, _)| *k != key) {
-            if let Some((_, old)) = current.take() {
-                old.shutdown().await;
+        let seed = seed_key(Some(profile));
+        if current.as_ref().is_none_or(|hosted| hosted.seed != seed) {
+            if let Some(old) = current.take() {
+                old.sandbox.shutdown().await;
             }
-            *current = Some((key, start(dir, Some(profile)).await?));
+            let sandbox = start(dir, Some(profile)).await?;
+            *current = Some(Hosted { seed, sandbox });
         }
-        let (_, sandbox) = current
+        let hosted = current
             .as_ref()
             .ok_or_else(|| AppError::new(ErrorKind::Internal, "the sandbox did not start"))?;
-        endpoints(sandbox)
+        endpoints(&hosted.sandbox)
     }
 
     pub async fn info(&self, profile: Option<&Profile>) -> Option<SandboxInfo> {
         let current = self.current.lock().await;
-        let (_, sandbox) = current.as_ref()?;
-        let urls = sandbox.urls();
+        let urls = current.as_ref()?.sandbox.urls();
         Some(SandboxInfo {
             maskinporten: urls.maskinporten.clone(),
             altinn: urls.altinn_platform.clone(),
@@ -353,10 +354,11 @@ impl SandboxHost {
 
     pub async fn wire_log(&self) -> Vec<WireLine> {
         let current = self.current.lock().await;
-        let Some((_, sandbox)) = current.as_ref() else {
+        let Some(hosted) = current.as_ref() else {
             return Vec::new();
         };
-        sandbox
+        hosted
+            .sandbox
             .control()
             .request_log()
             .into_iter()
@@ -381,8 +383,8 @@ impl SandboxHost {
     /// Applies a new registration to the running sandbox (it is also in sandbox.json).
     pub async fn apply(&self, registration: &Registration) {
         let current = self.current.lock().await;
-        if let Some((_, sandbox)) = current.as_ref() {
-            let control = sandbox.control();
+        if let Some(hosted) = current.as_ref() {
+            let control = hosted.sandbox.control();
             let _ = control.set_client_scopes(&registration.client_id, &registration.scopes);
             for jwk in &registration.keys {
                 let _ = control.register_key(&registration.client_id, jwk.clone());
@@ -396,17 +398,25 @@ impl SandboxHost {
         if let Some(running) = running::running_now(dir).await {
             return Some(running.secret);
         }
-        Some(self.current.lock().await.as_ref()?.1.secret().to_string())
+        Some(
+            self.current
+                .lock()
+                .await
+                .as_ref()?
+                .sandbox
+                .secret()
+                .to_string(),
+        )
     }
 
     /// The in-process sandbox's control handle, when one runs (for approving device codes).
     pub async fn control(&self) -> Option<assistant_sandbox::Control> {
-        Some(self.current.lock().await.as_ref()?.1.control())
+        Some(self.current.lock().await.as_ref()?.sandbox.control())
     }
 
     pub async fn shutdown(&self) {
-        if let Some((_, sandbox)) = self.current.lock().await.take() {
-            sandbox.shutdown().await;
+        if let Some(hosted) = self.current.lock().await.take() {
+            hosted.sandbox.shutdown().await;
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::datadir::DataDir;
 use crate::error::{AppError, ErrorKind};
 use crate::keys::index::{self, KeyRecord, KeySource};
 use crate::keys::{KeyError, generate, import, jwk};
-use crate::profile::{self};
+use crate::profile::{self, ProfileName};
 use crate::secret::ImportText;
 use crate::secret_store::SecretStore;
 
@@ -84,11 +84,18 @@ fn generate(
         }
     };
     progress(KeygenProgress::Storing);
-    let summary = store_key(dir, store, &key, &kid, KeySource::Generated, now, target)?;
+    let stored = store_key(dir, store, &key, &kid, KeySource::Generated, now, target)?;
+    record_key_made(
+        dir,
+        now,
+        KeySource::Generated,
+        &kid,
+        stored.attached_to.as_ref(),
+    );
     progress(KeygenProgress::Done {
-        key: summary.clone(),
+        key: stored.summary.clone(),
     });
-    Ok(summary)
+    Ok(stored.summary)
 }
 
 pub fn import_key(
@@ -143,15 +150,24 @@ pub fn import_key(
         )
         .with_hint("Use the stored key, or delete it first if you really mean to replace it."));
     }
-    store_key(
+    let now = clock.now();
+    let stored = store_key(
         dir,
         store,
         &imported.key,
         &kid,
         KeySource::Imported,
-        clock.now(),
+        now,
         target,
-    )
+    )?;
+    record_key_made(
+        dir,
+        now,
+        KeySource::Imported,
+        &kid,
+        stored.attached_to.as_ref(),
+    );
+    Ok(stored.summary)
 }
 
 fn read_import_file(path: &str) -> Result<ImportText, AppError> {
@@ -177,6 +193,12 @@ fn read_import_file(path: &str) -> Result<ImportText, AppError> {
         .map_err(|_| AppError::new(ErrorKind::InvalidInput, format!("{path} is not a text file; DER keys must be converted to PEM first (openssl rsa -inform DER -in key.der -out key.pem).")))
 }
 
+/// A key just stored, and the profile it was attached to (by its saved name), if any.
+struct StoredKey {
+    summary: KeySummary,
+    attached_to: Option<ProfileName>,
+}
+
 /// Keychain first, then the index; if the index cannot be written the keychain entry is removed,
 /// so the two never disagree.
 fn store_key(
@@ -187,7 +209,7 @@ fn store_key(
     source: KeySource,
     now: time::OffsetDateTime,
     attach_to: Option<String>,
-) -> Result<KeySummary, AppError> {
+) -> Result<StoredKey, AppError> {
     let public = jwk::PublicJwk::from_key(key, kid);
     let private = jwk::private_jwk(key, kid);
     let account = index::account(kid);
@@ -234,7 +256,10 @@ fn store_key(
     // failure must not lose the key. The profile is found again by name: the list may have
     // changed while a large key was being generated.
     let Some(name) = attach_to else {
-        return Ok(summary(&record, &profile::load(dir)?));
+        return Ok(StoredKey {
+            summary: summary(&record, &profile::load(dir)?),
+            attached_to: None,
+        });
     };
     let (profile_name, profiles) = profile::update(dir, |profiles| {
         let Some(p) = profiles.iter_mut().find(|p| p.name.is(&name)) else {
@@ -258,7 +283,24 @@ fn store_key(
             ),
         ),
     })?;
-    // The checklist's activity log; losing this line never loses the key.
+    Ok(StoredKey {
+        summary: summary(&record, &profiles),
+        attached_to: Some(profile_name),
+    })
+}
+
+/// The checklist's activity line for a key made for a profile (none for a key attached to no
+/// profile); losing this line never loses the key.
+fn record_key_made(
+    dir: &DataDir,
+    now: time::OffsetDateTime,
+    source: KeySource,
+    kid: &str,
+    profile: Option<&ProfileName>,
+) {
+    let Some(profile) = profile else {
+        return;
+    };
     let (made, made_nb) = match source {
         KeySource::Generated => (
             "key generated into the keychain",
@@ -271,7 +313,7 @@ fn store_key(
     };
     let line = crate::history::HistoryEntry::new(
         now,
-        &profile_name,
+        profile,
         crate::history::HistoryAction::Key,
         true,
         made,
@@ -280,7 +322,6 @@ fn store_key(
     .for_step(crate::steps::StepId::Key, crate::steps::StepState::Done)
     .with_kid(kid);
     let _ = crate::history::append(dir, &line);
-    Ok(summary(&record, &profiles))
 }
 
 pub fn delete_key(

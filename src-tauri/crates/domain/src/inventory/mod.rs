@@ -2,11 +2,13 @@
 //! call, with their request and result types (exported to TypeScript). Keys keep their private
 //! part in the secret store and their public record in the index; profiles refer to keys by kid.
 
+mod expiry;
 mod keys_in;
 mod keys_out;
 mod profiles;
 mod requests;
 
+pub use expiry::{KEY_WARNING_DAYS, KeyExpiry, KeyView, key_expiry};
 pub use keys_in::{delete_key, generate_key, generate_next_key, import_key};
 pub use keys_out::{encoded_jwk, export_public_key, private_jwk, save_public_key, signing_key};
 pub use profiles::{delete_profile, save_profile};

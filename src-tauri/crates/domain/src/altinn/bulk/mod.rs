@@ -23,11 +23,13 @@ use crate::http::Transport;
 mod journal;
 mod model;
 mod resolve;
+mod results_name;
 mod table;
 
 pub use journal::{FileJournal, Tidy};
 pub use model::*;
 use resolve::resolve;
+pub use results_name::numbered_results_path;
 pub use table::{
     CsvRows, CsvScan, created_ids_from_results, csv_cell, csv_uncell, parse_csv, read_results,
     results_csv, scan_csv,
