@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "list_made_here",
     "get_checklist",
     "mark_step",
+    "choose_route",
     "list_activity",
     "save_report",
     "system_user_scopes",

@@ -73,6 +73,7 @@ fn run_window(state: AppState) -> ExitCode {
             commands::instances::list_made_here,
             commands::checklist::get_checklist,
             commands::checklist::mark_step,
+            commands::checklist::choose_route,
             commands::checklist::list_activity,
             commands::checklist::save_report,
             commands::systemuser::system_user_scopes,

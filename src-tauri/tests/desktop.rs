@@ -815,6 +815,34 @@ async fn a_vendor_gets_an_instance_of_app_b_as_the_customers_system_user_in_the_
         .await;
     assert!(roles.contains("priv"), "{roles}");
 
+    // The checklist took the system-user route for this profile and holds every proof.
+    app.click("#nav-guide").await;
+    app.wait_text("#guide-route[data-route='system_user']", |t| {
+        t.contains("System user")
+    })
+    .await;
+    app.wait_text("#guide-complete", |t| !t.is_empty()).await;
+    for step in [
+        "client",
+        "key",
+        "system_register",
+        "system_user_approval",
+        "app_b_system_users",
+        "token",
+        "exchange",
+        "instance",
+    ] {
+        app.wait_text(
+            &format!("#guide-step-{step}[data-state='verified']"),
+            |_| true,
+        )
+        .await;
+    }
+    app.wait_text("#flow-customer[data-state='ok']", |_| true)
+        .await;
+    app.scroll_to("#guide-route").await;
+    app.screenshot("systemuser-04-checklist.png").await;
+
     let everything = support::all_text_under(app.cli.data.path());
     assert!(
         !assistant_tests::holds_jwt(&everything),

@@ -45,7 +45,12 @@
 
   const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
   const appError = (kind, message, hint = null) => ({ kind, message, hint });
-  const summary = (key) => ({ ...key, profiles: fake.profiles.filter((p) => p.keyId === key.kid).map((p) => p.name) });
+  // Rust's verdict on the key's year (KeyView.expiry): expired once passed, soon under 60 days.
+  const expiry = (expires) => {
+    const ms = Date.parse(expires) - Date.now();
+    return !(ms > 0) ? "expired" : ms < 60 * 864e5 ? "soon" : "ok";
+  };
+  const summary = (key) => ({ ...key, profiles: fake.profiles.filter((p) => p.keyId === key.kid).map((p) => p.name), expiry: expiry(key.expires) });
   const clone = (value) => JSON.parse(JSON.stringify(value));
 
   // Tauri's Channel protocol: numbered messages to the channel's callback id.

@@ -4,6 +4,8 @@
 (() => {
   (window.__fakeExtensions ??= []).push(({ fake, seed, appError, findProfile }) => {
     const IDS = ["path", "vault_access", "client", "key", "vault_write", "config", "token", "exchange", "instance", "redeploy"];
+    const SYSTEM_USER_IDS = ["client", "key", "system_register", "system_user_approval", "app_b_system_users", "token", "exchange", "instance"];
+    const AS_SYSTEM_USER = ["token", "exchange", "instance"];
     const BY_KEY = ["client", "key", "vault_write", "token", "exchange", "instance"];
     const l = (en, nb) => ({ en, nb });
     const NOT_NEEDED_SETUP = l("Not needed: Altinn Studio creates this app's Maskinporten client and key when it is deployed.", "Ikke nødvendig: Altinn Studio lager Maskinporten-klienten og nøkkelen til denne appen når den deployes.");
@@ -27,19 +29,27 @@
       const profile = findProfile(name);
       if (!profile) throw appError("not_found", `There is no profile "${name}".`);
       const key = fake.keys.find((k) => k.kid === profile.keyId) ?? null;
+      // The route as Rust chooses it: the person's last choice, else a vendor's profile (no app A,
+      // the system register's scope) takes the system-user route.
+      const chosen = [...fake.history].reverse().find((e) => e.profile === name && e.detail?.route)?.detail.route;
+      const vendor = !profile.appA && profile.scopes.includes("altinn:authentication/systemregister.write");
+      const route = chosen ?? (vendor ? "system_user" : "multi_app");
+      const routeReason = chosen ? l("Chosen by you.", "Valgt av deg.") : vendor ? l("This profile has no app A and its client may write the system register: a vendor's system acting for customers.", "Denne profilen har ingen app A, og klienten kan skrive til systemregisteret.") : l("App A calls app B for the organisation that owns B.", "App A kaller app B for virksomheten som eier B.");
+      const asSystemUser = (e) => Boolean(e.detail?.maskinporten?.systemUser ?? e.detail?.systemUser);
       const mine = fake.history.filter((e) => e.profile === name && e.step && e.state);
-      const latest = (id) => [...mine].reverse().find((e) => e.step === id && (!BY_KEY.includes(id) || !e.kid || e.kid === profile.keyId));
+      const latest = (id) => [...mine].reverse().find((e) => e.step === id && (!BY_KEY.includes(id) || !e.kid || e.kid === profile.keyId)
+        && (route === "multi_app" || !AS_SYSTEM_USER.includes(id) || asSystemUser(e)));
       const pathLine = latest("path");
       const path = pathLine && pathLine.state !== "todo" ? pathLine.detail?.path ?? null : null;
       const provisioned = path === "studio_provisioned" || path === "v9_preview";
-      const steps = IDS.map((id) => {
+      const steps = (route === "system_user" ? SYSTEM_USER_IDS : IDS).map((id) => {
         const e = latest(id);
         let s = { id, state: e?.state ?? "todo", at: e?.at ?? null, outcome: e ? l(e.outcome, e.outcomeNb ?? e.outcome) : null, note: null, detail: e?.detail ?? null };
         if (id === "key" && !key) s = { id, state: "todo", at: null, outcome: null, note: l("The profile has no key yet.", "Profilen har ingen nøkkel ennå."), detail: null };
         else if (id === "key" && s.state === "todo") s.state = "done";
         if (id === "client" && !profile.clientId) s = { id, state: "todo", at: null, outcome: null, note: l("The profile has no client id yet.", "Profilen har ingen klient-ID ennå."), detail: null };
         else if (id === "client" && s.state === "todo") s.state = "done";
-        if (provisioned && s.state !== "verified") {
+        if (provisioned && route === "multi_app" && s.state !== "verified") {
           if (["vault_access", "client", "key", "vault_write"].includes(id)) s = { ...s, state: "not_needed", note: NOT_NEEDED_SETUP };
           if (["token", "exchange", "instance"].includes(id)) s = { ...s, state: "not_needed", note: NOT_NEEDED_RUN };
         }
@@ -47,7 +57,7 @@
       });
       const next = steps.find((s) => s.state === "todo" || s.state === "failed")?.id ?? null;
       return {
-        profile: name, environment: profile.environment.kind, path,
+        profile: name, environment: profile.environment.kind, route, routeReason, path,
         appFolder: pathLine && pathLine.state !== "todo" ? pathLine.detail?.folder ?? null : null,
         steps, next, key: key ? keyWatch(key) : null,
         complete: steps.every((s) => ["done", "verified", "not_needed"].includes(s.state)),
@@ -87,7 +97,22 @@
           line(r.profile, "keyvault-verify", "vault_write", result.ok ? "verified" : "failed", "read back");
           break;
         case "create_instance":
-          line(r.profile, "instantiate", "instance", "verified", "created", { instanceId: result.instance.id, app: "ttd/sandbox-app-b" });
+          line(r.profile, "instantiate", "instance", "verified", "created", { instanceId: result.instance.id, app: "ttd/sandbox-app-b", ...(r.acting ? { detail: { systemUser: r.acting.systemUserOrg } } : {}) });
+          break;
+        case "register_system":
+          line(r.profile, "system-register", "system_register", result.written || result.changes.length === 0 ? "verified" : "todo", result.written ? `${result.systemId} written and read back` : "read");
+          break;
+        case "request_system_user":
+        case "get_system_user_request": {
+          const profile = r.profile ?? args.profile;
+          const state = { accepted: "verified", new: "todo" }[result.status] ?? "failed";
+          const last = [...fake.history].reverse().find((e) => e.profile === profile && e.step === "system_user_approval");
+          if (last?.state === state && last.detail?.requestId === result.request.id) break;
+          line(profile, "system-user-request", "system_user_approval", state, `request ${result.status}`, { detail: { requestId: result.request.id, customer: result.request.partyOrgNo, externalRef: result.request.externalRef, status: result.status } });
+          break;
+        }
+        case "check_app_b_for_system_users":
+          if (args.profile) line(args.profile, "app-b-check", "app_b_system_users", result.findings.some((f) => f.severity === "error") ? "failed" : "verified", "app B checked");
           break;
         case "generate_key":
           if (r.profile) line(r.profile, "key", "key", "done", "key generated into the keychain");
@@ -97,10 +122,15 @@
 
     return {
       get_checklist: ({ request: { profile } }) => build(profile),
+      choose_route: ({ profile, route }) => {
+        if (!findProfile(profile)) throw appError("not_found", `There is no profile "${profile}".`);
+        fake.history.push({ at: new Date().toISOString(), profile, action: "checklist", app: null, instanceId: null, owner: null, outcome: `route: ${route}`, succeeded: true, detail: { route } });
+        return build(profile);
+      },
       mark_step: ({ request: { profile, step, state, path } }) => {
         const found = findProfile(profile);
         if (!found) throw appError("not_found", `There is no profile "${profile}".`);
-        const byHand = ["path", "vault_access", "client", "redeploy"];
+        const byHand = ["path", "vault_access", "client", "redeploy", "app_b_system_users"];
         if (state !== "todo" && (state !== "done" || !byHand.includes(step))) throw appError("invalid_input", `The step cannot be marked ${state} by hand: the tool proves it by running it.`, "Use the step's own button (check, test or create).");
         if (step === "client" && state === "done" && !found.clientId) throw appError("invalid_input", "Paste the client id from Samarbeidsportalen first; the step is done when the profile has it.");
         if (step === "path" && state === "done" && !path) throw appError("invalid_input", "Choose which path the app is on.");

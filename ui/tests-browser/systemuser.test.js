@@ -17,6 +17,12 @@ const CUSTOMER = "310987654";
 /** ui/src/lib/systemUserView.ts */
 const POLL_MS = 3000;
 
+/** Opens a checklist step unless it is open already (the next step opens by itself). */
+async function openStep(page, id) {
+  if ((await page.getAttribute(`#guide-toggle-${id}`, "aria-expanded")) !== "true") await page.click(`#guide-toggle-${id}`);
+  await page.waitForSelector(`#guide-body-${id}`);
+}
+
 let h;
 before(async () => (h = await startHarness()));
 after(() => h?.stop());
@@ -127,5 +133,55 @@ test("a real client's scopes are named, not added; app B's findings come with fi
   await page.fill("#su-appb-folder", "/repos/app-b");
   await page.click("#su-appb-check");
   await page.waitForSelector("#su-appb-ready");
+  await context.close();
+});
+
+test("the checklist takes a vendor's profile down the system-user route, and the person can switch", async () => {
+  const vendor = profile("Vendor", { scopes: ["altinn:authentication/systemregister.write", "altinn:authentication/systemuser.request.write", "altinn:authentication/systemuser.request.read", "altinn:instances.read", "altinn:instances.write"] });
+  const { page, calls, context, errors } = await h.open({ hash: "#/guide", seed: { profiles: [vendor], keys, activeProfile: "Vendor", systemUser: { pollsBeforeDecision: 1 } }, clock: true });
+  await page.waitForSelector("#guide-route[data-route='system_user']");
+  assert.match(await page.textContent("#guide-route-reason"), /no app A/);
+  const ids = await page.$$eval("#guide-steps > li", (items) => items.map((li) => li.id.replace("guide-step-", "")));
+  assert.deepEqual(ids, ["client", "key", "system_register", "system_user_approval", "app_b_system_users", "token", "exchange", "instance"]);
+  assert.ok(await page.$("#flow-vendor") && (await page.$("#flow-customer")), "the picture starts with the vendor's system");
+  assert.equal(await page.$("#flow-keyvault"), null);
+
+  await openStep(page, "system_register");
+  await page.click("#guide-body-system_register #su-system-read");
+  await page.click("#guide-body-system_register #su-system-write");
+  await page.waitForSelector("#guide-step-system_register[data-state='verified']");
+
+  await openStep(page, "system_user_approval");
+  await page.fill("#su-customer", CUSTOMER);
+  await page.fill("#su-external-ref", "ref-7");
+  await page.click("#su-send");
+  await page.waitForSelector("#su-poll[data-polling='true']");
+  await page.waitForSelector("#guide-step-system_user_approval[data-state='todo']");
+  await page.clock.runFor(2 * POLL_MS);
+  await page.waitForSelector("#guide-step-system_user_approval[data-state='verified']");
+  await page.waitForSelector("#flow-customer[data-state='ok']");
+
+  await openStep(page, "token");
+  await page.click("#guide-token-run");
+  await page.waitForSelector("#guide-step-token[data-state='verified']");
+  const [run] = await calls("run_token_test");
+  assert.deepEqual([run.args.request.options.systemUserOrg, run.args.request.options.externalRef], [CUSTOMER, "ref-7"]);
+
+  await openStep(page, "instance");
+  assert.match(await page.textContent("#guide-instance-acting"), /310987654/);
+  assert.equal(await page.inputValue("#guide-instance-owner"), CUSTOMER);
+  await page.click("#guide-instance-create");
+  await page.waitForSelector("#guide-step-instance[data-state='verified']");
+  const [made] = await calls("create_instance");
+  assert.deepEqual(made.args.request.acting, { systemUserOrg: CUSTOMER, externalRef: "ref-7" });
+
+  await page.click("#guide-route-multi_app");
+  await page.waitForSelector("#guide-route[data-route='multi_app']");
+  assert.equal(await page.$$eval("#guide-steps > li", (items) => items.length), 10);
+  assert.match(await page.textContent("#guide-route-reason"), /Chosen by you/);
+  assert.ok(await page.$("#flow-keyvault"));
+  await page.click("#guide-route-system_user");
+  await page.waitForSelector("#guide-step-instance[data-state='verified']");
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -2,7 +2,7 @@
 //! shareable report.
 
 use assistant_domain::AppError;
-use assistant_domain::checklist::Checklist;
+use assistant_domain::checklist::{Checklist, Route};
 use assistant_domain::datadir::Existing;
 use assistant_domain::history::HistoryEntry;
 use tauri::State;
@@ -30,6 +30,17 @@ pub async fn mark_step(
 ) -> Result<Checklist, AppError> {
     let state = state.inner().clone();
     blocking(move || checklist::mark(&state, &request)).await
+}
+
+/// The person's choice of route for the profile's checklist.
+#[tauri::command]
+pub async fn choose_route(
+    state: State<'_, AppState>,
+    profile: String,
+    route: Route,
+) -> Result<Checklist, AppError> {
+    let state = state.inner().clone();
+    blocking(move || checklist::choose_route(&state, &profile, route)).await
 }
 
 #[tauri::command]

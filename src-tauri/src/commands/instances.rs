@@ -148,7 +148,7 @@ pub async fn save_receipt(
     request: SaveReceiptRequest,
 ) -> Result<String, AppError> {
     grants.check(&request.path, Access::Write)?;
-    let (_, path, _) = instances::save_receipt(
+    let saved = instances::save_receipt(
         &state,
         &request.profile,
         &InstanceRef::parse(&request.id)?,
@@ -156,7 +156,7 @@ pub async fn save_receipt(
         true,
     )
     .await?;
-    Ok(path.display().to_string())
+    Ok(saved.path.display().to_string())
 }
 
 #[tauri::command]

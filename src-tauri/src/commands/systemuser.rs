@@ -45,7 +45,7 @@ pub async fn register_system(
     state: State<'_, AppState>,
     request: SystemRegisterRequest,
 ) -> Result<SystemPlan, AppError> {
-    systemuser::register(&state, &request.profile, None, request.confirmed).await
+    systemuser::register_recorded(&state, &request.profile, None, request.confirmed).await
 }
 
 #[tauri::command]
@@ -58,7 +58,7 @@ pub async fn request_system_user(
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    systemuser::request(
+    systemuser::request_recorded(
         &state,
         &request.profile,
         None,
@@ -74,7 +74,7 @@ pub async fn get_system_user_request(
     profile: String,
     id: String,
 ) -> Result<RequestView, AppError> {
-    systemuser::status(&state, &profile, &id).await
+    systemuser::status_recorded(&state, &profile, &id).await
 }
 
 #[tauri::command]
@@ -85,8 +85,14 @@ pub async fn list_system_user_requests(
     systemuser::list(&state, &profile, None).await
 }
 
-/// Reads configuration files only, like the app configuration check.
+/// Reads configuration files only, like the app configuration check; with a profile, the
+/// result goes to that profile's checklist.
 #[tauri::command]
-pub async fn check_app_b_for_system_users(path: String) -> Result<AppBSystemUserReport, AppError> {
-    blocking(move || systemuser::check_app_b(&path)).await
+pub async fn check_app_b_for_system_users(
+    state: State<'_, AppState>,
+    path: String,
+    profile: Option<String>,
+) -> Result<AppBSystemUserReport, AppError> {
+    let state = state.inner().clone();
+    blocking(move || systemuser::check_app_b_recorded(&state, profile.as_deref(), &path)).await
 }

@@ -3,10 +3,19 @@ import type { ConfigPath } from "./ConfigPath";
 import type { KeyWatch } from "./KeyWatch";
 import type { Localized } from "./Localized";
 import type { Rotation } from "./Rotation";
+import type { Route } from "./Route";
 import type { StepId } from "./StepId";
 import type { StepStatus } from "./StepStatus";
 
 export type Checklist = { profile: string, environment: string, 
+/**
+ * Which way the calls reach app B: the steps follow from it.
+ */
+route: Route, 
+/**
+ * Why this route: chosen by the person, or what the profile looks like.
+ */
+routeReason: Localized, 
 /**
  * The path found by the last check (or chosen by the person).
  */

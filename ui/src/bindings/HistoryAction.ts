@@ -4,4 +4,4 @@
  * What a history line records. A line written by another version with an action not known
  * here is read as `Other` (shown, never acted on).
  */
-export type HistoryAction = "instantiate" | "bulk" | "update" | "process-next" | "delete" | "key" | "checklist" | "report" | "token-test" | "exchange" | "config-check" | "sandbox-register" | "keyvault-probe" | "keyvault-write" | "keyvault-verify" | "rotate" | "other";
+export type HistoryAction = "instantiate" | "bulk" | "update" | "process-next" | "delete" | "key" | "checklist" | "report" | "token-test" | "exchange" | "config-check" | "sandbox-register" | "keyvault-probe" | "keyvault-write" | "keyvault-verify" | "rotate" | "system-register" | "system-user-request" | "app-b-check" | "other";

@@ -3,4 +3,4 @@
 /**
  * The steps, in the order a person takes them.
  */
-export type StepId = "path" | "vault_access" | "client" | "key" | "vault_write" | "config" | "token" | "exchange" | "instance" | "redeploy";
+export type StepId = "path" | "vault_access" | "client" | "key" | "vault_write" | "config" | "token" | "exchange" | "instance" | "redeploy" | "system_register" | "system_user_approval" | "app_b_system_users";

@@ -1,6 +1,6 @@
 // The one door to the Rust side: typed wrappers around every Tauri command and the two plugins.
 // Nothing else in the UI imports @tauri-apps/*, so this is also the one place tests mock (mockIPC).
-import { Channel, invoke } from "@tauri-apps/api/core";
+import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AppError as AppErrorShape } from "../bindings/AppError";
@@ -32,7 +32,7 @@ import type { ClientKey } from "../bindings/ClientKey";
 import type { KeyCheck } from "../bindings/KeyCheck";
 import type { RotateRequest } from "../bindings/RotateRequest";
 import type { RotationView } from "../bindings/RotationView";
-import type { KeySummary } from "../bindings/KeySummary";
+import type { KeyView } from "../bindings/KeyView";
 import type { KeygenProgress } from "../bindings/KeygenProgress";
 import type { Profile } from "../bindings/Profile";
 import type { ProfileRequest } from "../bindings/ProfileRequest";
@@ -52,6 +52,7 @@ import type { UpdateDataRequest } from "../bindings/UpdateDataRequest";
 import type { WireLine } from "../bindings/WireLine";
 import type { Checklist } from "../bindings/Checklist";
 import type { MarkStepRequest } from "../bindings/MarkStepRequest";
+import type { Route } from "../bindings/Route";
 import type { ReportRequest } from "../bindings/ReportRequest";
 import type { SavedReport } from "../bindings/SavedReport";
 // Key Vault and the app configuration check.
@@ -146,7 +147,65 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-const call = <T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> =>
+/**
+ * Every command the app registers, exactly src-tauri/build.rs's COMMANDS (commands.test.ts
+ * keeps the two equal), so a misspelt or unregistered name fails the type check.
+ */
+export type Command =
+  | "get_app_info"
+  | "choose_path"
+  | "check_app_config"
+  | "list_profiles"
+  | "save_profile"
+  | "delete_profile"
+  | "list_keys"
+  | "generate_key"
+  | "export_public_key"
+  | "save_public_key"
+  | "import_key"
+  | "delete_key"
+  | "get_rotation"
+  | "rotate_key"
+  | "check_keys"
+  | "upload_key"
+  | "run_token_test"
+  | "copy_token"
+  | "start_vault_login"
+  | "poll_vault_login"
+  | "cancel_vault_login"
+  | "probe_vault"
+  | "write_vault_secrets"
+  | "verify_vault_secrets"
+  | "get_sandbox_info"
+  | "register_sandbox_key"
+  | "get_wire_log"
+  | "start_rehearsal"
+  | "get_app_overview"
+  | "create_instance"
+  | "show_instance"
+  | "update_instance_data"
+  | "advance_instance"
+  | "save_receipt"
+  | "delete_instances"
+  | "start_bulk"
+  | "steer_bulk"
+  | "list_made_here"
+  | "get_checklist"
+  | "mark_step"
+  | "choose_route"
+  | "list_activity"
+  | "save_report"
+  | "system_user_scopes"
+  | "register_system"
+  | "request_system_user"
+  | "get_system_user_request"
+  | "list_system_user_requests"
+  | "check_app_b_for_system_users";
+
+/** Tauri's `invoke`, taking only a registered command's name. */
+const invoke = <T>(cmd: Command, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
+
+const call = <T>(cmd: Command, args: Record<string, unknown> = {}): Promise<T> =>
   guarded(() => invoke<T>(cmd, args));
 
 export const getAppInfo = (): Promise<AppInfo> => call("get_app_info");
@@ -159,17 +218,17 @@ export const saveProfile = (request: SaveProfileRequest): Promise<Profile> =>
 export const deleteProfile = (request: DeleteProfileRequest): Promise<null> =>
   call("delete_profile", { request });
 
-export const listKeys = (): Promise<KeySummary[]> => call("list_keys");
+export const listKeys = (): Promise<KeyView[]> => call("list_keys");
 
 /** Key generation takes seconds; progress arrives over a Channel before the command resolves. */
 export function generateKey(
   request: GenerateKeyRequest,
   onProgress: (progress: KeygenProgress) => void,
-): Promise<KeySummary> {
+): Promise<KeyView> {
   return guarded(() => {
     const channel = new Channel<KeygenProgress>();
     channel.onmessage = onProgress;
-    return invoke<KeySummary>("generate_key", { request, onProgress: channel });
+    return invoke<KeyView>("generate_key", { request, onProgress: channel });
   });
 }
 
@@ -180,7 +239,7 @@ export const exportPublicKey = (request: ExportPublicKeyRequest): Promise<Public
 export const savePublicKey = (request: SavePublicKeyRequest): Promise<string> =>
   call("save_public_key", { request });
 
-export const importKey = (request: ImportKeyRequest): Promise<KeySummary> =>
+export const importKey = (request: ImportKeyRequest): Promise<KeyView> =>
   call("import_key", { request });
 
 export const deleteKey = (request: DeleteKeyRequest): Promise<DeleteKeyOutcome> =>
@@ -329,6 +388,9 @@ export const getChecklist = (profile: string): Promise<Checklist> => call("get_c
 /** A person's own mark: done (steps outside the tool only) or to do again. */
 export const markStep = (request: MarkStepRequest): Promise<Checklist> => call("mark_step", { request });
 
+/** The person's choice of route: app A for its own organisation, or a vendor's system as a system user. */
+export const chooseRoute = (profile: string, route: Route): Promise<Checklist> => call("choose_route", { profile, route });
+
 /** The profile's secret-free activity log, newest first. */
 export const listActivity = (profile: string): Promise<HistoryEntry[]> => call("list_activity", { request: { profile } });
 
@@ -359,5 +421,5 @@ export const listSystemUserRequests = (profile: string): Promise<RequestView[]> 
   call("list_system_user_requests", { profile });
 
 /** App B's repository read for system users: Altinn.App version and the rights its policy lets an approver hand on. */
-export const checkAppBForSystemUsers = (path: string): Promise<AppBSystemUserReport> =>
-  call("check_app_b_for_system_users", { path });
+export const checkAppBForSystemUsers = (path: string, profile: string | null = null): Promise<AppBSystemUserReport> =>
+  call("check_app_b_for_system_users", { path, profile });

@@ -4,18 +4,45 @@ import type { Checklist } from "../bindings/Checklist";
 import type { StepId } from "../bindings/StepId";
 import type { StepState } from "../bindings/StepState";
 import type { StepStatus } from "../bindings/StepStatus";
+import type { ActingAs } from "../bindings/ActingAs";
+import type { Route } from "../bindings/Route";
 
-export type FlowPart = "appA" | "keyvault" | "maskinporten" | "altinn" | "appB";
+export type FlowPart = "appA" | "keyvault" | "vendor" | "customer" | "maskinporten" | "altinn" | "appB";
 export type PartState = "ok" | "failed" | "todo" | "not_needed";
 
 /** Which steps light each part of the picture, and the step a click on it opens. */
 export const FLOW_PARTS: readonly { id: FlowPart; steps: readonly StepId[] }[] = [
   { id: "appA", steps: ["path", "config", "redeploy"] },
   { id: "keyvault", steps: ["vault_access", "vault_write"] },
+  { id: "vendor", steps: ["client", "key", "system_register"] },
+  { id: "customer", steps: ["system_user_approval"] },
   { id: "maskinporten", steps: ["client", "key", "token"] },
   { id: "altinn", steps: ["exchange"] },
-  { id: "appB", steps: ["instance"] },
+  { id: "appB", steps: ["app_b_system_users", "instance"] },
 ];
+
+/**
+ * The picture's row for a route, and the part drawn beside its first one: app A with its Key
+ * Vault, or the vendor's system with the customer's approval.
+ */
+export function flowLayout(route: Route): { main: FlowPart[]; side: FlowPart } {
+  return route === "system_user"
+    ? { main: ["vendor", "maskinporten", "altinn", "appB"], side: "customer" }
+    : { main: ["appA", "maskinporten", "altinn", "appB"], side: "keyvault" };
+}
+
+/**
+ * On the system-user route, the customer's system user the token, exchange and instance steps
+ * act as: the approved request's customer and the externalRef it was made with.
+ */
+export function actingFrom(list: Checklist): ActingAs | null {
+  if (list.route !== "system_user") return null;
+  const step = list.steps.find((s) => s.id === "system_user_approval");
+  if (step?.state !== "verified") return null;
+  const customer = detailText(step, "customer");
+  if (!customer) return null;
+  return { systemUserOrg: customer, externalRef: detailText(step, "externalRef") };
+}
 
 /** Red if any of its steps failed; green once every one is verified, done or not needed. */
 export function partState(list: Checklist, part: FlowPart): PartState {
@@ -28,11 +55,11 @@ export function partState(list: Checklist, part: FlowPart): PartState {
   return "todo";
 }
 
-/** The step a click on a part opens: its first unsettled step, else its first. */
+/** The step a click on a part opens: its first unsettled step, else its first on this route. */
 export function partTarget(list: Checklist, part: FlowPart): StepId {
-  const steps = FLOW_PARTS.find((p) => p.id === part)?.steps ?? ["path"];
+  const steps = (FLOW_PARTS.find((p) => p.id === part)?.steps ?? []).filter((id) => list.steps.some((s) => s.id === id));
   const open = list.steps.find((s) => steps.includes(s.id) && (s.state === "todo" || s.state === "failed"));
-  return open?.id ?? steps[0];
+  return open?.id ?? steps[0] ?? list.steps[0]?.id ?? "path";
 }
 
 export const isSettled = (state: StepState): boolean => state === "done" || state === "verified" || state === "not_needed";
@@ -48,6 +75,10 @@ export const STEP_LINKS: Record<StepId, string> = {
   token: "https://docs.digdir.no/docs/Maskinporten/maskinporten_protocol_token",
   exchange: "https://docs.digdir.no/docs/Maskinporten/maskinporten_feilsoking",
   instance: "https://docs.altinn.studio/en/altinn-studio/v8/guides/integration/maskinporten/",
+  // D-CREATE, D-REQGUIDE and D-SBS in docs/reference/systemuser.md.
+  system_register: "https://docs.altinn.studio/en/api/authentication/systemuserapi/systemregister/create/",
+  system_user_approval: "https://docs.altinn.studio/en/authorization/guides/system-vendor/system-user/",
+  app_b_system_users: "https://docs.altinn.studio/en/altinn-studio/v8/guides/integration/sbs/setup/",
   redeploy: "https://docs.altinn.studio/en/altinn-studio/v8/guides/integration/maskinporten/add-scopes/",
 };
 

@@ -1,6 +1,7 @@
 // The system-user path's decisions the window makes itself: which request to show, when to
 // keep asking for its status, and what the proof asks Maskinporten for. The statuses and their
 // next steps come from Rust (RequestView); nothing here reads status text.
+import type { ActingAs } from "../bindings/ActingAs";
 import type { ChainOptions } from "../bindings/ChainOptions";
 import type { RequestView } from "../bindings/RequestView";
 import { normalizeOrgNumber } from "./orgNumber";
@@ -27,12 +28,17 @@ export const canProve = (view: RequestView | null): boolean => view?.status === 
  * instance scopes.
  */
 export function proofOptions(view: RequestView): ChainOptions {
+  return systemUserOptions({ systemUserOrg: view.request.partyOrgNo, externalRef: view.request.externalRef });
+}
+
+/** A system user's token and its exchange, with app B's instance scopes (D-SBS). */
+export function systemUserOptions(acting: ActingAs): ChainOptions {
   return {
     scopes: ["altinn:instances.read", "altinn:instances.write"],
     exchange: true,
     testOrg: false,
-    systemUserOrg: view.request.partyOrgNo,
-    externalRef: view.request.externalRef,
+    systemUserOrg: acting.systemUserOrg,
+    externalRef: acting.externalRef,
     consumerOrg: null,
     resource: [],
   };

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use assistant_domain::appconfig::{self, AppConfigReport, CheckAppConfigRequest, ConfigPath};
 use assistant_domain::chain::ChainReport;
-use assistant_domain::checklist::{self, Checklist, StepId, StepState, proofs};
+use assistant_domain::checklist::{
+    self, Checklist, Route, StepId, StepState, proofs, system_proofs,
+};
 use assistant_domain::datadir::{self, DataDir, Existing};
 use assistant_domain::history::{self, HistoryEntry};
 use assistant_domain::keyvault::probe::ProbeReport;
@@ -15,6 +17,7 @@ use assistant_domain::keyvault::verify::VerifyReport;
 use assistant_domain::keyvault::write::WriteReport;
 use assistant_domain::profile::{Environment, Profile};
 use assistant_domain::report::{self, Lang};
+use assistant_domain::systemuser::request::SystemUserRequest;
 use assistant_domain::{AppError, ErrorKind, inventory};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -186,6 +189,86 @@ pub fn vault_verified(state: &AppState, profile: &str, report: &VerifyReport) {
     record(
         state,
         [proofs::vault_verify(state.clock.now(), profile, report)],
+    );
+}
+
+/// A person's choice of route (multi-app or system user) for the profile's checklist.
+pub fn choose_route(state: &AppState, profile: &str, route: Route) -> Result<Checklist, AppError> {
+    let profile = inventory::show_profile(&state.dir, profile)?;
+    history::append(
+        &state.dir,
+        &checklist::route_line(state.clock.now(), &profile, route),
+    )?;
+    get(state, &profile.name)
+}
+
+pub fn system_registered(
+    state: &AppState,
+    profile: &str,
+    system_id: &str,
+    changes: &[assistant_domain::diagnosis::Localized],
+    written: bool,
+) {
+    record(
+        state,
+        [system_proofs::system_register(
+            state.clock.now(),
+            profile,
+            system_id,
+            changes,
+            written,
+        )],
+    );
+}
+
+/// A request as just seen. A status read that shows what the checklist already holds (the
+/// window asks every few seconds while the customer decides) writes no line.
+pub fn system_user_request_seen(state: &AppState, profile: &str, request: &SystemUserRequest) {
+    let line = system_proofs::system_user_request(state.clock.now(), profile, request);
+    let known = get(state, profile).ok().and_then(|list| {
+        let step = list.step(StepId::SystemUserApproval)?.clone();
+        let same_request = step.detail.as_ref()?.get("requestId")?.as_str() == Some(&request.id);
+        Some(same_request && Some(step.state) == line.state)
+    });
+    if known != Some(true) {
+        record(state, [line]);
+    }
+}
+
+pub fn app_b_checked(
+    state: &AppState,
+    profile: &str,
+    folder: &str,
+    report: &assistant_domain::appconfig::appb_system::AppBSystemUserReport,
+) {
+    record(
+        state,
+        [system_proofs::app_b_system_users(
+            state.clock.now(),
+            profile,
+            folder,
+            report,
+        )],
+    );
+}
+
+/// A step of the route whose action failed, with the error the person saw.
+pub fn step_failed(
+    state: &AppState,
+    profile: &str,
+    action: history::HistoryAction,
+    step: StepId,
+    error: &AppError,
+) {
+    record(
+        state,
+        [system_proofs::failed(
+            state.clock.now(),
+            profile,
+            action,
+            step,
+            error,
+        )],
     );
 }
 

@@ -16,8 +16,10 @@ use assistant_domain::{AppError, ErrorKind, inventory};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::AppState;
 use crate::blocking::blocking;
+use crate::{AppState, checklist};
+use assistant_domain::checklist::StepId;
+use assistant_domain::history::HistoryAction;
 
 /// The system name when none is given: `{org}_maskinporten-assistant`.
 pub const DEFAULT_NAME: &str = "maskinporten-assistant";
@@ -146,6 +148,79 @@ pub async fn register(
         changes,
         written: true,
     })
+}
+
+/// `register`, with what it showed recorded for the profile's checklist.
+pub async fn register_recorded(
+    state: &AppState,
+    profile: &str,
+    name: Option<&str>,
+    confirmed: bool,
+) -> Result<SystemPlan, AppError> {
+    let plan = register(state, profile, name, confirmed).await;
+    match &plan {
+        Ok(plan) => checklist::system_registered(
+            state,
+            profile,
+            &plan.system_id,
+            &plan.changes,
+            plan.written,
+        ),
+        Err(error) => checklist::step_failed(
+            state,
+            profile,
+            HistoryAction::SystemRegister,
+            StepId::SystemRegister,
+            error,
+        ),
+    }
+    plan
+}
+
+/// `request`, recorded: the checklist's approval step waits for this request.
+pub async fn request_recorded(
+    state: &AppState,
+    profile: &str,
+    name: Option<&str>,
+    customer: &str,
+    external_ref: Option<&str>,
+) -> Result<RequestView, AppError> {
+    let view = request(state, profile, name, customer, external_ref).await?;
+    checklist::system_user_request_seen(state, profile, &view.request);
+    Ok(view)
+}
+
+/// `status`, recorded when it shows something the checklist does not hold yet.
+pub async fn status_recorded(
+    state: &AppState,
+    profile: &str,
+    id: &str,
+) -> Result<RequestView, AppError> {
+    let view = status(state, profile, id).await?;
+    checklist::system_user_request_seen(state, profile, &view.request);
+    Ok(view)
+}
+
+/// `check_app_b`, recorded for the profile when one is given.
+pub fn check_app_b_recorded(
+    state: &AppState,
+    profile: Option<&str>,
+    path: &str,
+) -> Result<AppBSystemUserReport, AppError> {
+    let checked = check_app_b(path);
+    if let Some(profile) = profile {
+        match &checked {
+            Ok(report) => checklist::app_b_checked(state, profile, path.trim(), report),
+            Err(error) => checklist::step_failed(
+                state,
+                profile,
+                HistoryAction::AppBCheck,
+                StepId::AppBSystemUsers,
+                error,
+            ),
+        }
+    }
+    checked
 }
 
 /// A request and what the person does next.

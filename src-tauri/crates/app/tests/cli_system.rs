@@ -246,6 +246,60 @@ fn a_customer_approves_a_system_user_request_and_the_vendor_then_gets_its_token_
         defaults::CUSTOMER_PARTY_ID,
         "{made}"
     );
+    // The checklist took the system-user route by itself (no app A, a vendor's scope) and holds
+    // what each command proved; app B's readiness comes from a real public app state.
+    let app_b = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../tests/fixtures/real-apps/altinn-studio-template-v8");
+    let checked = cli.json(&[
+        "system",
+        "check-app-b",
+        "--app-b",
+        app_b.to_str().unwrap(),
+        "--profile",
+        "Vendor",
+    ]);
+    assert_eq!(
+        checked["roles"],
+        serde_json::json!(["priv", "dagl"]),
+        "{checked}"
+    );
+    let list = cli.json(&["checklist", "--profile", "Vendor"]);
+    assert_eq!(list["route"], "system_user", "{list}");
+    let states: Vec<(String, String)> = list["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().into(),
+                s["state"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let want = [
+        ("client", "verified"),
+        ("key", "verified"),
+        ("system_register", "verified"),
+        ("system_user_approval", "verified"),
+        ("app_b_system_users", "verified"),
+        ("token", "verified"),
+        ("exchange", "verified"),
+        ("instance", "verified"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(states, want, "{list}");
+    assert_eq!(list["complete"], true);
+    let text = text(&cli.run(&["checklist", "--profile", "Vendor"]).stdout);
+    assert!(text.contains("route system user"), "{text}");
+    // Back to the multi-app route: the person's choice wins, and its steps come back.
+    let multi = cli.json(&["checklist", "--profile", "Vendor", "--route", "multi-app"]);
+    assert_eq!(multi["steps"].as_array().unwrap().len(), 10);
+    let back = cli.json(&["checklist", "--profile", "Vendor", "--route", "system-user"]);
+    assert_eq!(back["complete"], true, "the proofs are kept: {back}");
+
     let duplicate = cli.json_error(&[
         "systemuser",
         "request",

@@ -32,14 +32,14 @@ async fn a_rehearsal_proves_the_chain_and_makes_an_instance_with_the_key_in_memo
     let list = checklist::get(&state, "Rehearsal").expect("checklist");
     assert!(
         matches!(
-            list.step(StepId::Client).state,
+            list.step(StepId::Client).expect("on the route").state,
             StepState::Done | StepState::Verified
-        ) && list.step(StepId::Key).state == StepState::Done,
+        ) && list.step(StepId::Key).expect("on the route").state == StepState::Done,
         "the rehearsal settles the client and the key: {:?}",
         list.steps
     );
 
-    let (report, tokens) = flows::token_test(
+    let flows::TokenRun { report, tokens } = flows::token_test(
         &state,
         "rehearsal",
         ChainOptions {
@@ -52,7 +52,10 @@ async fn a_rehearsal_proves_the_chain_and_makes_an_instance_with_the_key_in_memo
     assert!(report.diagnosis.is_none(), "{:?}", report.diagnosis);
     assert!(tokens.is_some_and(|t| t.altinn.is_some()), "exchanged");
     let list = checklist::get(&state, "Rehearsal").expect("checklist");
-    assert_eq!(list.step(StepId::Exchange).state, StepState::Verified);
+    assert_eq!(
+        list.step(StepId::Exchange).expect("on the route").state,
+        StepState::Verified
+    );
 
     let owner = InstanceOwner::parse(defaults::ORG_NUMBER).expect("owner");
     let made = instances::instantiate(&state, "Rehearsal", &owner, &Create::Template)

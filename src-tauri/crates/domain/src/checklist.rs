@@ -12,7 +12,7 @@ use crate::diagnosis::{Localized, l};
 use crate::history::HistoryEntry;
 use crate::inventory::KeySummary;
 use crate::profile::Profile;
-pub use crate::steps::{STEPS, StepId, StepState};
+pub use crate::steps::{Route, STEPS, SYSTEM_USER_STEPS, StepId, StepState};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -32,18 +32,8 @@ pub struct StepStatus {
     pub detail: Option<serde_json::Value>,
 }
 
-/// Maskinporten accepts a key for at most a year; warn this many days before it ends.
-pub const KEY_WARNING_DAYS: i64 = 60;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum ExpiryLevel {
-    Ok,
-    /// Fewer than `KEY_WARNING_DAYS` days left: order the new key now.
-    Soon,
-    Expired,
-}
+/// One rule for a key's year, shared with the key list (`inventory::expiry`).
+pub use crate::inventory::{KEY_WARNING_DAYS, KeyExpiry as ExpiryLevel};
 
 /// The profile's key against the 1-year limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -69,6 +59,10 @@ pub struct KeyWatch {
 pub struct Checklist {
     pub profile: String,
     pub environment: String,
+    /// Which way the calls reach app B: the steps follow from it.
+    pub route: Route,
+    /// Why this route: chosen by the person, or what the profile looks like.
+    pub route_reason: Localized,
     /// The path found by the last check (or chosen by the person).
     pub path: Option<ConfigPath>,
     /// App A's folder as last checked, so the check can run again.
@@ -88,10 +82,76 @@ pub struct Checklist {
 }
 
 impl Checklist {
-    pub fn step(&self, id: StepId) -> &StepStatus {
-        // `build` always yields all of STEPS, in order.
-        &self.steps[STEPS.iter().position(|s| *s == id).unwrap_or_default()]
+    /// The step, when the checklist's route has it.
+    pub fn step(&self, id: StepId) -> Option<&StepStatus> {
+        self.steps.iter().find(|s| s.id == id)
     }
+}
+
+/// The system register's scope: a client that has it belongs to a vendor (only system vendors
+/// are granted it, docs/reference/systemuser.md §1).
+const VENDOR_SCOPE: &str = "altinn:authentication/systemregister.write";
+
+/// The route a person chose last (a `checklist` line with `detail.route`), else the one the
+/// profile looks like: a profile without app A whose client may write the system register is a
+/// vendor's, so the system-user route is offered first.
+fn route_of(profile: &Profile, mine: &[&HistoryEntry]) -> (Route, Localized) {
+    let chosen = mine.iter().rev().find_map(|e| {
+        let value = e.detail.as_ref()?.get("route")?.clone();
+        serde_json::from_value::<Route>(value).ok()
+    });
+    if let Some(route) = chosen {
+        return (route, l("Chosen by you.", "Valgt av deg."));
+    }
+    let vendor =
+        profile.app_a.is_none() && profile.scopes.iter().any(|s| s.as_str() == VENDOR_SCOPE);
+    if vendor {
+        (
+            Route::SystemUser,
+            l(
+                "This profile has no app A and its client may write the system register: a vendor's system acting for customers.",
+                "Denne profilen har ingen app A, og klienten kan skrive til systemregisteret: et leverandørsystem som handler for kunder.",
+            ),
+        )
+    } else {
+        (
+            Route::MultiApp,
+            l(
+                "App A calls app B for the organisation that owns B.",
+                "App A kaller app B for virksomheten som eier B.",
+            ),
+        )
+    }
+}
+
+/// The history line of a person's choice of route.
+pub fn route_line(now: OffsetDateTime, profile: &Profile, route: Route) -> HistoryEntry {
+    let said = match route {
+        Route::MultiApp => l("route: multi-app", "vei: flere apper"),
+        Route::SystemUser => l("route: system user", "vei: systembruker"),
+    };
+    HistoryEntry::new(
+        now,
+        &profile.name,
+        crate::history::HistoryAction::Checklist,
+        true,
+        said.en,
+    )
+    .in_bokmal(said.nb)
+    .with_detail(serde_json::json!({ "route": route }))
+}
+
+/// On the system-user route a token or exchange proves the step only when it was the system
+/// user's (the token test keeps its report, whose token names the system user).
+fn as_system_user(entry: &HistoryEntry) -> bool {
+    let detail = entry.detail.as_ref();
+    detail
+        .and_then(|d| d.get("maskinporten"))
+        .and_then(|m| m.get("systemUser"))
+        .is_some_and(|u| !u.is_null())
+        || detail
+            .and_then(|d| d.get("systemUser"))
+            .is_some_and(|u| !u.is_null())
 }
 
 /// For a test or production profile whose key has been in the sandbox: registered on a sandbox
@@ -116,13 +176,7 @@ pub fn key_watch(key: &KeySummary, now: OffsetDateTime) -> KeyWatch {
     let created = parse_time(&key.created).unwrap_or(now);
     let expires = parse_time(&key.expires).unwrap_or(now);
     let days_left = (expires - now).whole_days();
-    let level = if expires <= now {
-        ExpiryLevel::Expired
-    } else if days_left < KEY_WARNING_DAYS {
-        ExpiryLevel::Soon
-    } else {
-        ExpiryLevel::Ok
-    };
+    let level = crate::inventory::key_expiry(expires, now);
     KeyWatch {
         kid: key.kid.clone(),
         thumbprint: key.thumbprint.clone(),
@@ -151,7 +205,12 @@ fn not_needed(path: ConfigPath, step: StepId) -> Option<Localized> {
             "Not needed: the provisioned key never leaves the app, so no tool can sign with it; the app proves it when it runs. You can still run this step with a test client of your own.",
             "Ikke nødvendig: den provisjonerte nøkkelen forlater aldri appen, så ingen verktøy kan signere med den; appen beviser den når den kjører. Du kan likevel kjøre steget med en egen testklient.",
         )),
-        StepId::Path | StepId::Config | StepId::Redeploy => None,
+        StepId::Path
+        | StepId::Config
+        | StepId::Redeploy
+        | StepId::SystemRegister
+        | StepId::SystemUserApproval
+        | StepId::AppBSystemUsers => None,
     }
 }
 
@@ -170,9 +229,14 @@ pub fn build(
     now: OffsetDateTime,
 ) -> Checklist {
     let current_kid = key.map(|k| k.kid.as_str());
-    let mine: Vec<&HistoryEntry> = history
+    let all_mine: Vec<&HistoryEntry> = history
         .iter()
-        .filter(|e| e.profile == profile.name && e.step.is_some() && e.state.is_some())
+        .filter(|e| e.profile == profile.name)
+        .collect();
+    let (route, route_reason) = route_of(profile, &all_mine);
+    let mine: Vec<&HistoryEntry> = all_mine
+        .into_iter()
+        .filter(|e| e.step.is_some() && e.state.is_some())
         .collect();
     let latest = |step: StepId| {
         mine.iter().rev().copied().find(|e| {
@@ -180,6 +244,9 @@ pub fn build(
                 && (!step.depends_on_key()
                     || e.kid.is_none()
                     || e.kid.as_deref() == current_kid && current_kid.is_some())
+                && (route == Route::MultiApp
+                    || !matches!(step, StepId::Token | StepId::Exchange | StepId::Instance)
+                    || as_system_user(e))
         })
     };
 
@@ -193,8 +260,10 @@ pub fn build(
             .map(str::to_string)
     });
 
-    let steps: Vec<StepStatus> = STEPS
-        .into_iter()
+    let steps: Vec<StepStatus> = route
+        .steps()
+        .iter()
+        .copied()
         .map(|id| {
             let line = latest(id);
             let mut status = StepStatus {
@@ -241,6 +310,15 @@ pub fn build(
                         ..fact(id, StepState::Todo)
                     };
                 }
+                StepId::SystemRegister if profile.client_id.is_none() => {
+                    status = StepStatus {
+                        note: Some(l(
+                            "The profile has no client id yet: the system names the client.",
+                            "Profilen har ingen klient-ID ennå: systemet oppgir klienten.",
+                        )),
+                        ..fact(id, StepState::Todo)
+                    };
+                }
                 StepId::Client if status.state == StepState::Todo => {
                     status.state = StepState::Done;
                     status.note = Some(l(
@@ -250,7 +328,9 @@ pub fn build(
                 }
                 _ => {}
             }
-            if let Some(reason) = path.and_then(|p| not_needed(p, id))
+            if let Some(reason) = path
+                .filter(|_| route == Route::MultiApp)
+                .and_then(|p| not_needed(p, id))
                 && status.state != StepState::Verified
             {
                 status.state = StepState::NotNeeded;
@@ -267,6 +347,8 @@ pub fn build(
     Checklist {
         profile: profile.name.to_string(),
         environment: profile.environment.name().to_string(),
+        route,
+        route_reason,
         path,
         app_folder,
         complete: steps.iter().all(|s| s.state.is_settled()),
@@ -343,6 +425,9 @@ pub fn mark_line(
 }
 
 pub mod proofs;
+pub mod system_proofs;
 
+#[cfg(test)]
+mod route_tests;
 #[cfg(test)]
 mod tests;

@@ -37,6 +37,12 @@ pub enum HistoryAction {
     KeyvaultVerify,
     /// A key rotation finished (old and new kid in the rotation record).
     Rotate,
+    /// The vendor's system read from or written to the system register.
+    SystemRegister,
+    /// A system-user request sent to a customer, or its status read.
+    SystemUserRequest,
+    /// App B's repository checked for system users.
+    AppBCheck,
     #[serde(other)]
     Other,
 }
@@ -61,6 +67,9 @@ impl HistoryAction {
             HistoryAction::KeyvaultWrite => "keyvault-write",
             HistoryAction::KeyvaultVerify => "keyvault-verify",
             HistoryAction::Rotate => "rotate",
+            HistoryAction::SystemRegister => "system-register",
+            HistoryAction::SystemUserRequest => "system-user-request",
+            HistoryAction::AppBCheck => "app-b-check",
             HistoryAction::Other => "other",
         }
     }

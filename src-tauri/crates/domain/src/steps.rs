@@ -32,8 +32,17 @@ pub enum StepId {
     Instance,
     /// App A redeployed so it reads the new secrets.
     Redeploy,
+    /// The vendor's system in Altinn's system register, with the client id and app B's right
+    /// (docs/reference/systemuser.md §2).
+    SystemRegister,
+    /// The customer's approval of the system-user request (§3).
+    SystemUserApproval,
+    /// App B on Altinn.App 8.6 or later, with a role the approver holds allowed to instantiate
+    /// and read (§6).
+    AppBSystemUsers,
 }
 
+/// The multi-app route's steps: app A calls app B for its own organisation.
 pub const STEPS: [StepId; 10] = [
     StepId::Path,
     StepId::VaultAccess,
@@ -46,6 +55,48 @@ pub const STEPS: [StepId; 10] = [
     StepId::Instance,
     StepId::Redeploy,
 ];
+
+/// The system-user route's steps: a vendor's system calls app B as a customer's system user.
+/// No app A, no Key Vault: the vendor keeps its own key; the customer's approval stands where
+/// the multi-app route has the vault (protocols.md §2, docs/reference/systemuser.md).
+pub const SYSTEM_USER_STEPS: [StepId; 8] = [
+    StepId::Client,
+    StepId::Key,
+    StepId::SystemRegister,
+    StepId::SystemUserApproval,
+    StepId::AppBSystemUsers,
+    StepId::Token,
+    StepId::Exchange,
+    StepId::Instance,
+];
+
+/// Which way the calls reach app B, and so which steps the checklist has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Route {
+    /// App A creates instances of app B for the organisation that owns B.
+    #[default]
+    MultiApp,
+    /// A vendor's system creates instances as a customer's system user.
+    SystemUser,
+}
+
+impl Route {
+    pub fn steps(self) -> &'static [StepId] {
+        match self {
+            Route::MultiApp => &STEPS,
+            Route::SystemUser => &SYSTEM_USER_STEPS,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::MultiApp => "multi_app",
+            Route::SystemUser => "system_user",
+        }
+    }
+}
 
 impl StepId {
     pub fn as_str(self) -> &'static str {
@@ -60,11 +111,17 @@ impl StepId {
             StepId::Exchange => "exchange",
             StepId::Instance => "instance",
             StepId::Redeploy => "redeploy",
+            StepId::SystemRegister => "system_register",
+            StepId::SystemUserApproval => "system_user_approval",
+            StepId::AppBSystemUsers => "app_b_system_users",
         }
     }
 
     pub fn parse(value: &str) -> Option<StepId> {
-        STEPS.into_iter().find(|s| s.as_str() == value)
+        STEPS
+            .into_iter()
+            .chain(SYSTEM_USER_STEPS)
+            .find(|s| s.as_str() == value)
     }
 
     pub fn title(self) -> Localized {
@@ -85,6 +142,15 @@ impl StepId {
             StepId::Exchange => ("Exchange test", "Veksling til Altinn-token"),
             StepId::Instance => ("Sample instance of app B", "Prøveinstans av app B"),
             StepId::Redeploy => ("Redeploy and done", "Deploy på nytt, og ferdig"),
+            StepId::SystemRegister => (
+                "The system in the system register",
+                "Systemet i systemregisteret",
+            ),
+            StepId::SystemUserApproval => ("The customer's approval", "Kundens godkjenning"),
+            StepId::AppBSystemUsers => (
+                "App B ready for system users",
+                "App B klar for systembrukere",
+            ),
         };
         l(en, nb)
     }
@@ -104,9 +170,14 @@ impl StepId {
 
     /// Steps a person does outside the tool, which they may mark as done themselves.
     pub fn can_be_marked_done(self) -> bool {
+        // App B is often another organisation's app: its readiness may be known, not checkable.
         matches!(
             self,
-            StepId::Path | StepId::VaultAccess | StepId::Client | StepId::Redeploy
+            StepId::Path
+                | StepId::VaultAccess
+                | StepId::Client
+                | StepId::Redeploy
+                | StepId::AppBSystemUsers
         )
     }
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use assistant_domain::AppError;
-use assistant_domain::checklist::{Checklist, ExpiryLevel, StepId, StepState};
+use assistant_domain::checklist::{Checklist, ExpiryLevel, Route, StepId, StepState};
 use clap::{Args, ValueEnum};
 
 use super::output::Output;
@@ -15,7 +15,8 @@ use crate::checklist::{self, MarkStepRequest, ReportRequest};
 pub struct ChecklistArgs {
     #[arg(long)]
     pub profile: String,
-    /// Mark a step done outside the tool (path, vault-access, client, redeploy) or to do again.
+    /// Mark a step done outside the tool (path, vault-access, client, redeploy,
+    /// app-b-system-users) or to do again.
     #[arg(long, value_name = "STEP", requires = "state")]
     pub mark: Option<String>,
     #[arg(long, value_enum)]
@@ -23,6 +24,16 @@ pub struct ChecklistArgs {
     /// With `--mark path --state done`: the path the app is on.
     #[arg(long, value_enum)]
     pub path: Option<PathChoice>,
+    /// Which way the calls reach app B: app A for its own organisation (multi-app), or a
+    /// vendor's system as a customer's system user. Kept for the profile.
+    #[arg(long, value_enum, conflicts_with = "mark")]
+    pub route: Option<RouteChoice>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RouteChoice {
+    MultiApp,
+    SystemUser,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -65,10 +76,15 @@ fn symbol(state: StepState) -> &'static str {
 }
 
 fn render(list: &Checklist) -> String {
+    let route = match list.route {
+        Route::MultiApp => "multi-app",
+        Route::SystemUser => "system user",
+    };
     let mut lines = vec![format!(
-        "Profile {}, environment {}, path {}",
+        "Profile {}, environment {}, route {route} ({}), path {}",
         list.profile,
         list.environment,
+        list.route_reason.en.trim_end_matches('.'),
         list.path
             .map(|p| serde_json::to_value(p)
                 .ok()
@@ -122,12 +138,20 @@ fn render(list: &Checklist) -> String {
 }
 
 pub fn run(args: ChecklistArgs, state: &AppState) -> Result<Output, AppError> {
-    let list = match args.mark {
-        None => checklist::get(state, &args.profile)?,
-        Some(step) => {
+    let list = match (args.mark, args.route) {
+        (None, Some(route)) => checklist::choose_route(
+            state,
+            &args.profile,
+            match route {
+                RouteChoice::MultiApp => Route::MultiApp,
+                RouteChoice::SystemUser => Route::SystemUser,
+            },
+        )?,
+        (None, None) => checklist::get(state, &args.profile)?,
+        (Some(step), _) => {
             let step = StepId::parse(&step.replace('-', "_")).ok_or_else(|| {
                 AppError::new(assistant_domain::ErrorKind::InvalidInput, format!("There is no step \"{step}\"."))
-                    .with_hint("Steps: path, vault-access, client, key, vault-write, config, token, exchange, instance, redeploy.")
+                    .with_hint("Steps: path, vault-access, client, key, vault-write, config, token, exchange, instance, redeploy; on the system-user route also system-register, system-user-approval, app-b-system-users.")
             })?;
             let path = args.path.map(|p| match p {
                 PathChoice::StudioProvisioned => {

@@ -1,4 +1,5 @@
-//! `system register|show`: the vendor's system in Altinn's system register (issue 17).
+//! `system register|show|check-app-b` and `systemuser request|status|list`: the vendor's system
+//! in Altinn's system register, the customer's system user, and app B's readiness for it.
 
 use assistant_domain::{AppError, ErrorKind};
 use clap::{Args, Subcommand};
@@ -20,6 +21,60 @@ pub enum SystemCommand {
     },
     /// What the system register holds for the system, beside what the profile needs.
     Show(Which),
+    /// App B's repository read for system users: Altinn.App 8.6 or later, and a policy rule that
+    /// gives a role the approver holds instantiate and read. Exits 1 when something is an error.
+    CheckAppB {
+        /// App B's repository folder (or its App folder).
+        #[arg(long, value_name = "FOLDER")]
+        app_b: std::path::PathBuf,
+        /// Record the result in this profile's checklist.
+        #[arg(long)]
+        profile: Option<String>,
+    },
+}
+
+fn check_app_b(
+    app_b: &std::path::Path,
+    profile: Option<&str>,
+    state: &AppState,
+) -> Result<Output, AppError> {
+    let path = app_b.display().to_string();
+    let report = systemuser::check_app_b_recorded(state, profile, &path)?;
+    let mut text = format!(
+        "App B: Altinn.App {}; roles that may instantiate and read: {}",
+        report.version.as_deref().unwrap_or("(version not found)"),
+        if report.roles.is_empty() {
+            "none".to_string()
+        } else {
+            report.roles.join(", ")
+        }
+    );
+    for finding in &report.findings {
+        let at = finding.line.map(|l| format!(":{l}")).unwrap_or_default();
+        text.push_str(&format!(
+            "\n{:?} {}{at}: {}\n  Fix: {}",
+            finding.severity, finding.file, finding.message.en, finding.fix.en
+        ));
+    }
+    if report.findings.is_empty() {
+        text.push_str("\nApp B is ready for system users.");
+    }
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == assistant_domain::appconfig::Severity::Error)
+        .count();
+    let json = serde_json::to_value(&report)
+        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?;
+    if errors > 0 {
+        let error = AppError::new(
+            ErrorKind::InvalidInput,
+            format!("App B is not ready for system users ({errors} error(s))."),
+        )
+        .with_hint("Make the changes shown, deploy app B, and check again.");
+        return Ok(Output::failed(json, text, error));
+    }
+    Output::from_json(json, text)
 }
 
 #[derive(Debug, Args)]
@@ -62,10 +117,13 @@ pub fn run(command: SystemCommand, state: &AppState) -> Result<Output, AppError>
     let (which, yes) = match &command {
         SystemCommand::Register { which, yes } => (which, *yes),
         SystemCommand::Show(which) => (which, false),
+        SystemCommand::CheckAppB { app_b, profile } => {
+            return check_app_b(app_b, profile.as_deref(), state);
+        }
     };
     let plan = super::block(
         state,
-        systemuser::register(state, &which.profile, Some(&which.name), yes),
+        systemuser::register_recorded(state, &which.profile, Some(&which.name), yes),
     )?;
     let text = render(&plan);
     let json = serde_json::to_value(&plan)
@@ -136,7 +194,7 @@ pub fn run_systemuser(command: SystemUserCommand, state: &AppState) -> Result<Ou
         } => {
             let view = super::block(
                 state,
-                systemuser::request(
+                systemuser::request_recorded(
                     state,
                     &which.profile,
                     Some(&which.name),
@@ -159,7 +217,7 @@ pub fn run_systemuser(command: SystemUserCommand, state: &AppState) -> Result<Ou
         }
         SystemUserCommand::Status { profile, id, wait } => {
             let view = super::block(state, async {
-                let mut view = systemuser::status(state, &profile, &id).await?;
+                let mut view = systemuser::status_recorded(state, &profile, &id).await?;
                 let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
                 while wait && view.status.pending() && std::time::Instant::now() < deadline {
                     super::output::to_stderr(&format!(
@@ -167,7 +225,7 @@ pub fn run_systemuser(command: SystemUserCommand, state: &AppState) -> Result<Ou
                         view.request.status
                     ));
                     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-                    view = systemuser::status(state, &profile, &id).await?;
+                    view = systemuser::status_recorded(state, &profile, &id).await?;
                 }
                 Ok(view)
             })?;

@@ -143,6 +143,10 @@ pub async fn instantiate_as(
         e.app = app.profile.app_b.clone();
         e.instance_id = made.as_ref().ok().map(|m| m.instance.id.clone());
         e.owner = Some(owner.label());
+        // The system-user route's instance step counts only instances made as a system user.
+        if let Some(acting) = acting {
+            e = e.with_detail(serde_json::json!({ "systemUser": acting.system_user_org }));
+        }
         state.remember(e);
         made
     })
@@ -200,6 +204,14 @@ pub async fn next(
     .await
 }
 
+/// A receipt written to disk: the data element it came from, where it went, how big it is.
+#[derive(Debug, Clone)]
+pub struct SavedReceipt {
+    pub element: DataElementSummary,
+    pub path: PathBuf,
+    pub bytes: usize,
+}
+
 /// Saves the receipt PDF; `overwrite` says the person confirmed replacing an existing file.
 pub async fn save_receipt(
     state: &AppState,
@@ -207,7 +219,7 @@ pub async fn save_receipt(
     id: &InstanceRef,
     path: PathBuf,
     overwrite: bool,
-) -> Result<(DataElementSummary, PathBuf, usize), AppError> {
+) -> Result<SavedReceipt, AppError> {
     let existing = if overwrite {
         Existing::Replace
     } else {
@@ -219,7 +231,11 @@ pub async fn save_receipt(
     }
     let (element, pdf) = with_app(state, profile, async |_, c| c.receipt(id).await).await?;
     datadir::save(&path, &pdf, existing)?;
-    Ok((element, path, pdf.len()))
+    Ok(SavedReceipt {
+        element,
+        path,
+        bytes: pdf.len(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -354,8 +370,8 @@ impl CreateMode {
     }
 }
 
-/// The instances to delete: the ids given plus, when asked, all made here; refused without
-/// consent (deleting cannot be undone).
+/// The instances to delete (`assistant_domain::made_here::deletion_targets`), with the history
+/// read only when "all made here" needs it.
 pub fn deletion_targets(
     state: &AppState,
     profile: &str,
@@ -363,26 +379,12 @@ pub fn deletion_targets(
     all_made_here: bool,
     confirmed: bool,
 ) -> Result<Vec<InstanceRef>, AppError> {
-    let mut ids = ids.to_vec();
-    if all_made_here {
-        ids.extend(made_here(state, profile)?.deletable);
-    }
-    ids.sort();
-    ids.dedup();
-    if ids.is_empty() {
-        return Err(AppError::new(
-            ErrorKind::InvalidInput,
-            "No instances to delete.",
-        ));
-    }
-    if !confirmed {
-        return Err(AppError::new(
-            ErrorKind::ConfirmationRequired,
-            format!("Deleting {} instance(s) cannot be undone.", ids.len()),
-        )
-        .with_hint("Confirm to delete."));
-    }
-    ids.iter().map(|id| InstanceRef::parse(id)).collect()
+    let entries = if all_made_here {
+        assistant_domain::history::load(&state.dir)?.entries
+    } else {
+        Vec::new()
+    };
+    assistant_domain::made_here::deletion_targets(&entries, profile, ids, all_made_here, confirmed)
 }
 
 #[cfg(test)]
@@ -392,7 +394,11 @@ mod tests {
     #[test]
     fn a_failed_delete_keeps_the_instance_in_the_made_here_list() {
         let tmp = tempfile::tempdir().expect("tmp");
-        let state = AppState::new(assistant_domain::datadir::DataDir::new(tmp.path()));
+        let state = AppState::with(
+            assistant_domain::datadir::DataDir::new(tmp.path()),
+            std::sync::Arc::new(assistant_domain::secret_store::MemoryStore::default()),
+            std::sync::Arc::new(assistant_domain::clock::SystemClock),
+        );
         let entry = |action: HistoryAction, id: &str, (ok, said): (bool, &str)| {
             let mut e = HistoryEntry::new(time::OffsetDateTime::UNIX_EPOCH, "P", action, ok, said);
             e.instance_id = Some(id.into());

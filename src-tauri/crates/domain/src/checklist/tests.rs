@@ -55,17 +55,24 @@ fn a_new_profile_has_every_step_to_do_and_starts_at_the_path() {
     assert_eq!(list.next, Some(StepId::Path));
     assert!(!list.complete);
     assert_eq!(list.path, None);
-    assert!(list.step(StepId::Key).note.is_some());
+    assert!(list.step(StepId::Key).expect("on the route").note.is_some());
 }
 
 #[test]
 fn facts_set_the_key_and_client_steps() {
     let list = build(&profile(Some("c")), Some(&fresh_key()), &[], NOW);
-    assert_eq!(list.step(StepId::Key).state, StepState::Done);
-    assert_eq!(list.step(StepId::Client).state, StepState::Done);
+    assert_eq!(
+        list.step(StepId::Key).expect("on the route").state,
+        StepState::Done
+    );
+    assert_eq!(
+        list.step(StepId::Client).expect("on the route").state,
+        StepState::Done
+    );
     assert_eq!(
         build(&profile(None), None, &[], NOW)
             .step(StepId::Client)
+            .expect("on the route")
             .state,
         StepState::Todo
     );
@@ -78,9 +85,15 @@ fn facts_set_the_key_and_client_steps() {
         Some("k1"),
     )];
     let with = build(&profile(Some("c")), Some(&fresh_key()), &history, NOW);
-    assert_eq!(with.step(StepId::Client).state, StepState::Verified);
+    assert_eq!(
+        with.step(StepId::Client).expect("on the route").state,
+        StepState::Verified
+    );
     let without = build(&profile(None), Some(&fresh_key()), &history, NOW);
-    assert_eq!(without.step(StepId::Client).state, StepState::Todo);
+    assert_eq!(
+        without.step(StepId::Client).expect("on the route").state,
+        StepState::Todo
+    );
 }
 
 #[test]
@@ -92,8 +105,14 @@ fn the_latest_line_of_a_step_wins_and_other_profiles_do_not_count() {
         line("Other", StepId::Exchange, StepState::Verified, Some("k1")),
     ];
     let list = build(&profile(Some("c")), Some(&fresh_key()), &history, NOW);
-    assert_eq!(list.step(StepId::Token).state, StepState::Verified);
-    assert_eq!(list.step(StepId::Exchange).state, StepState::Todo);
+    assert_eq!(
+        list.step(StepId::Token).expect("on the route").state,
+        StepState::Verified
+    );
+    assert_eq!(
+        list.step(StepId::Exchange).expect("on the route").state,
+        StepState::Todo
+    );
 }
 
 #[test]
@@ -106,7 +125,10 @@ fn a_line_written_under_the_name_in_other_case_is_the_same_profiles() {
         Some("k1"),
     )];
     let list = build(&profile(Some("c")), Some(&fresh_key()), &history, NOW);
-    assert_eq!(list.step(StepId::Exchange).state, StepState::Verified);
+    assert_eq!(
+        list.step(StepId::Exchange).expect("on the route").state,
+        StepState::Verified
+    );
 }
 
 #[test]
@@ -127,10 +149,19 @@ fn a_proof_made_with_another_key_is_stale() {
         ),
     ];
     let list = build(&profile(Some("c")), Some(&fresh_key()), &history, NOW);
-    assert_eq!(list.step(StepId::Token).state, StepState::Todo);
-    assert_eq!(list.step(StepId::Instance).state, StepState::Todo);
+    assert_eq!(
+        list.step(StepId::Token).expect("on the route").state,
+        StepState::Todo
+    );
+    assert_eq!(
+        list.step(StepId::Instance).expect("on the route").state,
+        StepState::Todo
+    );
     // The configuration does not depend on the key.
-    assert_eq!(list.step(StepId::Config).state, StepState::Verified);
+    assert_eq!(
+        list.step(StepId::Config).expect("on the route").state,
+        StepState::Verified
+    );
 }
 
 #[test]
@@ -150,7 +181,7 @@ fn the_studio_path_marks_the_manual_steps_not_needed_with_the_reason() {
         StepId::Exchange,
         StepId::Instance,
     ] {
-        let step = list.step(id);
+        let step = list.step(id).expect("on the route");
         assert_eq!(step.state, StepState::NotNeeded, "{id:?}");
         assert!(
             step.note
@@ -159,7 +190,10 @@ fn the_studio_path_marks_the_manual_steps_not_needed_with_the_reason() {
         );
     }
     // Verified stays verified: it was run anyway.
-    assert_eq!(list.step(StepId::Token).state, StepState::Verified);
+    assert_eq!(
+        list.step(StepId::Token).expect("on the route").state,
+        StepState::Verified
+    );
     assert_eq!(list.next, Some(StepId::Config));
 }
 
@@ -264,7 +298,10 @@ fn only_steps_done_outside_the_tool_can_be_marked_done_by_hand() {
     .unwrap();
     let list = build(&p, None, &[path], NOW);
     assert_eq!(list.path, Some(ConfigPath::LegacyBuiltIn));
-    assert_eq!(list.step(StepId::Path).state, StepState::Done);
+    assert_eq!(
+        list.step(StepId::Path).expect("on the route").state,
+        StepState::Done
+    );
     assert!(mark_line(NOW, &p, StepId::Redeploy, StepState::Done, None).is_ok());
 }
 
@@ -274,5 +311,8 @@ fn old_history_lines_without_a_step_still_load() {
     let entry: HistoryEntry = serde_json::from_str(old).unwrap();
     assert_eq!(entry.step, None);
     let list = build(&profile(None), None, &[entry], NOW);
-    assert_eq!(list.step(StepId::Instance).state, StepState::Todo);
+    assert_eq!(
+        list.step(StepId::Instance).expect("on the route").state,
+        StepState::Todo
+    );
 }

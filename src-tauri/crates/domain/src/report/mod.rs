@@ -220,6 +220,17 @@ fn profile_section(out: &mut String, lang: Lang, profile: &Profile, checklist: &
         lang.pick("Environment", "Miljø"),
         &checklist.environment,
     );
+    let route = match checklist.route {
+        crate::steps::Route::MultiApp => lang.pick(
+            "multi-app: app A calls app B for the organisation that owns B",
+            "flere apper: app A kaller app B for virksomheten som eier B",
+        ),
+        crate::steps::Route::SystemUser => lang.pick(
+            "system user: the vendor's system calls app B as a customer's system user",
+            "systembruker: leverandørens system kaller app B som en kundes systembruker",
+        ),
+    };
+    row(out, lang.pick("Route", "Vei"), route);
     let org = profile.org_number.as_deref().unwrap_or(none);
     row(
         out,
@@ -361,10 +372,9 @@ fn claims_sections(out: &mut String, lang: Lang, checklist: &Checklist) {
         } else {
             "altinn"
         };
-        let step = checklist.step(id);
-        let Some(claims) = step
-            .detail
-            .as_ref()
+        let Some(claims) = checklist
+            .step(id)
+            .and_then(|step| step.detail.as_ref())
             .and_then(|d| d.get(field))
             .and_then(|t| t.get("claims"))
         else {
@@ -375,8 +385,7 @@ fn claims_sections(out: &mut String, lang: Lang, checklist: &Checklist) {
     }
     if let Some(grant) = checklist
         .step(StepId::Token)
-        .detail
-        .as_ref()
+        .and_then(|step| step.detail.as_ref())
         .and_then(|d| d.get("grant"))
     {
         let _ = write!(
