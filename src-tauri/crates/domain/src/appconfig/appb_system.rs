@@ -67,7 +67,7 @@ pub fn check(files: &AppBFiles) -> AppBSystemUserReport {
                 .filter(|f| f.id == "appb_policy_unreadable"),
             ),
         },
-        None => findings.push(missing("App/config/authorization/policy.xml")),
+        None => findings.push(super::appb::missing("App/config/authorization/policy.xml")),
     }
     if let Some(metadata) = &files.metadata {
         let only = AppBFiles {
@@ -86,23 +86,6 @@ pub fn check(files: &AppBFiles) -> AppBSystemUserReport {
         roles,
         findings,
     }
-}
-
-fn missing(file: &str) -> Finding {
-    finding(
-        "appb_file_missing",
-        Severity::Warning,
-        file,
-        None,
-        l(
-            "App B's file was not found, so this part was not checked.",
-            "Fant ikke filen i app B, så denne delen ble ikke sjekket.",
-        ),
-        l(
-            "Give the folder of app B's repository (the one with App/config/).",
-            "Oppgi mappen til app B sitt repo (den med App/config/).",
-        ),
-    )
 }
 
 fn version_finding(version: &AppVersion, files: &AppBFiles) -> Option<Finding> {
