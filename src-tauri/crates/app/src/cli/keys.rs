@@ -176,181 +176,211 @@ fn list(
 }
 
 pub fn run(command: KeyCommand, json: bool, state: &AppState) -> Result<Output, AppError> {
-    let (dir, store, clock) = (&state.dir, &*state.store, &*state.clock);
     match command {
-        KeyCommand::Generate { bits, profile } => {
-            let request = GenerateKeyRequest { bits, profile };
-            let mut report = |p: KeygenProgress| {
-                if !json {
-                    match p {
-                        KeygenProgress::Generating { bits } => {
-                            super::output::to_stderr(&format!("Generating a {bits}-bit RSA key…"))
-                        }
-                        KeygenProgress::Storing => {
-                            super::output::to_stderr("Storing the private key in the OS keychain…")
-                        }
-                        KeygenProgress::Done { .. } => {}
-                    }
-                }
-            };
-            let key = inventory::generate_key(dir, store, clock, &request, &mut report)?;
-            let text = format!(
-                "Generated {} ({} bits), thumbprint {}, expires {}.",
-                key.kid, key.bits, key.thumbprint, key.expires
-            );
-            Output::new(&key, text)
-        }
-        KeyCommand::List { expiring, days } => list(dir, clock, expiring, days),
+        KeyCommand::Generate { bits, profile } => generate(state, bits, profile, json),
+        KeyCommand::List { expiring, days } => list(&state.dir, &*state.clock, expiring, days),
         KeyCommand::Rotate(args) => super::rotate::run(args, state),
         KeyCommand::Check(args) => super::rotate::check(args, state),
-        KeyCommand::Upload { profile, via } => {
-            let keys = super::block(
-                state,
-                crate::rotation::upload(state, &profile, via.as_deref()),
-            )?;
-            let kids: Vec<&str> = keys.iter().map(|k| k.kid.as_str()).collect();
-            Output::new(
-                &keys,
-                format!(
-                    "The client now has {} key(s): {}.",
-                    keys.len(),
-                    kids.join(", ")
-                ),
-            )
-        }
+        KeyCommand::Upload { profile, via } => upload(state, &profile, via.as_deref()),
         KeyCommand::Public {
             kid,
             format,
-            out: Some(path),
+            out,
             force,
-        } => {
-            let request = SavePublicKeyRequest {
-                kid,
-                format: format.into(),
-                path: path.display().to_string(),
-            };
-            let written = inventory::save_public_key(dir, &request, force)?;
-            Output::new(
-                &serde_json::json!({ "path": written }),
-                format!("Wrote {}", written.display()),
-            )
-        }
-        KeyCommand::Public {
-            kid,
-            format,
-            out: None,
-            ..
-        } => {
-            let export = inventory::export_public_key(
-                dir,
-                &ExportPublicKeyRequest {
-                    kid,
-                    format: format.into(),
-                },
-            )?;
-            let text = export.content.trim_end().to_string();
-            Output::new(&export, text)
-        }
+        } => public(state, kid, format, out, force),
         KeyCommand::Import {
             file,
             kid,
             profile,
             password_stdin,
-        } => {
-            let stdin_error = |e: std::io::Error| {
-                AppError::new(
-                    ErrorKind::InvalidInput,
-                    format!("Could not read standard input: {e}"),
-                )
-            };
-            if password_stdin && file == "-" {
-                return Err(AppError::new(
-                    ErrorKind::InvalidInput,
-                    "Standard input can carry the key or its password, not both.",
-                )
-                .with_hint("Give the key as a file, or leave out --password-stdin to be asked on the terminal."));
-            }
-            let source = if file == "-" {
-                let mut text = Zeroizing::new(String::new());
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .map_err(stdin_error)?;
-                ImportKeySource::Text { text }
-            } else {
-                ImportKeySource::File { path: file }
-            };
-            let password = if password_stdin {
-                let mut line = Zeroizing::new(String::new());
-                std::io::stdin().read_line(&mut line).map_err(stdin_error)?;
-                Some(Zeroizing::new(
-                    line.trim_end_matches(['\n', '\r']).to_string(),
-                ))
-            } else {
-                None
-            };
-            let mut request = ImportKeyRequest {
-                source,
-                kid,
-                profile,
-                password,
-            };
-            let key = match inventory::import_key(dir, store, clock, &request) {
-                // Asked once on the terminal (without echo), never read from an argument,
-                // where it would sit in the shell history and the process list.
-                Err(e) if e.kind == ErrorKind::PasswordRequired && request.password.is_none() => {
-                    request.password = Some(ask_password(&e)?);
-                    inventory::import_key(dir, store, clock, &request)?
-                }
-                other => other?,
-            };
-            let text = format!(
-                "Imported {} ({} bits), thumbprint {}.",
-                key.kid, key.bits, key.thumbprint
-            );
-            Output::new(&key, text)
-        }
-        KeyCommand::Delete { kid, yes } => {
-            let confirmed = yes || {
-                // Ask the domain what deleting means (it names the profiles), then ask the person.
-                match inventory::delete_key(
-                    dir,
-                    store,
-                    &DeleteKeyRequest {
-                        kid: kid.clone(),
-                        confirmed: false,
-                    },
-                ) {
-                    Err(e) if e.kind == ErrorKind::ConfirmationRequired => {
-                        confirm_on_terminal(&format!("{} Delete?", e.message))
-                    }
-                    Err(e) => return Err(e),
-                    Ok(_) => true,
-                }
-            };
-            let outcome = inventory::delete_key(dir, store, &DeleteKeyRequest { kid, confirmed })
-                .map_err(|e| {
-                if e.kind == ErrorKind::ConfirmationRequired {
-                    e.with_hint("Repeat with --yes to delete without asking.")
-                } else {
-                    e
-                }
-            })?;
-            let text = format!("Deleted {}.", outcome.kid);
-            Output::new(&outcome, text)
-        }
-        KeyCommand::EncodedJwk { kid, print_secret } => {
-            if !print_secret {
-                return Err(AppError::new(ErrorKind::ConfirmationRequired, "The EncodedJwk value is the private key itself.")
-                    .with_hint("Prefer the Key Vault step, which writes it without showing it. To print it anyway, add --print-secret."));
-            }
-            let encoded = inventory::encoded_jwk(dir, store, &kid)?;
-            let value = encoded.expose_secret().to_string();
-            Output::new(
-                &serde_json::json!({ "kid": kid, "encodedJwk": value }),
-                value,
-            )
-        }
+        } => import(state, file, kid, profile, password_stdin),
+        KeyCommand::Delete { kid, yes } => delete(state, kid, yes),
+        KeyCommand::EncodedJwk { kid, print_secret } => encoded_jwk(state, &kid, print_secret),
     }
+}
+
+fn generate(
+    state: &AppState,
+    bits: u32,
+    profile: Option<String>,
+    json: bool,
+) -> Result<Output, AppError> {
+    let request = GenerateKeyRequest { bits, profile };
+    let mut report = |p: KeygenProgress| {
+        if !json {
+            match p {
+                KeygenProgress::Generating { bits } => {
+                    super::output::to_stderr(&format!("Generating a {bits}-bit RSA key…"))
+                }
+                KeygenProgress::Storing => {
+                    super::output::to_stderr("Storing the private key in the OS keychain…")
+                }
+                KeygenProgress::Done { .. } => {}
+            }
+        }
+    };
+    let key = inventory::generate_key(
+        &state.dir,
+        &*state.store,
+        &*state.clock,
+        &request,
+        &mut report,
+    )?;
+    let text = format!(
+        "Generated {} ({} bits), thumbprint {}, expires {}.",
+        key.kid, key.bits, key.thumbprint, key.expires
+    );
+    Output::new(&key, text)
+}
+
+fn upload(state: &AppState, profile: &str, via: Option<&str>) -> Result<Output, AppError> {
+    let keys = super::block(state, crate::rotation::upload(state, profile, via))?;
+    let kids: Vec<&str> = keys.iter().map(|k| k.kid.as_str()).collect();
+    Output::new(
+        &keys,
+        format!(
+            "The client now has {} key(s): {}.",
+            keys.len(),
+            kids.join(", ")
+        ),
+    )
+}
+
+fn public(
+    state: &AppState,
+    kid: String,
+    format: Format,
+    out: Option<PathBuf>,
+    force: bool,
+) -> Result<Output, AppError> {
+    if let Some(path) = out {
+        let request = SavePublicKeyRequest {
+            kid,
+            format: format.into(),
+            path: path.display().to_string(),
+        };
+        let written = inventory::save_public_key(&state.dir, &request, force)?;
+        return Output::new(
+            &serde_json::json!({ "path": written }),
+            format!("Wrote {}", written.display()),
+        );
+    }
+    let export = inventory::export_public_key(
+        &state.dir,
+        &ExportPublicKeyRequest {
+            kid,
+            format: format.into(),
+        },
+    )?;
+    let text = export.content.trim_end().to_string();
+    Output::new(&export, text)
+}
+
+fn import(
+    state: &AppState,
+    file: String,
+    kid: Option<String>,
+    profile: Option<String>,
+    password_stdin: bool,
+) -> Result<Output, AppError> {
+    let (dir, store, clock) = (&state.dir, &*state.store, &*state.clock);
+    let stdin_error = |e: std::io::Error| {
+        AppError::new(
+            ErrorKind::InvalidInput,
+            format!("Could not read standard input: {e}"),
+        )
+    };
+    if password_stdin && file == "-" {
+        return Err(AppError::new(
+            ErrorKind::InvalidInput,
+            "Standard input can carry the key or its password, not both.",
+        )
+        .with_hint(
+            "Give the key as a file, or leave out --password-stdin to be asked on the terminal.",
+        ));
+    }
+    let source = if file == "-" {
+        let mut text = Zeroizing::new(String::new());
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(stdin_error)?;
+        ImportKeySource::Text { text }
+    } else {
+        ImportKeySource::File { path: file }
+    };
+    let password = if password_stdin {
+        let mut line = Zeroizing::new(String::new());
+        std::io::stdin().read_line(&mut line).map_err(stdin_error)?;
+        Some(Zeroizing::new(
+            line.trim_end_matches(['\n', '\r']).to_string(),
+        ))
+    } else {
+        None
+    };
+    let mut request = ImportKeyRequest {
+        source,
+        kid,
+        profile,
+        password,
+    };
+    let key = match inventory::import_key(dir, store, clock, &request) {
+        // Asked once on the terminal (without echo), never read from an argument,
+        // where it would sit in the shell history and the process list.
+        Err(e) if e.kind == ErrorKind::PasswordRequired && request.password.is_none() => {
+            request.password = Some(ask_password(&e)?);
+            inventory::import_key(dir, store, clock, &request)?
+        }
+        other => other?,
+    };
+    let text = format!(
+        "Imported {} ({} bits), thumbprint {}.",
+        key.kid, key.bits, key.thumbprint
+    );
+    Output::new(&key, text)
+}
+
+fn delete(state: &AppState, kid: String, yes: bool) -> Result<Output, AppError> {
+    let (dir, store) = (&state.dir, &*state.store);
+    let confirmed = yes || {
+        // Ask the domain what deleting means (it names the profiles), then ask the person.
+        match inventory::delete_key(
+            dir,
+            store,
+            &DeleteKeyRequest {
+                kid: kid.clone(),
+                confirmed: false,
+            },
+        ) {
+            Err(e) if e.kind == ErrorKind::ConfirmationRequired => {
+                confirm_on_terminal(&format!("{} Delete?", e.message))
+            }
+            Err(e) => return Err(e),
+            Ok(_) => true,
+        }
+    };
+    let outcome =
+        inventory::delete_key(dir, store, &DeleteKeyRequest { kid, confirmed }).map_err(|e| {
+            if e.kind == ErrorKind::ConfirmationRequired {
+                e.with_hint("Repeat with --yes to delete without asking.")
+            } else {
+                e
+            }
+        })?;
+    let text = format!("Deleted {}.", outcome.kid);
+    Output::new(&outcome, text)
+}
+
+fn encoded_jwk(state: &AppState, kid: &str, print_secret: bool) -> Result<Output, AppError> {
+    if !print_secret {
+        return Err(AppError::new(ErrorKind::ConfirmationRequired, "The EncodedJwk value is the private key itself.")
+            .with_hint("Prefer the Key Vault step, which writes it without showing it. To print it anyway, add --print-secret."));
+    }
+    let encoded = inventory::encoded_jwk(&state.dir, &*state.store, kid)?;
+    let value = encoded.expose_secret().to_string();
+    Output::new(
+        &serde_json::json!({ "kid": kid, "encodedJwk": value }),
+        value,
+    )
 }
 
 /// The key's password from the terminal, without echo; without a terminal, the error that says
