@@ -34,7 +34,7 @@
       const chosen = [...fake.history].reverse().find((e) => e.profile === name && e.detail?.route)?.detail.route;
       const vendor = !profile.appA && profile.scopes.includes("altinn:authentication/systemregister.write");
       const route = chosen ?? (vendor ? "system_user" : "multi_app");
-      const routeReason = chosen ? l("Chosen by you.", "Valgt av deg.") : vendor ? l("This profile has no app A and its client may write the system register: a vendor's system acting for customers.", "Denne profilen har ingen app A, og klienten kan skrive til systemregisteret.") : l("App A calls app B for the organisation that owns B.", "App A kaller app B for virksomheten som eier B.");
+      const routeReason = chosen ? l("Chosen by you.", "Valgt av deg.") : vendor ? l("This profile has no app A and its client may write the system register: a vendor's system acting for customers.", "Denne profilen har ingen app A, og klienten kan skrive til systemregisteret.") : l("The profile names app A, or its client may not write the system register.", "Profilen oppgir app A, eller klienten kan ikke skrive til systemregisteret.");
       const asSystemUser = (e) => Boolean(e.detail?.maskinporten?.systemUser ?? e.detail?.systemUser);
       const mine = fake.history.filter((e) => e.profile === name && e.step && e.state);
       const latest = (id) => [...mine].reverse().find((e) => e.step === id && (!BY_KEY.includes(id) || !e.kid || e.kid === profile.keyId)

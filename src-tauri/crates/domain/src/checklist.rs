@@ -117,8 +117,8 @@ fn route_of(profile: &Profile, mine: &[&HistoryEntry]) -> (Route, Localized) {
         (
             Route::MultiApp,
             l(
-                "App A calls app B for the organisation that owns B.",
-                "App A kaller app B for virksomheten som eier B.",
+                "The profile names app A, or its client may not write the system register.",
+                "Profilen oppgir app A, eller klienten kan ikke skrive til systemregisteret.",
             ),
         )
     }
