@@ -70,7 +70,8 @@
         fake.suRequests.push(request);
         return view(request);
       },
-      get_system_user_request: ({ id }) => {
+      get_system_user_request: async ({ id }) => {
+        if (fake.suDelayMs) await new Promise((ok) => setTimeout(ok, fake.suDelayMs));
         const request = fake.suRequests.find((r) => r.id === id);
         if (!request) throw appError("not_found", `No system-user request ${id}.`);
         fake.suReads += 1;

@@ -110,10 +110,47 @@ test("coming back, the window shows the customer's pending request again", async
     id: "req-9", externalRef: "ref-9", systemId: "312345676_maskinporten-assistant", partyOrgNo: CUSTOMER, rights: [], status: "new",
     confirmUrl: "https://authn.ui.tt02.altinn.no/authfront/ui/auth/vendorrequest?id=req-9",
   };
-  const { page, context } = await h.open({ hash: "#/systemuser", seed: seed({ systemUser: { requests: [pending], pollsBeforeDecision: 99 } }) });
+  const reader = profile("Vendor", { scopes: ["altinn:authentication/systemuser.request.read"] });
+  const { page, context } = await h.open({ hash: "#/systemuser", seed: { profiles: [reader], keys, activeProfile: "Vendor", systemUser: { requests: [pending], pollsBeforeDecision: 99 } } });
   await page.waitForSelector("#su-request-view[data-id='req-9'][data-status='new']");
   assert.equal(await page.inputValue("#su-customer"), CUSTOMER);
   assert.equal(await page.inputValue("#su-external-ref"), "ref-9");
+  await context.close();
+});
+
+test("a profile whose client may not read requests is not asked for them, and opening the screen shows no error", async () => {
+  const { page, calls, context } = await h.open({ hash: "#/systemuser", seed: seed() });
+  await page.waitForSelector("#su-scopes-missing");
+  assert.equal((await calls("list_system_user_requests")).length, 0);
+  assert.doesNotMatch(await page.textContent("#status"), /Error|error/);
+  await context.close();
+});
+
+test("Stop holds even when an answer is on its way, and a profile switch forgets the other profile's request", async () => {
+  const other = profile("Other", { orgNumber: "310987654" });
+  const { page, calls, context } = await h.open({ hash: "#/systemuser", seed: { profiles: [profile("Vendor"), other], keys, activeProfile: "Vendor", systemUser: { pollsBeforeDecision: 99 } }, clock: true });
+  await page.click("#su-system-read");
+  await page.click("#su-system-write");
+  await page.waitForSelector("#su-system-written");
+  await page.fill("#su-customer", CUSTOMER);
+  await page.click("#su-send");
+  await page.waitForSelector("#su-poll[data-polling='true']");
+  // A read that takes a while: Stop is pressed while it is on its way.
+  await page.evaluate(() => { window.__fake.suDelayMs = 500; });
+  await page.clock.runFor(POLL_MS);
+  await page.click("#su-poll-toggle");
+  await page.clock.runFor(1000);
+  await page.waitForSelector("#su-poll[data-polling='false']");
+  const reads = (await calls("get_system_user_request")).length;
+  await page.clock.runFor(10 * POLL_MS);
+  assert.equal((await calls("get_system_user_request")).length, reads, "stopped stays stopped");
+
+  await page.click("#nav-profiles");
+  await page.click('#profiles-table tr[data-profile="Other"] [data-testid="use-profile"]');
+  await page.click("#nav-systemuser");
+  await page.waitForSelector("#su-request");
+  assert.equal(await page.inputValue("#su-customer"), "", "a fresh form for the other profile");
+  assert.equal(await page.$("#su-request-view"), null, "the other profile's request is not shown");
   await context.close();
 });
 
@@ -145,6 +182,10 @@ test("the checklist takes a vendor's profile down the system-user route, and the
   assert.deepEqual(ids, ["client", "key", "system_register", "system_user_approval", "app_b_system_users", "token", "exchange", "instance"]);
   assert.ok(await page.$("#flow-vendor") && (await page.$("#flow-customer")), "the picture starts with the vendor's system");
   assert.equal(await page.$("#flow-keyvault"), null);
+  // Before the customer approves, the proofs say what they wait for instead of running as the vendor.
+  await openStep(page, "token");
+  assert.match(await page.textContent("#guide-token-waits"), /customer's approval/);
+  assert.equal(await page.$("#guide-token-run"), null);
 
   await openStep(page, "system_register");
   await page.click("#guide-body-system_register #su-system-read");

@@ -6,6 +6,9 @@ import type { ChainOptions } from "../bindings/ChainOptions";
 import type { RequestView } from "../bindings/RequestView";
 import { normalizeOrgNumber } from "./orgNumber";
 
+/** The scope a client needs to read its requests (docs/reference/systemuser.md §1). */
+export const READ_SCOPE = "altinn:authentication/systemuser.request.read";
+
 /** How often a pending request is asked about while the window shows it. */
 export const POLL_MS = 3000;
 

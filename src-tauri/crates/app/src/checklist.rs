@@ -221,16 +221,26 @@ pub fn system_registered(
     );
 }
 
-/// A request as just seen. A status read that shows what the checklist already holds (the
-/// window asks every few seconds while the customer decides) writes no line.
+/// A request as just seen. A status read that shows what the profile's last request line already
+/// says (the window asks every few seconds while the customer decides) writes no line, whichever
+/// route the profile's checklist is on.
 pub fn system_user_request_seen(state: &AppState, profile: &str, request: &SystemUserRequest) {
     let line = system_proofs::system_user_request(state.clock.now(), profile, request);
-    let known = get(state, profile).ok().and_then(|list| {
-        let step = list.step(StepId::SystemUserApproval)?.clone();
-        let same_request = step.detail.as_ref()?.get("requestId")?.as_str() == Some(&request.id);
-        Some(same_request && Some(step.state) == line.state)
+    let last = history::load(&state.dir).ok().and_then(|h| {
+        h.entries
+            .into_iter()
+            .rev()
+            .find(|e| e.action == history::HistoryAction::SystemUserRequest && e.profile == profile)
     });
-    if known != Some(true) {
+    let known = last.is_some_and(|e| {
+        e.state == line.state
+            && e.detail
+                .as_ref()
+                .and_then(|d| d.get("requestId"))
+                .and_then(|id| id.as_str())
+                == Some(request.id.as_str())
+    });
+    if !known {
         record(state, [line]);
     }
 }

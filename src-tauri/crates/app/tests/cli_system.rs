@@ -297,6 +297,18 @@ fn a_customer_approves_a_system_user_request_and_the_vendor_then_gets_its_token_
     // Back to the multi-app route: the person's choice wins, and its steps come back.
     let multi = cli.json(&["checklist", "--profile", "Vendor", "--route", "multi-app"]);
     assert_eq!(multi["steps"].as_array().unwrap().len(), 10);
+    // Reading a status the history already holds writes nothing, whichever route is chosen.
+    let request_lines = || {
+        std::fs::read_to_string(cli.data.path().join("history.jsonl"))
+            .unwrap()
+            .matches("system-user-request")
+            .count()
+    };
+    let before = request_lines();
+    for _ in 0..2 {
+        cli.json(&["systemuser", "status", "--profile", "Vendor", "--id", &id]);
+    }
+    assert_eq!(request_lines(), before, "no line per status read");
     let back = cli.json(&["checklist", "--profile", "Vendor", "--route", "system-user"]);
     assert_eq!(back["complete"], true, "the proofs are kept: {back}");
 

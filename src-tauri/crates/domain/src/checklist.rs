@@ -103,8 +103,15 @@ fn route_of(profile: &Profile, mine: &[&HistoryEntry]) -> (Route, Localized) {
     if let Some(route) = chosen {
         return (route, l("Chosen by you.", "Valgt av deg."));
     }
-    let vendor =
-        profile.app_a.is_none() && profile.scopes.iter().any(|s| s.as_str() == VENDOR_SCOPE);
+    // A profile that has walked the multi-app route's own steps stays on it when its client later
+    // gets the register's scope: its progress must not vanish from under the person.
+    let walked_multi_app = mine.iter().any(|e| {
+        e.step
+            .is_some_and(|s| !SYSTEM_USER_STEPS.contains(&s) && STEPS.contains(&s))
+    });
+    let vendor = !walked_multi_app
+        && profile.app_a.is_none()
+        && profile.scopes.iter().any(|s| s.as_str() == VENDOR_SCOPE);
     if vendor {
         (
             Route::SystemUser,

@@ -1043,6 +1043,7 @@ export const en = {
   "guide.title.system_user": "Checklist: from the vendor's system to an instance of app B",
   "guide.lead.system_user": "Eight steps, in order. Each says what it is for, has an action and a check, and remembers its state for this profile.",
   "guide.complete.system_user": "Every step is done: your system can act as the customer's system user and create instances of app B.",
+  "guide.waitsForApproval": "Waits for the customer's approval: on this route the token, the exchange and the instance are made as the customer's system user.",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1043,4 +1043,5 @@ export const nb: Record<MessageKey, string> = {
   "guide.title.system_user": "Sjekkliste: fra leverandørens system til en instans av app B",
   "guide.lead.system_user": "Åtte steg, i rekkefølge. Hvert steg sier hva det er for, har en handling og en sjekk, og husker tilstanden for denne profilen.",
   "guide.complete.system_user": "Alle steg er ferdige: systemet ditt kan opptre som kundens systembruker og lage instanser av app B.",
+  "guide.waitsForApproval": "Venter på kundens godkjenning: på denne veien lages tokenet, vekslingen og instansen som kundens systembruker.",
 };

@@ -79,6 +79,21 @@ fn a_profile_without_app_a_whose_client_may_write_the_register_is_a_vendors() {
 }
 
 #[test]
+fn a_profile_that_walked_the_multi_app_steps_stays_there_when_its_client_gets_the_scope() {
+    let path = HistoryEntry::new(NOW, "Vendor", HistoryAction::ConfigCheck, true, "path")
+        .for_step(StepId::Path, StepState::Verified);
+    let list = build(&vendor(), None, &[path], NOW);
+    assert_eq!(list.route, Route::MultiApp);
+    // The shared steps (client, key, token…) say nothing about the route.
+    let shared = HistoryEntry::new(NOW, "Vendor", HistoryAction::TokenTest, true, "token")
+        .for_step(StepId::Client, StepState::Verified);
+    assert_eq!(
+        build(&vendor(), None, &[shared], NOW).route,
+        Route::SystemUser
+    );
+}
+
+#[test]
 fn the_persons_choice_of_route_wins_both_ways_and_the_last_one_counts() {
     let chose = |route| route_line(NOW, &vendor(), route);
     let list = build(&vendor(), None, &[chose(Route::MultiApp)], NOW);
