@@ -659,38 +659,6 @@ async fn a_person_rotates_the_key_in_the_window_without_downtime() {
     app.close().await;
 }
 
-/// What the customer does with the confirm link, in their own browser: open it, press Approve.
-async fn approve_as_customer(confirm_url: &str) {
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client");
-    let page = http
-        .get(confirm_url)
-        .send()
-        .await
-        .expect("confirm page")
-        .text()
-        .await
-        .expect("page");
-    let field = |after: &str| {
-        page.split(after)
-            .nth(1)
-            .and_then(|a| a.split('"').next())
-            .unwrap_or_else(|| panic!("{after} on the confirm page: {page}"))
-            .replace("&amp;", "&")
-    };
-    let (action, id) = (field("action=\""), field("name=\"id\" value=\""));
-    let (origin, _) = confirm_url.split_once("/accessmanagement").expect("origin");
-    let answer = http
-        .post(format!("{origin}{action}"))
-        .form(&[("id", id.as_str()), ("decision", "approve")])
-        .send()
-        .await
-        .expect("approve");
-    assert!(answer.status().is_success(), "approve: {}", answer.status());
-}
-
 /// As a vendor would, from a fresh profile on the sandbox: the client's scopes, the system in the
 /// system register, a request to the customer with its link and QR code, the customer's approval
 /// seen by the window's own status poll, then token, exchange and an instance of app B as the
@@ -763,7 +731,7 @@ async fn a_vendor_gets_an_instance_of_app_b_as_the_customers_system_user_in_the_
     app.screenshot("systemuser-02-request.png").await;
 
     // The customer approves elsewhere; the window sees it by its own poll, no click here.
-    approve_as_customer(confirm.trim()).await;
+    assistant_tests::systemuser::decide_on_confirm_page(confirm.trim(), customer, true).await;
     app.wait_text("#su-request-view[data-status='accepted'] #su-status", |t| {
         t.contains("approved")
     })

@@ -11,6 +11,7 @@ pub mod keyring;
 pub mod keyvault;
 pub mod keyvault_flow;
 pub mod maskinporten;
+pub mod systemuser;
 
 use std::sync::OnceLock;
 

@@ -86,42 +86,13 @@ fn without_the_registers_scope_on_the_client_the_tool_says_what_to_add() {
 
 /// What the customer does on the confirm page, in their browser: open it, press Approve.
 fn approve(confirm_url: &str) -> String {
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let http = reqwest::Client::builder().no_proxy().build().unwrap();
-        let page = http
-            .get(confirm_url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            page.contains("Approve") && page.contains(defaults::CUSTOMER_ORG_NUMBER),
-            "{page}"
-        );
-        let action = page
-            .split("action=\"")
-            .nth(1)
-            .and_then(|a| a.split('"').next())
-            .expect("form action")
-            .replace("&amp;", "&");
-        let id = page
-            .split("name=\"id\" value=\"")
-            .nth(1)
-            .and_then(|a| a.split('"').next())
-            .expect("id");
-        let base = url::Url::parse(confirm_url).unwrap();
-        let target = base.join(&action).unwrap();
-        http.post(target)
-            .form(&[("id", id), ("decision", "approve")])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    })
+    tokio::runtime::Runtime::new().unwrap().block_on(
+        assistant_tests::systemuser::decide_on_confirm_page(
+            confirm_url,
+            defaults::CUSTOMER_ORG_NUMBER,
+            true,
+        ),
+    )
 }
 
 #[test]

@@ -334,44 +334,12 @@ async fn a_bulk_run_makes_one_instance_per_csv_row_and_each_shows_as_made_here()
 
 /// What the customer does on the confirm page, in their browser: open it, press Approve.
 async fn approve(confirm_url: &str) -> String {
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client");
-    let page = http
-        .get(confirm_url)
-        .send()
-        .await
-        .expect("confirm page")
-        .text()
-        .await
-        .expect("page");
-    assert!(
-        page.contains("Approve") && page.contains(defaults::CUSTOMER_ORG_NUMBER),
-        "{page}"
-    );
-    let action = page
-        .split("action=\"")
-        .nth(1)
-        .and_then(|a| a.split('"').next())
-        .expect("form action")
-        .replace("&amp;", "&");
-    let id = page
-        .split("name=\"id\" value=\"")
-        .nth(1)
-        .and_then(|a| a.split('"').next())
-        .expect("id");
-    let target = url::Url::parse(confirm_url)
-        .and_then(|base| base.join(&action))
-        .expect("form target");
-    http.post(target)
-        .form(&[("id", id), ("decision", "approve")])
-        .send()
-        .await
-        .expect("decision")
-        .text()
-        .await
-        .expect("answer")
+    assistant_tests::systemuser::decide_on_confirm_page(
+        confirm_url,
+        defaults::CUSTOMER_ORG_NUMBER,
+        true,
+    )
+    .await
 }
 
 fn step_state(state: &AppState, profile: &str, step: StepId) -> StepState {
