@@ -2,6 +2,7 @@
 //! grant builder and signer (jsonwebtoken + rsa-generated keys, with full control of header and
 //! claims so tests can build wrong grants), and one reqwest client that never leaves 127.0.0.1.
 
+pub mod apps;
 pub mod chain_support;
 pub mod cli;
 pub mod conformance;

@@ -53,17 +53,12 @@ pub async fn request_system_user(
     state: State<'_, AppState>,
     request: NewSystemUserRequestRequest,
 ) -> Result<RequestView, AppError> {
-    let external_ref = request
-        .external_ref
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
     systemuser::request_recorded(
         &state,
         &request.profile,
         None,
         &request.customer,
-        external_ref,
+        request.external_ref.as_deref(),
     )
     .await
 }

@@ -367,7 +367,11 @@ pub async fn request(
     let profile = blocking(move || inventory::show_profile(&dir, &wanted_name)).await?;
     let (org, _, app_b) = needs(&profile)?;
     let body = NewSystemUserRequest {
-        external_ref: external_ref.map(str::to_string),
+        // An empty field is no reference: the grant would otherwise have to carry "".
+        external_ref: external_ref
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string),
         system_id: register::system_id(&org, name.unwrap_or(DEFAULT_NAME))?,
         // As the register stores it: nine digits, whatever spaces the person typed.
         party_org_no: assistant_domain::org::OrgNumber::parse(customer)

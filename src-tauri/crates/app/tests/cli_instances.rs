@@ -25,25 +25,6 @@ impl Drop for Served {
     }
 }
 
-/// App B as the built-in one, but with a policy that also lets the owner delete (the template's
-/// gives `delete` only to DAGL and REGNA), written to `dir`.
-fn deletable_app_b(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("app-b.json");
-    let app = serde_json::json!({
-        "org": "ttd", "app": "sandbox-app-b",
-        "dataTypes": [
-            {"id": "model", "allowedContentTypes": ["application/xml", "application/json"], "appLogic": {"autoCreate": true, "classRef": "Altinn.App.Models.Model"}, "taskId": "Task_1", "maxCount": 1, "minCount": 1},
-            {"id": "attachment", "allowedContentTypes": ["application/pdf"], "taskId": "Task_1", "maxCount": 3},
-            {"id": "ref-data-as-pdf", "allowedContentTypes": ["application/pdf"]}
-        ],
-        "partyTypesAllowed": {"bankruptcyEstate": false, "organisation": true, "person": false, "subUnit": false},
-        "policy": [{"actions": ["instantiate", "read", "write", "complete", "delete"], "subjects": ["[org]"]}],
-        "schemas": {"model": {"type": "object", "properties": {"navn": {"type": "string"}}}}
-    });
-    std::fs::write(&path, app.to_string()).expect("app definition");
-    path
-}
-
 /// A profile with a registered key, and `sandbox serve` running for it (with the built-in app B).
 fn served() -> Served {
     served_with(None)
@@ -87,7 +68,7 @@ fn served_with_args(app_b: Option<&std::path::Path>, extra: &[&str]) -> Served {
 #[test]
 fn an_instance_is_made_filled_moved_on_receipted_and_cleaned_up_across_commands() {
     let apps = tempfile::tempdir().expect("tmp");
-    let s = served_with(Some(&deletable_app_b(apps.path())));
+    let s = served_with(Some(&assistant_tests::apps::deletable_app_b(apps.path())));
     let cli = &s.cli;
     let info = cli.json(&["app-info", "--profile", "Tester"]);
     assert_eq!(info["metadata"]["id"], "ttd/sandbox-app-b");
@@ -291,7 +272,7 @@ fn with_the_template_policy_delete_fails_with_the_rule_to_add_and_with_delete_al
     drop(s);
 
     let apps = tempfile::tempdir().expect("tmp");
-    let s = served_with(Some(&deletable_app_b(apps.path())));
+    let s = served_with(Some(&assistant_tests::apps::deletable_app_b(apps.path())));
     let made = s
         .cli
         .json(&["instantiate", "--profile", "Tester", "--owner", "312345676"]);
@@ -315,7 +296,7 @@ fn with_the_template_policy_delete_fails_with_the_rule_to_add_and_with_delete_al
 #[test]
 fn bulk_from_a_csv_writes_a_results_file_that_cleanup_can_use() {
     let apps = tempfile::tempdir().expect("tmp");
-    let s = served_with(Some(&deletable_app_b(apps.path())));
+    let s = served_with(Some(&assistant_tests::apps::deletable_app_b(apps.path())));
     let dir = tempfile::tempdir().expect("tmp");
     let csv = dir.path().join("owners.csv");
     std::fs::write(

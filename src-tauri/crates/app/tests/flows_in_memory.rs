@@ -116,25 +116,6 @@ fn assert_nothing_secret(root: &Path) {
     assert!(!assistant_tests::holds_jwt(&written), "no token in a file");
 }
 
-/// App B as the built-in one, but with a policy that also lets its owner delete (the template's
-/// gives `delete` only to DAGL and REGNA), written to `dir`.
-fn deletable_app_b(dir: &Path) -> PathBuf {
-    let path = dir.join("app-b.json");
-    let app = serde_json::json!({
-        "org": defaults::APP_ORG, "app": defaults::APP_NAME,
-        "dataTypes": [
-            {"id": "model", "allowedContentTypes": ["application/xml", "application/json"], "appLogic": {"autoCreate": true, "classRef": "Altinn.App.Models.Model"}, "taskId": "Task_1", "maxCount": 1, "minCount": 1},
-            {"id": "attachment", "allowedContentTypes": ["application/pdf"], "taskId": "Task_1", "maxCount": 3},
-            {"id": "ref-data-as-pdf", "allowedContentTypes": ["application/pdf"]}
-        ],
-        "partyTypesAllowed": {"bankruptcyEstate": false, "organisation": true, "person": false, "subUnit": false},
-        "policy": [{"actions": ["instantiate", "read", "write", "complete", "delete"], "subjects": ["[org]"]}],
-        "schemas": {"model": {"type": "object", "properties": {"navn": {"type": "string"}}}}
-    });
-    std::fs::write(&path, app.to_string()).expect("app definition");
-    path
-}
-
 fn sorted(mut ids: Vec<String>) -> Vec<String> {
     ids.sort();
     ids
@@ -152,7 +133,7 @@ async fn delete_asks_first_and_with_consent_removes_every_instance_made_here() {
     let sandbox = assistant_app::sandbox::start_with_app(
         &state.dir,
         Some(&rehearsal.profile),
-        Some(&deletable_app_b(apps.path())),
+        Some(&assistant_tests::apps::deletable_app_b(apps.path())),
     )
     .await
     .expect("sandbox with a deletable app B");
